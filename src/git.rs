@@ -1,0 +1,44 @@
+//! The content repository as git sees it: blob ids and the HEAD commit.
+//! Only this module (and, later, `history/`) imports gix.
+
+use std::path::Path;
+
+use crate::model::Date;
+
+/// `git hash-object` of `bytes`: the identity of one revision of a file.
+pub fn blob_id(bytes: &[u8]) -> String {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+        .expect("hashing in memory does not fail")
+        .to_string()
+}
+
+/// The commit a build is made from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadCommit {
+    pub id: String,
+    /// Commit (committer) date in the committer's own time zone.
+    pub date: Date,
+}
+
+/// HEAD of the repository containing `root`, if `root` is in one with at
+/// least one commit.
+pub fn head_commit(root: &Path) -> Option<HeadCommit> {
+    let repo = gix::discover(root).ok()?;
+    let commit = repo.head_commit().ok()?;
+    let time = commit.committer().ok()?.time().ok()?;
+    Some(HeadCommit {
+        id: commit.id.to_string(),
+        date: Date::from_unix(time.seconds, time.offset)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_id_matches_git_hash_object() {
+        // printf 'hello\n' | git hash-object --stdin
+        assert_eq!(blob_id(b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+    }
+}

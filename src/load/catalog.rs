@@ -1,0 +1,131 @@
+//! `catalog/**/*.md`: one 公开目录 item per file.
+
+use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::git;
+use crate::model::{CatalogItem, Disclosure, Status};
+
+use super::fields::Fields;
+use super::front_matter::split_front_matter;
+
+pub const CATALOG_FIELDS: &[&str] = &[
+    "index_no",
+    "title",
+    "published",
+    "written",
+    "doc_no",
+    "kind",
+    "category",
+    "publisher",
+    "status",
+    "effective",
+    "expires",
+    "retired",
+    "retired_reason",
+    "superseded_by",
+    "disclosure",
+    "draft",
+    "keywords",
+    "attachments",
+];
+
+/// Parse one item. Returns `None` when a required field is missing or
+/// unreadable (the problem is in `diagnostics`).
+pub fn load_item(source: SourceFile, department: &str, diagnostics: &mut Diagnostics) -> Option<CatalogItem> {
+    let fm = match split_front_matter(&source) {
+        Ok(fm) => fm,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let toml_text = &source.text[fm.toml.clone()];
+    let mut f = match Fields::parse(&source, toml_text, fm.toml.start, fm.opening_fence.clone(), CATALOG_FIELDS) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+
+    let index_no = f.string("index_no", true, "\"11530100MB0X12345K/2024-00012\"");
+    let title = f.string("title", true, "\"关于……的通知\"");
+    let published = f.date("published", true);
+    let written = f.date("written", false);
+    let doc_no = f.string("doc_no", false, "\"示政发〔2024〕12号\"");
+    let kind = f.string("kind", false, "\"通知\"");
+    let category = f.string("category", true, "\"综合政务\\\\政务公开\"");
+    let publisher = f.string("publisher", false, "\"示例市人民政府办公室\"");
+    let status_text = f.string("status", false, "\"in-force\"");
+    let effective = f.date("effective", false);
+    let expires = f.date("expires", false);
+    let retired = f.date("retired", false);
+    let retired_reason = f.string("retired_reason", false, "\"被新办法替代\"");
+    let superseded_by = f.string("superseded_by", false, "\"11530100MB0X12345K/2024-00013\"");
+    let disclosure_text = f.string("disclosure", false, "\"active\"");
+    let draft = f.boolean("draft").unwrap_or(false);
+    let keywords = f.string_list("keywords", "[\"价格\", \"收费\"]");
+    let attachments = f.string_list("attachments", "[\"2024/收费标准.pdf\"]");
+
+    let status = match &status_text {
+        None => Status::InForce,
+        Some(s) => match Status::parse(&s.value) {
+            Some(status) => status,
+            None => {
+                let hint = crate::diagnostics::did_you_mean(&s.value, Status::ALL)
+                    .map(|m| format!("did you mean \"{m}\"? "))
+                    .unwrap_or_default();
+                f.diagnostics.push(
+                    source
+                        .error("unknown-status", s.span.clone(), format!("unknown status \"{}\"", s.value))
+                        .with_help(format!(
+                            "{hint}status is one of \"in-force\" (有效), \"amended\" (已修改), \"repealed\" (已废止), \"expired\" (已失效)"
+                        )),
+                );
+                Status::InForce
+            }
+        },
+    };
+    let disclosure = match disclosure_text.as_ref().map(|d| d.value.as_str()) {
+        None | Some("active") => Disclosure::Active,
+        Some("exempt") => Disclosure::Exempt,
+        Some(other) => {
+            let span = f.span_of("disclosure");
+            f.diagnostics.push(
+                source
+                    .error("unknown-disclosure", span, format!("unknown disclosure \"{other}\""))
+                    .with_help("disclosure is \"active\" (主动公开) or \"exempt\" (不予公开, never published)"),
+            );
+            // Fail closed: an unreadable disclosure must never publish.
+            Disclosure::Exempt
+        }
+    };
+    let status_span = f.span_of("status");
+    diagnostics.extend(std::mem::take(&mut f.diagnostics));
+
+    let blob = git::blob_id(source.text.as_bytes());
+    Some(CatalogItem {
+        blob,
+        department: department.to_string(),
+        index_no: index_no?,
+        title: title?.value,
+        published: published?,
+        written,
+        doc_no: doc_no.map(|d| d.value),
+        kind,
+        category: category?,
+        publisher: publisher.map(|p| p.value),
+        status,
+        status_span,
+        effective: effective.map(|d| d.value),
+        expires: expires.map(|d| d.value),
+        retired,
+        retired_reason: retired_reason.map(|r| r.value),
+        superseded_by,
+        disclosure,
+        draft,
+        keywords: keywords.into_iter().map(|k| k.value).collect(),
+        attachments,
+        body: fm.body,
+        source,
+    })
+}

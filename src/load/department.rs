@@ -1,0 +1,201 @@
+//! `content/<slug>/department.toml` and `guide.md`.
+
+use std::path::Path;
+
+use regex::Regex;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::model::{Department, Guide, Language};
+
+use super::fields::Fields;
+use super::front_matter::split_front_matter;
+use super::{read_source, relative};
+
+const DEPARTMENT_FIELDS: &[&str] = &[
+    "name",
+    "short_name",
+    "code",
+    "address",
+    "phone",
+    "fax",
+    "email",
+    "office_hours",
+    "parent",
+    "aliases",
+    "index_pattern",
+    "language",
+];
+
+const GUIDE_FIELDS: &[&str] = &["title", "updated"];
+
+/// A department slug is a URL segment forever: lowercase ASCII letters,
+/// digits and inner hyphens.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
+pub fn load_department(root: &Path, slug: &str, dir: &Path, diagnostics: &mut Diagnostics) -> Option<Department> {
+    let toml_path = relative(root, &dir.join("department.toml"));
+    if !is_valid_slug(slug) {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "bad-slug",
+                &relative(root, dir),
+                format!("the department folder name `{slug}` cannot be used in web addresses"),
+            )
+            .with_help("rename the folder using lowercase letters a-z, digits and hyphens, e.g. `fgw` or `jiaoyu-ju`"),
+        );
+    }
+    if !root.join(&toml_path).is_file() {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "missing-department-toml",
+                &toml_path,
+                format!("the department folder `{slug}` has no department.toml"),
+            )
+            .with_help("create it with at least `name = \"示例市某某局\"`"),
+        );
+        return None;
+    }
+    let source = match read_source(root, &toml_path) {
+        Ok(s) => s,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let text = source.text.clone();
+    let mut f = match Fields::parse(&source, &text, 0, 0..0, DEPARTMENT_FIELDS) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let name = f.string("name", true, "\"示例市发展和改革委员会\"");
+    let short_name = f.string("short_name", false, "\"发改委\"");
+    let code = f.string("code", false, "\"11530100MB0X12345K\"");
+    let address = f.string("address", false, "\"示例市人民路1号\"");
+    let phone = f.string("phone", false, "\"0871-12345678\"");
+    let fax = f.string("fax", false, "\"0871-12345679\"");
+    let email = f.string("email", false, "\"xxgk@example.gov.cn\"");
+    let office_hours = f.string("office_hours", false, "\"工作日 9:00—17:00\"");
+    let parent = f.string("parent", false, "\"zfb\"");
+    let aliases = f.string_list("aliases", "[\"old-slug\"]");
+    let index_pattern = f.string("index_pattern", false, "'^11530100MB0X12345K/\\d{4}-\\d{5}$'");
+    let language = f.string("language", false, "\"zh-TW\"");
+
+    for alias in &aliases {
+        if !is_valid_slug(&alias.value) {
+            f.diagnostics.push(
+                source
+                    .error("bad-slug", alias.span.clone(), format!("`{}` is not a valid former slug", alias.value))
+                    .with_help("aliases are former folder names: lowercase letters a-z, digits and hyphens"),
+            );
+        }
+    }
+    let index_pattern = index_pattern.and_then(|p| match Regex::new(&format!("^(?:{})$", p.value)) {
+        Ok(re) => Some(re),
+        Err(e) => {
+            f.diagnostics.push(
+                source
+                    .error("bad-index-pattern", p.span.clone(), "`index_pattern` is not a valid regular expression")
+                    .with_help(format!(
+                        "{}; write it as a literal string, e.g. index_pattern = '^11530100MB0X12345K/\\d{{4}}-\\d{{5}}$'",
+                        e.to_string().lines().last().unwrap_or_default()
+                    )),
+            );
+            None
+        }
+    });
+    let language = language.and_then(|l| match Language::parse(&l.value) {
+        Some(lang) => Some(lang),
+        None => {
+            let hint = did_you_mean(&l.value, Language::ALL).map(|m| format!("did you mean \"{m}\"? ")).unwrap_or_default();
+            f.diagnostics.push(
+                source
+                    .error("unknown-language", l.span.clone(), format!("unknown language \"{}\"", l.value))
+                    .with_help(format!("{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\"")),
+            );
+            None
+        }
+    });
+    diagnostics.extend(std::mem::take(&mut f.diagnostics));
+    let guide = load_guide(root, dir, diagnostics);
+
+    Some(Department {
+        slug: slug.to_string(),
+        name: name?.value,
+        short_name: short_name.map(|v| v.value),
+        code: code.map(|v| v.value),
+        address: address.map(|v| v.value),
+        phone: phone.map(|v| v.value),
+        fax: fax.map(|v| v.value),
+        email: email.map(|v| v.value),
+        office_hours: office_hours.map(|v| v.value),
+        parent: parent.map(|v| v.value),
+        aliases: aliases.into_iter().map(|a| a.value).collect(),
+        index_pattern,
+        language,
+        guide,
+        source,
+    })
+}
+
+fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<Guide> {
+    let rel = relative(root, &dir.join("guide.md"));
+    if !root.join(&rel).is_file() {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Warning,
+                "missing-guide",
+                &rel,
+                "the department has no 政府信息公开指南 (guide.md)",
+            )
+            .with_help("条例 第十二条 requires a guide; create guide.md with the office, address, hours and how to apply"),
+        );
+        return None;
+    }
+    let source = match read_source(root, &rel) {
+        Ok(s) => s,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    // A guide may be plain Markdown without front matter.
+    let (title, updated, body) = if source.text.trim_start_matches('\u{feff}').starts_with("+++") {
+        let fm = match split_front_matter(&source) {
+            Ok(fm) => fm,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
+        let toml_text = source.text[fm.toml.clone()].to_string();
+        let mut f = match Fields::parse(&source, &toml_text, fm.toml.start, fm.opening_fence.clone(), GUIDE_FIELDS) {
+            Ok(f) => f,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
+        let title = f.string("title", false, "\"示例市某某局政府信息公开指南\"").map(|t| t.value);
+        let updated = f.date("updated", false).map(|d| d.value);
+        diagnostics.extend(std::mem::take(&mut f.diagnostics));
+        (title, updated, source.text[fm.body].to_string())
+    } else {
+        (None, None, source.text.to_string())
+    };
+    Some(Guide {
+        title,
+        updated,
+        body,
+        source,
+    })
+}

@@ -1,0 +1,370 @@
+//! Typed reading of one TOML table with every problem reported, not just
+//! the first.
+//!
+//! serde's derive stops at the first unknown field or wrong type; an editor
+//! fixing a file wants all of them at once, with the exact span. So each
+//! file kind lists its known keys, and the loader asks for each field by
+//! type; whatever is wrong becomes a [`Diagnostic`].
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::{Spanned, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::model::{Date, Located};
+
+/// One parsed table, with the span of every key and value in file offsets.
+pub struct Fields<'a> {
+    file: &'a SourceFile,
+    /// Span used for "missing field" problems: the front matter fence or
+    /// the start of the file.
+    anchor: Range<usize>,
+    entries: BTreeMap<String, Entry>,
+    pub diagnostics: Diagnostics,
+}
+
+struct Entry {
+    key_span: Range<usize>,
+    value_span: Range<usize>,
+    value: Value,
+}
+
+impl<'a> Fields<'a> {
+    /// Parse `toml_text`, which starts at byte `offset` of `file`. Returns
+    /// `None` (with a diagnostic) when the text is not valid TOML.
+    pub fn parse(
+        file: &'a SourceFile,
+        toml_text: &str,
+        offset: usize,
+        anchor: Range<usize>,
+        known: &[&str],
+    ) -> Result<Fields<'a>, Diagnostic> {
+        let table: BTreeMap<Spanned<String>, Spanned<Value>> = toml::from_str(toml_text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let span = offset + span.start..offset + span.end;
+            file.error("toml-syntax", span, format!("this is not valid TOML: {}", e.message().trim()))
+                .with_help(toml_syntax_help(e.message()))
+        })?;
+        let mut fields = Fields {
+            file,
+            anchor,
+            entries: BTreeMap::new(),
+            diagnostics: Diagnostics::default(),
+        };
+        for (key, value) in table {
+            let key_span = offset + key.span().start..offset + key.span().end;
+            let value_span = offset + value.span().start..offset + value.span().end;
+            let name = key.into_inner();
+            if !known.contains(&name.as_str()) {
+                let mut d = file.error("unknown-field", key_span.clone(), format!("unknown field `{name}`"));
+                d = match did_you_mean(&name, known.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`? Rename the field to `{s}`.")),
+                    None => d.with_help(format!("remove it; the fields allowed here are: {}", known.join(", "))),
+                };
+                fields.diagnostics.push(d);
+                continue;
+            }
+            fields.entries.insert(
+                name,
+                Entry {
+                    key_span,
+                    value_span,
+                    value: value.into_inner(),
+                },
+            );
+        }
+        Ok(fields)
+    }
+
+    pub fn file(&self) -> &SourceFile {
+        self.file
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Span of the value of `key` (or of the anchor when absent).
+    pub fn span_of(&self, key: &str) -> Range<usize> {
+        self.entries.get(key).map_or(self.anchor.clone(), |e| e.value_span.clone())
+    }
+
+    pub fn key_span_of(&self, key: &str) -> Range<usize> {
+        self.entries.get(key).map_or(self.anchor.clone(), |e| e.key_span.clone())
+    }
+
+    fn missing(&mut self, key: &str, example: &str) {
+        let d = self
+            .file
+            .error("missing-field", self.anchor.clone(), format!("missing required field `{key}`"))
+            .with_help(format!("add a line such as `{key} = {example}`"));
+        self.diagnostics.push(d);
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, example: &str) {
+        let e = &self.entries[key];
+        let found = type_name(&e.value);
+        let d = self
+            .file
+            .error(
+                "wrong-type",
+                e.value_span.clone(),
+                format!("`{key}` must be {expected}, found {found}"),
+            )
+            .with_help(format!("write it like `{key} = {example}`"));
+        self.diagnostics.push(d);
+    }
+
+    /// A string; `example` is shown in hints.
+    pub fn string(&mut self, key: &str, required: bool, example: &str) -> Option<Located<String>> {
+        let Some(entry) = self.entries.get(key) else {
+            if required {
+                self.missing(key, example);
+            }
+            return None;
+        };
+        match &entry.value {
+            Value::String(s) if s.trim().is_empty() && required => {
+                let d = self
+                    .file
+                    .error("empty-field", entry.value_span.clone(), format!("`{key}` must not be empty"))
+                    .with_help(format!("write it like `{key} = {example}`"));
+                self.diagnostics.push(d);
+                None
+            }
+            Value::String(s) => Some(Located::new(s.clone(), entry.value_span.clone())),
+            _ => {
+                self.wrong_type(key, "a string in quotes", example);
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        let entry = self.entries.get(key)?;
+        match entry.value {
+            Value::Boolean(b) => Some(b),
+            _ => {
+                self.wrong_type(key, "true or false (without quotes)", "true");
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, key: &str, example: &str) -> Option<Located<i64>> {
+        let entry = self.entries.get(key)?;
+        match entry.value {
+            Value::Integer(i) => Some(Located::new(i, entry.value_span.clone())),
+            _ => {
+                self.wrong_type(key, "a whole number (without quotes)", example);
+                None
+            }
+        }
+    }
+
+    /// A list of strings; each element keeps its own span when it can be
+    /// found in the source.
+    pub fn string_list(&mut self, key: &str, example: &str) -> Vec<Located<String>> {
+        let Some(entry) = self.entries.get(key) else {
+            return Vec::new();
+        };
+        let list_span = entry.value_span.clone();
+        let items = match &entry.value {
+            Value::Array(items) => items.clone(),
+            Value::String(_) => {
+                self.wrong_type(key, "a list of strings in square brackets", example);
+                return Vec::new();
+            }
+            _ => {
+                self.wrong_type(key, "a list of strings", example);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        let mut search_from = list_span.start;
+        for item in items {
+            match item {
+                Value::String(s) => {
+                    let span = self.find_literal(&s, search_from, list_span.end).unwrap_or(list_span.clone());
+                    search_from = span.end.max(search_from);
+                    out.push(Located::new(s, span));
+                }
+                other => {
+                    let d = self
+                        .file
+                        .error(
+                            "wrong-type",
+                            list_span.clone(),
+                            format!("every entry of `{key}` must be a string, found {}", type_name(&other)),
+                        )
+                        .with_help(format!("write it like `{key} = {example}`"));
+                    self.diagnostics.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// Where the quoted text `s` appears in `from..to`, for a precise span
+    /// inside an array.
+    fn find_literal(&self, s: &str, from: usize, to: usize) -> Option<Range<usize>> {
+        let hay = self.file.text.get(from..to)?;
+        let pos = hay.find(s)?;
+        Some(from + pos..from + pos + s.len())
+    }
+
+    /// A calendar date written as a TOML date (`2024-03-01`, no quotes).
+    /// Strings that look like dates are rejected with the exact fix, never
+    /// guessed: `2024年3月1日` could be meant as either date if misread.
+    pub fn date(&mut self, key: &str, required: bool) -> Option<Located<Date>> {
+        let Some(entry) = self.entries.get(key) else {
+            if required {
+                self.missing(key, "2024-03-01");
+            }
+            return None;
+        };
+        let span = entry.value_span.clone();
+        let problem = match &entry.value {
+            Value::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => match Date::from_ymd(i32::from(d.year), d.month, d.day) {
+                    Some(date) => return Some(Located::new(date, span)),
+                    None => ("bad-date", format!("`{key}` is not a real calendar date"), None),
+                },
+                (Some(d), Some(_)) => (
+                    "bad-date",
+                    format!("`{key}` must be a date without a time of day"),
+                    Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+                ),
+                (None, _) => ("bad-date", format!("`{key}` must be a date, found a time of day"), None),
+            },
+            Value::String(s) => match parse_date_string(s) {
+                Some((date, chinese)) => {
+                    let what = if chinese { "a Chinese-style date" } else { "a date" };
+                    ("date-in-string", format!("`{key}` is {what} written as a string"), Some(date.to_string()))
+                }
+                None => (
+                    "bad-date",
+                    format!("`{key}` must be a date like 2024-03-01, found the string \"{s}\""),
+                    None,
+                ),
+            },
+            other => (
+                "wrong-type",
+                format!("`{key}` must be a date like 2024-03-01, found {}", type_name(other)),
+                None,
+            ),
+        };
+        let (code, message, fix) = problem;
+        let help = match fix {
+            Some(fixed) => format!("write `{key} = {fixed}` (year-month-day, without quotes)"),
+            None => format!("write `{key} = 2024-03-01` (year-month-day, without quotes)"),
+        };
+        let d = self.file.error(code, span, message).with_help(help);
+        self.diagnostics.push(d);
+        None
+    }
+
+    /// A nested table (e.g. `[vocabularies]` in site.toml), checked against
+    /// its own known keys.
+    pub fn table(&mut self, key: &str, known: &[&str]) -> Option<BTreeMap<String, (Value, Range<usize>)>> {
+        let entry = self.entries.get(key)?;
+        let span = entry.value_span.clone();
+        let Value::Table(table) = &entry.value else {
+            self.wrong_type(key, "a table", "{ … }");
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        for (k, v) in table {
+            if known.contains(&k.as_str()) {
+                out.insert(k.clone(), (v.clone(), span.clone()));
+            } else {
+                let mut d = self
+                    .file
+                    .error("unknown-field", span.clone(), format!("unknown field `{key}.{k}`"));
+                d = match did_you_mean(k, known.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!("the fields allowed in `{key}` are: {}", known.join(", "))),
+                };
+                self.diagnostics.push(d);
+            }
+        }
+        Some(out)
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "a number",
+        Value::Float(_) => "a decimal number",
+        Value::Boolean(_) => "true/false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+fn toml_syntax_help(message: &str) -> String {
+    if message.contains("duplicate key") {
+        "each field may appear only once; delete one of the two lines".into()
+    } else if message.contains("invalid date") || message.contains("day between") {
+        "dates are written year-month-day, e.g. 2024-03-01, and must exist in the calendar".into()
+    } else if message.contains("string") || message.contains("quote") {
+        "text values need double quotes, e.g. title = \"关于……的通知\"; a backslash in a category is written \\\\".into()
+    } else {
+        "each line is `field = value`; text in double quotes, dates like 2024-03-01, lists in [ ]".into()
+    }
+}
+
+/// Recognise `2024-03-01`, `2024/3/1`, `2024.3.1` and `2024年3月1日` in a
+/// string. Only unambiguous year-month-day forms are recognised.
+pub fn parse_date_string(s: &str) -> Option<(Date, bool)> {
+    let s = s.trim();
+    let chinese = s.contains('年');
+    let normalized: String = s
+        .chars()
+        .map(|c| match c {
+            '年' | '月' | '/' | '.' => '-',
+            '日' | '号' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut parts = normalized.trim().split('-');
+    let year: i32 = parts.next()?.trim().parse().ok()?;
+    let month: u8 = parts.next()?.trim().parse().ok()?;
+    let day: u8 = parts.next()?.trim().parse().ok()?;
+    if parts.next().is_some() || !(1000..=9999).contains(&year) {
+        return None;
+    }
+    Date::from_ymd(year, month, day).map(|d| (d, chinese))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_dates_are_recognised_not_misread() {
+        let (d, chinese) = parse_date_string("2024年3月1日").unwrap();
+        assert_eq!(d.to_string(), "2024-03-01");
+        assert!(chinese);
+        assert_eq!(parse_date_string("2024/12/31").unwrap().0.to_string(), "2024-12-31");
+        assert!(parse_date_string("2024年2月30日").is_none());
+        assert!(parse_date_string("3月1日").is_none());
+        assert!(parse_date_string("01/03/2024").is_none());
+    }
+
+    #[test]
+    fn reports_every_problem_in_one_pass() {
+        let text = "titel = \"x\"\npublished = \"2024年3月1日\"\ndraft = \"yes\"\n";
+        let file = SourceFile::new("a.md", text);
+        let mut f = Fields::parse(&file, text, 0, 0..0, &["title", "published", "draft"]).unwrap();
+        assert!(f.string("title", true, "\"…\"").is_none());
+        assert!(f.date("published", true).is_none());
+        assert!(f.boolean("draft").is_none());
+        let codes: Vec<_> = f.diagnostics.0.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unknown-field", "missing-field", "date-in-string", "wrong-type"]);
+        assert_eq!(f.diagnostics.0[2].line, 2);
+    }
+}

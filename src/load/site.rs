@@ -1,0 +1,153 @@
+//! `site.toml`.
+
+use std::path::Path;
+
+use toml::Value;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::model::{Language, SiteConfig};
+use crate::vocabulary;
+
+use super::fields::Fields;
+use super::read_source;
+
+const SITE_FIELDS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "organization",
+    "description",
+    "theme",
+    "paginate_by",
+    "vocabularies",
+];
+const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds"];
+
+pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let rel = Path::new("site.toml");
+    if !root.join(rel).is_file() {
+        diagnostics.push(
+            Diagnostic::for_path(Severity::Error, "missing-site-toml", rel, "the site has no site.toml")
+                .with_help("create site.toml with title, base_url and language, e.g.\ntitle = \"示例市人民政府信息公开\"\nbase_url = \"https://xxgk.example.gov.cn/\"\nlanguage = \"zh-CN\""),
+        );
+        return None;
+    }
+    let source = match read_source(root, rel) {
+        Ok(s) => s,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let text = source.text.clone();
+    let mut f = match Fields::parse(&source, &text, 0, 0..0, SITE_FIELDS) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let title = f.string("title", true, "\"示例市人民政府信息公开\"");
+    let base_url = f.string("base_url", true, "\"https://xxgk.example.gov.cn/\"");
+    let language = f.string("language", true, "\"zh-CN\"");
+    let organization = f.string("organization", false, "\"示例市人民政府\"");
+    let description = f.string("description", false, "\"……\"");
+    let theme = f.string("theme", false, "\"default\"");
+    let paginate_by = f.integer("paginate_by", "20");
+    let vocabularies = f.table("vocabularies", VOCABULARY_FIELDS);
+
+    let base_url = base_url.and_then(|b| {
+        if b.value.starts_with("https://") || b.value.starts_with("http://") {
+            let mut url = b.value;
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            Some(url)
+        } else {
+            f.diagnostics.push(
+                source
+                    .error("bad-base-url", b.span, "`base_url` must be a full http(s) address")
+                    .with_help("write it like base_url = \"https://xxgk.example.gov.cn/\""),
+            );
+            None
+        }
+    });
+    let language = language.and_then(|l| match Language::parse(&l.value) {
+        Some(lang) => Some(lang),
+        None => {
+            let hint = did_you_mean(&l.value, Language::ALL).map(|m| format!("did you mean \"{m}\"? ")).unwrap_or_default();
+            f.diagnostics.push(
+                source
+                    .error("unknown-language", l.span, format!("unknown language \"{}\"", l.value))
+                    .with_help(format!("{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\"")),
+            );
+            None
+        }
+    });
+    let theme = match theme {
+        Some(t) if !super::department::is_valid_slug(&t.value) && t.value != "default" => {
+            f.diagnostics.push(
+                source
+                    .error("bad-theme", t.span, "`theme` must be the name of a folder under themes/")
+                    .with_help("use lowercase letters, digits and hyphens, e.g. theme = \"city-blue\""),
+            );
+            "default".to_string()
+        }
+        Some(t) => t.value,
+        None => "default".to_string(),
+    };
+    let paginate_by = match paginate_by {
+        Some(p) if !(1..=1000).contains(&p.value) => {
+            f.diagnostics.push(
+                source
+                    .error("bad-paginate-by", p.span, "`paginate_by` must be between 1 and 1000")
+                    .with_help("paginate_by = 20"),
+            );
+            20
+        }
+        Some(p) => p.value as usize,
+        None => 20,
+    };
+    let mut categories = vocabulary::default_categories();
+    let mut kinds = vocabulary::default_kinds();
+    if let Some(table) = vocabularies {
+        for (key, (value, span)) in table {
+            let list = match value {
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>(),
+                _ => None,
+            };
+            match list {
+                Some(list) if !list.is_empty() => {
+                    if key == "categories" {
+                        categories = list;
+                    } else {
+                        kinds = list;
+                    }
+                }
+                _ => f.diagnostics.push(
+                    source
+                        .error("wrong-type", span, format!("`vocabularies.{key}` must be a non-empty list of strings"))
+                        .with_help(format!("write it like {key} = [\"…\", \"…\"], or remove it to use the national vocabulary")),
+                ),
+            }
+        }
+    }
+    diagnostics.extend(std::mem::take(&mut f.diagnostics));
+    Some(SiteConfig {
+        title: title?.value,
+        base_url: base_url?,
+        language: language?,
+        organization: organization.map(|o| o.value),
+        description: description.map(|d| d.value),
+        theme,
+        paginate_by,
+        categories,
+        kinds,
+    })
+}

@@ -1,0 +1,363 @@
+//! Listing pages: the current catalog and the archive, paginated, newest
+//! first, by department, 主题分类, 文种 and year; and the index pages of
+//! each facet.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::validate::{Item, Site};
+use crate::vocabulary::split_category;
+
+use super::urls::{self, ARCHIVE, CATALOG};
+use super::views::Lookup;
+
+/// One listing page to render.
+pub struct ListingPage<'a> {
+    pub rel: String,
+    /// 1-based page number.
+    pub number: usize,
+    /// (interface-string key or literal, rel) of the pages above this one.
+    pub parents: Vec<(String, String)>,
+    title_key: &'static str,
+    /// The facet value, shown after the title (a year, a kind, a name…).
+    title_value: Option<String>,
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    Items {
+        first_rel: String,
+        pages: usize,
+        total: usize,
+        items: Vec<&'a Item>,
+        archive: bool,
+        /// Links to narrower listings shown above the list.
+        filters: Vec<FilterGroup>,
+    },
+    Facets(Vec<FacetGroup>),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FacetGroup {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+    pub children: Vec<FacetGroup>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FilterGroup {
+    /// Interface-string key, e.g. `by_year`.
+    pub title_key: &'static str,
+    pub links: Vec<FacetGroup>,
+    /// The link titles are interface-string keys too.
+    #[serde(skip)]
+    pub translate_links: bool,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    number: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// First, last and a window around the current page; `None` = a gap.
+    links: Vec<Option<PageLink>>,
+}
+
+impl ListingPage<'_> {
+    pub fn template(&self) -> &'static str {
+        match self.body {
+            Body::Items { .. } => "listing.html",
+            Body::Facets(_) => "facets.html",
+        }
+    }
+
+    pub fn title(&self, string: &dyn Fn(&str) -> String) -> String {
+        let mut title = string(self.title_key);
+        if let Some(value) = &self.title_value {
+            title = format!("{title}：{value}");
+        }
+        if self.number > 1 {
+            title = format!("{title}（{}）", string("page_n").replace("{n}", &self.number.to_string()));
+        }
+        title
+    }
+
+    pub fn insert(&self, ctx: &mut Context, lookup: &Lookup, string: &dyn Fn(&str) -> String) {
+        match &self.body {
+            Body::Items {
+                first_rel,
+                pages,
+                total,
+                items,
+                archive,
+                filters,
+            } => {
+                let summaries: Vec<_> = items.iter().map(|i| lookup.summary(i)).collect();
+                ctx.insert("items", &summaries);
+                ctx.insert("total", total);
+                ctx.insert("archive", archive);
+                let filters: Vec<FilterGroup> = filters
+                    .iter()
+                    .map(|f| {
+                        let mut f = f.clone();
+                        if f.translate_links {
+                            for link in &mut f.links {
+                                link.title = string(&link.title);
+                            }
+                        }
+                        f
+                    })
+                    .collect();
+                ctx.insert("filters", &filters);
+                ctx.insert("pagination", &pagination(lookup, first_rel, self.number, *pages));
+            }
+            Body::Facets(groups) => ctx.insert("groups", groups),
+        }
+    }
+}
+
+fn pagination(lookup: &Lookup, first: &str, number: usize, pages: usize) -> Pagination {
+    let link = |n: usize| lookup.urls.href(&urls::page(first, n));
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(number) <= 2 {
+            if n > last_shown + 1 {
+                links.push(None);
+            }
+            links.push(Some(PageLink {
+                number: n,
+                url: link(n),
+                current: n == number,
+            }));
+            last_shown = n;
+        }
+    }
+    Pagination {
+        number,
+        pages,
+        prev: (number > 1).then(|| link(number - 1)),
+        next: (number < pages).then(|| link(number + 1)),
+        links,
+    }
+}
+
+/// Every listing page of the site, in a fixed order.
+pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
+    let per_page = site.config.paginate_by;
+    let current: Vec<&Item> = site.items.iter().filter(|i| !i.validity.is_retired()).collect();
+    let mut archived: Vec<&Item> = site.items.iter().filter(|i| i.validity.is_retired()).collect();
+    // The archive is ordered by retirement, newest first.
+    archived.sort_by(|a, b| b.retired_on.cmp(&a.retired_on).then_with(|| a.index_no().cmp(b.index_no())));
+
+    let mut out = Vec::new();
+    let catalog_parent = vec![("catalog_title".to_string(), CATALOG.to_string())];
+    let archive_parent = vec![("archive_title".to_string(), ARCHIVE.to_string())];
+
+    // The current catalog and its facets.
+    let by_department = group(&current, |i| vec![i.catalog.department.clone()]);
+    let by_category = group(&current, |i| {
+        let c = &i.catalog.category.value;
+        match split_category(c) {
+            (top, Some(_)) => vec![top.to_string(), c.clone()],
+            (top, None) => vec![top.to_string()],
+        }
+    });
+    let by_kind = group(&current, |i| i.catalog.kind.iter().map(|k| k.value.clone()).collect());
+    let by_year = group(&current, |i| vec![i.catalog.published.value.year().to_string()]);
+
+    let catalog_filters = vec![FilterGroup {
+        title_key: "browse_by",
+        links: ["by_department", "by_category", "by_kind", "by_year"]
+            .iter()
+            .zip(["department", "category", "kind", "year"])
+            .map(|(key, facet)| FacetGroup {
+                title: (*key).to_string(),
+                url: lookup.urls.href(&format!("{CATALOG}{facet}/")),
+                count: 0,
+                children: Vec::new(),
+            })
+            .collect(),
+        translate_links: true,
+    }];
+    paginate(&mut out, CATALOG, "catalog_title", None, Vec::new(), &current, per_page, false, catalog_filters);
+
+    for (slug, items) in &by_department {
+        let name = lookup.department_name(slug);
+        let parents = with(&catalog_parent, "by_department", &format!("{CATALOG}department/"));
+        paginate(&mut out, &urls::facet(CATALOG, "department", slug), "catalog_title", Some(name), parents, items, per_page, false, Vec::new());
+    }
+    for (category, items) in &by_category {
+        let rel = urls::category(category);
+        let mut parents = with(&catalog_parent, "by_category", &format!("{CATALOG}category/"));
+        if let (top, Some(_)) = split_category(category) {
+            parents.push((top.to_string(), urls::category(top)));
+        }
+        let shown = category.replace('\\', " › ");
+        paginate(&mut out, &rel, "catalog_title", Some(shown), parents, items, per_page, false, Vec::new());
+    }
+    for (kind, items) in &by_kind {
+        let parents = with(&catalog_parent, "by_kind", &format!("{CATALOG}kind/"));
+        paginate(&mut out, &urls::facet(CATALOG, "kind", kind), "catalog_title", Some(kind.clone()), parents, items, per_page, false, Vec::new());
+    }
+    // Years newest first in the facet index; pages in any order.
+    for (year, items) in &by_year {
+        let parents = with(&catalog_parent, "by_year", &format!("{CATALOG}year/"));
+        paginate(&mut out, &urls::facet(CATALOG, "year", year), "catalog_title", Some(year.clone()), parents, items, per_page, false, Vec::new());
+    }
+
+    // Facet index pages.
+    let flat = |groups: &BTreeMap<String, Vec<&Item>>, facet: &str, name: &dyn Fn(&str) -> String| -> Vec<FacetGroup> {
+        groups
+            .iter()
+            .map(|(value, items)| FacetGroup {
+                title: name(value),
+                url: lookup.urls.href(&urls::facet(CATALOG, facet, value)),
+                count: items.len(),
+                children: Vec::new(),
+            })
+            .collect()
+    };
+    let department_groups = flat(&by_department, "department", &|slug| lookup.department_name(slug));
+    let kind_groups = flat(&by_kind, "kind", &|k| k.to_string());
+    let mut year_groups = flat(&by_year, "year", &|y| y.to_string());
+    year_groups.reverse();
+    let mut category_groups: Vec<FacetGroup> = Vec::new();
+    for (category, items) in &by_category {
+        let group = FacetGroup {
+            title: split_category(category).1.unwrap_or(category).to_string(),
+            url: lookup.urls.href(&urls::category(category)),
+            count: items.len(),
+            children: Vec::new(),
+        };
+        match split_category(category) {
+            (_, None) => category_groups.push(group),
+            (top, Some(_)) => {
+                // Every item with `一级\二级` is also grouped under `一级`.
+                let top_title = top.to_string();
+                if let Some(parent) = category_groups.iter_mut().find(|g| g.title == top_title) {
+                    parent.children.push(group);
+                }
+            }
+        }
+    }
+    for (facet, key, groups) in [
+        ("department", "by_department", department_groups),
+        ("category", "by_category", category_groups),
+        ("kind", "by_kind", kind_groups),
+        ("year", "by_year", year_groups),
+    ] {
+        out.push(ListingPage {
+            rel: format!("{CATALOG}{facet}/"),
+            number: 1,
+            parents: catalog_parent.clone(),
+            title_key: key,
+            title_value: None,
+            body: Body::Facets(groups),
+        });
+    }
+
+    // The archive: retired items, by department and by year of retirement.
+    let archive_by_department = group(&archived, |i| vec![i.catalog.department.clone()]);
+    let archive_by_year = group(&archived, |i| i.retired_on.map(|d| d.year().to_string()).into_iter().collect());
+    let archive_filters = vec![
+        FilterGroup {
+            title_key: "by_department",
+            links: archive_by_department
+                .iter()
+                .map(|(slug, items)| FacetGroup {
+                    title: lookup.department_name(slug),
+                    url: lookup.urls.href(&urls::facet(ARCHIVE, "department", slug)),
+                    count: items.len(),
+                    children: Vec::new(),
+                })
+                .collect(),
+            translate_links: false,
+        },
+        FilterGroup {
+            title_key: "by_retired_year",
+            links: archive_by_year
+                .iter()
+                .rev()
+                .map(|(year, items)| FacetGroup {
+                    title: year.clone(),
+                    url: lookup.urls.href(&urls::facet(ARCHIVE, "year", year)),
+                    count: items.len(),
+                    children: Vec::new(),
+                })
+                .collect(),
+            translate_links: false,
+        },
+    ];
+    paginate(&mut out, ARCHIVE, "archive_title", None, Vec::new(), &archived, per_page, true, archive_filters);
+    for (slug, items) in &archive_by_department {
+        let name = lookup.department_name(slug);
+        paginate(&mut out, &urls::facet(ARCHIVE, "department", slug), "archive_title", Some(name), archive_parent.clone(), items, per_page, true, Vec::new());
+    }
+    for (year, items) in &archive_by_year {
+        paginate(&mut out, &urls::facet(ARCHIVE, "year", year), "archive_title", Some(year.clone()), archive_parent.clone(), items, per_page, true, Vec::new());
+    }
+    out
+}
+
+fn with(parents: &[(String, String)], key: &str, rel: &str) -> Vec<(String, String)> {
+    let mut v = parents.to_vec();
+    v.push((key.to_string(), rel.to_string()));
+    v
+}
+
+/// Items grouped by every key `keys` gives them, keeping their order.
+fn group<'a>(items: &[&'a Item], keys: impl Fn(&Item) -> Vec<String>) -> BTreeMap<String, Vec<&'a Item>> {
+    let mut out: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+    for item in items {
+        for key in keys(item) {
+            out.entry(key).or_default().push(item);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn paginate<'a>(
+    out: &mut Vec<ListingPage<'a>>,
+    first_rel: &str,
+    title_key: &'static str,
+    title_value: Option<String>,
+    parents: Vec<(String, String)>,
+    items: &[&'a Item],
+    per_page: usize,
+    archive: bool,
+    filters: Vec<FilterGroup>,
+) {
+    let pages = items.len().div_ceil(per_page).max(1);
+    for number in 1..=pages {
+        let start = (number - 1) * per_page;
+        let end = (start + per_page).min(items.len());
+        out.push(ListingPage {
+            rel: urls::page(first_rel, number),
+            number,
+            parents: parents.clone(),
+            title_key,
+            title_value: title_value.clone(),
+            body: Body::Items {
+                first_rel: first_rel.to_string(),
+                pages,
+                total: items.len(),
+                items: items[start..end].to_vec(),
+                archive,
+                filters: if number == 1 { filters.clone() } else { Vec::new() },
+            },
+        });
+    }
+}

@@ -1,0 +1,80 @@
+//! `api/manifest.json`: every published item with its URL and revisions.
+//! The archivist's and the tests' way into the site.
+
+use serde::Serialize;
+
+use crate::model::Date;
+use crate::validate::Site;
+
+use super::BuildInfo;
+use super::urls;
+use super::views::Lookup;
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub build: BuildInfo,
+    pub items: Vec<ManifestItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestItem {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: String,
+    pub department: String,
+    pub status: &'static str,
+    pub retired: Option<Date>,
+    pub url: String,
+    pub revisions: Vec<ManifestRevision>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestRevision {
+    /// The commit that made this revision; `None` until history is read.
+    pub commit: Option<String>,
+    pub date: Option<Date>,
+    /// Git blob id of the exact source bytes published at `source_url`.
+    pub blob: String,
+    pub snapshot_url: String,
+    pub source_url: String,
+}
+
+pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
+    let u = lookup.urls;
+    let mut items: Vec<ManifestItem> = site
+        .items
+        .iter()
+        .map(|item| {
+            let c = &item.catalog;
+            let id = c.index_no.value.clone();
+            ManifestItem {
+                url: u.href(&urls::item(&id)),
+                revisions: vec![ManifestRevision {
+                    commit: None,
+                    date: None,
+                    blob: c.blob.clone(),
+                    snapshot_url: u.href(&urls::snapshot(&id, &c.blob)),
+                    source_url: u.href(&urls::source(&id, &c.blob)),
+                }],
+                kind: "catalog",
+                title: c.title.clone(),
+                department: c.department.clone(),
+                status: item.validity.key(),
+                retired: item.retired_on,
+                id,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    Manifest {
+        build: build.clone(),
+        items,
+    }
+}
+
+pub fn to_json(manifest: &Manifest) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(manifest).expect("the manifest serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,428 @@
+//! Stage 3, render: [`Site`] + [`Theme`] → output files, handed to a
+//! [`Sink`] as they are made (so that 50,000 pages never sit in memory at
+//! once).
+//!
+//! Pages are rendered in parallel; each file's bytes depend only on the
+//! site, never on scheduling, the clock or the machine. Render never sees
+//! exempt items or drafts: `validate` dropped them.
+
+mod feeds;
+mod listings;
+pub mod manifest;
+pub mod markdown;
+pub mod theme;
+pub mod urls;
+mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::model::{Date, Language};
+use crate::validate::{Item, Site};
+use crate::write::Sink;
+
+pub use theme::Theme;
+use urls::Urls;
+use views::{Link, Lookup};
+
+/// What the build is made from, shown in footers and the manifest.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BuildInfo {
+    /// HEAD commit id, `None` outside git.
+    pub commit: Option<String>,
+    pub as_of: Option<Date>,
+    /// Release (git tag) name, when HEAD is tagged.
+    pub version: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum RenderError {
+    Template(String),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::Template(s) => write!(f, "template error: {s}"),
+            RenderError::Io(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Io(e)
+    }
+}
+
+fn template_error(e: tera::Error) -> RenderError {
+    // Tera keeps the useful part (which variable, which line) in the source chain.
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    RenderError::Template(msg)
+}
+
+/// Counts of what was written, for the build summary.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderReport {
+    pub pages: usize,
+    pub items: usize,
+}
+
+/// Number of item pages that `render` will report through `progress`.
+pub fn progress_total(site: &Site) -> usize {
+    site.items.len()
+}
+
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    sink: &dyn Sink,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RenderReport, RenderError> {
+    let urls = Urls::new(&site.config.base_url);
+    let renderer = Renderer::new(site, theme, build, &urls)?;
+    let lookup = &renderer.lookup;
+
+    for (path, bytes) in theme.static_files() {
+        sink.write(&format!("static/{path}"), bytes)?;
+    }
+    for ((slug, path), _) in &site.attachments {
+        sink.copy(&urls::attachment(slug, path), &format!("content/{slug}/files/{path}"))?;
+    }
+
+    // Item pages, their snapshot and source: the bulk of the work.
+    site.items.par_iter().try_for_each(|item| {
+        renderer.write_item(item, sink)?;
+        progress();
+        Ok::<_, RenderError>(())
+    })?;
+
+    let mut pages: Vec<(String, Page)> = Vec::new();
+    pages.push((String::new(), Page::Home));
+    pages.push(("404.html".into(), Page::NotFound));
+    for d in &site.departments {
+        pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
+        if d.guide.is_some() {
+            pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
+        }
+        for alias in &d.aliases {
+            pages.push((urls::department(alias), Page::Redirect(urls::department(&d.slug))));
+            pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
+            for root in [urls::CATALOG, urls::ARCHIVE] {
+                pages.push((urls::facet(root, "department", alias), Page::Redirect(urls::facet(root, "department", &d.slug))));
+            }
+        }
+    }
+    let listing_pages = listings::plan(site, lookup);
+    let page_count = pages.len() + listing_pages.len();
+    pages.par_iter().try_for_each(|(rel, page)| {
+        let bytes = renderer.render_page(rel, page)?;
+        sink.write(&urls::file_of(rel), &bytes)?;
+        Ok::<_, RenderError>(())
+    })?;
+    listing_pages.par_iter().try_for_each(|listing| {
+        let bytes = renderer.render_listing(listing)?;
+        sink.write(&urls::file_of(&listing.rel), &bytes)?;
+        Ok::<_, RenderError>(())
+    })?;
+
+    for (path, bytes) in feeds::feeds(site, lookup) {
+        sink.write(&path, bytes.as_bytes())?;
+    }
+    let sitemap_pages = listing_pages.iter().filter(|l| l.number == 1).map(|l| l.rel.as_str());
+    for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
+        sink.write(&path, bytes.as_bytes())?;
+    }
+    sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
+    let manifest = manifest::manifest(site, lookup, build);
+    sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
+
+    Ok(RenderReport {
+        pages: page_count + 2 * site.items.len(),
+        items: site.items.len(),
+    })
+}
+
+enum Page<'a> {
+    Home,
+    NotFound,
+    Department(&'a str),
+    Guide(&'a str),
+    /// A former URL: points to its new site-relative path.
+    Redirect(String),
+}
+
+struct Renderer<'a> {
+    tera: Tera,
+    lookup: Lookup<'a>,
+    /// Interface strings per language, as template values.
+    strings: BTreeMap<Language, tera::Value>,
+    build: &'a BuildInfo,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    organization: Option<&'a str>,
+    description: Option<&'a str>,
+    home_url: String,
+    catalog_url: String,
+    archive_url: String,
+    static_url: String,
+    feed_url: String,
+    category_index_url: String,
+    kind_index_url: String,
+    year_index_url: String,
+    department_index_url: String,
+}
+
+#[derive(Serialize)]
+struct BuildView<'a> {
+    commit: Option<&'a str>,
+    commit_short: Option<&'a str>,
+    as_of: Option<Date>,
+    version: Option<&'a str>,
+}
+
+/// Per-page facts every template needs.
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    /// Absolute URL of the page (or, for snapshots, of the current item).
+    canonical: String,
+    noindex: bool,
+    breadcrumbs: Vec<Link>,
+    feed_url: Option<String>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &Theme, build: &'a BuildInfo, urls: &'a Urls) -> Result<Self, RenderError> {
+        let mut tera = Tera::default();
+        let templates = theme.templates().map_err(|e| RenderError::Template(e.0))?;
+        tera.add_raw_templates(templates).map_err(template_error)?;
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut strings = BTreeMap::new();
+        for code in Language::ALL {
+            let lang = Language::parse(code).expect("listed language");
+            let map = theme.strings(lang).map_err(|e| RenderError::Template(e.0))?;
+            strings.insert(lang, serde_json::to_value(map).expect("strings serialise"));
+        }
+        Ok(Renderer {
+            tera,
+            lookup: Lookup::new(site, urls),
+            strings,
+            build,
+        })
+    }
+
+    fn urls(&self) -> &Urls {
+        self.lookup.urls
+    }
+
+    fn site(&self) -> &Site {
+        self.lookup.site
+    }
+
+    fn context(&self, lang: Language, meta: PageMeta) -> Context {
+        let u = self.urls();
+        let config = &self.site().config;
+        let mut ctx = Context::new();
+        ctx.insert("lang", &lang);
+        ctx.insert("t", &self.strings[&lang]);
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                organization: config.organization.as_deref(),
+                description: config.description.as_deref(),
+                home_url: u.href(""),
+                catalog_url: u.href(urls::CATALOG),
+                archive_url: u.href(urls::ARCHIVE),
+                static_url: u.href("static/"),
+                feed_url: u.href("atom.xml"),
+                category_index_url: u.href("catalog/category/"),
+                kind_index_url: u.href("catalog/kind/"),
+                year_index_url: u.href("catalog/year/"),
+                department_index_url: u.href("catalog/department/"),
+            },
+        );
+        ctx.insert(
+            "build",
+            &BuildView {
+                commit: self.build.commit.as_deref(),
+                commit_short: self.build.commit.as_deref().map(|c| &c[..c.len().min(10)]),
+                as_of: self.build.as_of,
+                version: self.build.version.as_deref(),
+            },
+        );
+        ctx.insert("page", &meta);
+        ctx
+    }
+
+    fn meta(&self, title: String, rel: &str, breadcrumbs: Vec<Link>) -> PageMeta {
+        PageMeta {
+            title,
+            canonical: self.urls().absolute(rel),
+            noindex: false,
+            breadcrumbs,
+            feed_url: None,
+        }
+    }
+
+    fn crumb(&self, title: &str, rel: &str) -> Link {
+        Link {
+            title: title.to_string(),
+            url: self.urls().href(rel),
+        }
+    }
+
+    fn string(&self, lang: Language, key: &str) -> String {
+        self.strings[&lang].get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+        self.tera.render(template, ctx).map(String::into_bytes).map_err(template_error)
+    }
+
+    fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
+        let c = &item.catalog;
+        let lang = self.lookup.content_language(&c.department);
+        let view = self.lookup.item(item);
+        let body = markdown::to_html(c.body_markdown());
+        let rel = urls::item(item.index_no());
+        let department = self.lookup.department_name(&c.department);
+        let crumbs = vec![
+            self.crumb(&self.string(lang, "home"), ""),
+            self.crumb(&department, &urls::department(&c.department)),
+        ];
+
+        let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
+        ctx.insert("item", &view);
+        ctx.insert("body", &body);
+        sink.write(&urls::file_of(&rel), &self.render("item.html", &ctx)?)?;
+
+        // Until history is read from git, the only revision is the current file.
+        let mut meta = self.meta(c.title.clone(), &rel, crumbs);
+        meta.noindex = true;
+        let mut ctx = self.context(lang, meta);
+        ctx.insert("item", &view);
+        ctx.insert("body", &body);
+        ctx.insert(
+            "snapshot",
+            &serde_json::json!({"number": 1, "count": 1, "blob": c.blob, "current_url": view.url}),
+        );
+        sink.write(&urls::file_of(&urls::snapshot(item.index_no(), &c.blob)), &self.render("item.html", &ctx)?)?;
+        sink.write(&urls::source(item.index_no(), &c.blob), c.source.text.as_bytes())?;
+        Ok(())
+    }
+
+    fn render_page(&self, rel: &str, page: &Page) -> Result<Vec<u8>, RenderError> {
+        let site = self.site();
+        let site_lang = site.config.language;
+        match page {
+            Page::Home => {
+                let mut ctx = self.context(site_lang, self.meta(site.config.title.clone(), rel, Vec::new()));
+                let latest: Vec<_> = site
+                    .items
+                    .iter()
+                    .filter(|i| !i.validity.is_retired())
+                    .take(10)
+                    .map(|i| self.lookup.summary(i))
+                    .collect();
+                let departments: Vec<_> = site
+                    .departments
+                    .iter()
+                    .map(|d| self.lookup.department(d, self.current_count(&d.slug)))
+                    .collect();
+                ctx.insert("intro", &site.home.as_deref().map(markdown::to_html));
+                ctx.insert("latest", &latest);
+                ctx.insert("departments", &departments);
+                ctx.insert("current_count", &site.items.iter().filter(|i| !i.validity.is_retired()).count());
+                ctx.insert("archived_count", &site.items.iter().filter(|i| i.validity.is_retired()).count());
+                self.render("index.html", &ctx)
+            }
+            Page::NotFound => {
+                let mut meta = self.meta(self.string(site_lang, "not_found_title"), rel, Vec::new());
+                meta.noindex = true;
+                self.render("404.html", &self.context(site_lang, meta))
+            }
+            Page::Department(slug) => {
+                let d = self.lookup.departments[slug];
+                let lang = d.language.unwrap_or(site_lang);
+                let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
+                let mut meta = self.meta(d.name.clone(), rel, crumbs);
+                meta.feed_url = Some(self.urls().href(&urls::department_feed(slug)));
+                let mut ctx = self.context(lang, meta);
+                let latest: Vec<_> = site
+                    .items
+                    .iter()
+                    .filter(|i| i.catalog.department == *slug && !i.validity.is_retired())
+                    .take(10)
+                    .map(|i| self.lookup.summary(i))
+                    .collect();
+                ctx.insert("department", &self.lookup.department(d, self.current_count(slug)));
+                ctx.insert("latest", &latest);
+                self.render("department.html", &ctx)
+            }
+            Page::Guide(slug) => {
+                let d = self.lookup.departments[slug];
+                let guide = d.guide.as_ref().expect("planned only with a guide");
+                let lang = d.language.unwrap_or(site_lang);
+                let title = guide
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| format!("{}{}", d.name, self.string(lang, "guide_suffix")));
+                let crumbs = vec![
+                    self.crumb(&self.string(lang, "home"), ""),
+                    self.crumb(&d.name, &urls::department(slug)),
+                ];
+                let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
+                ctx.insert("department", &self.lookup.department(d, self.current_count(slug)));
+                ctx.insert("updated", &guide.updated);
+                ctx.insert("body", &markdown::to_html(&guide.body));
+                self.render("guide.html", &ctx)
+            }
+            Page::Redirect(target) => {
+                let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
+                meta.noindex = true;
+                let mut ctx = self.context(site_lang, meta);
+                ctx.insert("target", &self.urls().href(target));
+                self.render("redirect.html", &ctx)
+            }
+        }
+    }
+
+    fn current_count(&self, slug: &str) -> usize {
+        self.site()
+            .items
+            .iter()
+            .filter(|i| i.catalog.department == slug && !i.validity.is_retired())
+            .count()
+    }
+
+    fn render_listing(&self, listing: &listings::ListingPage) -> Result<Vec<u8>, RenderError> {
+        let lang = self.site().config.language;
+        let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
+        for (title_key, rel) in &listing.parents {
+            let title = self.strings[&lang].get(title_key).and_then(|v| v.as_str()).unwrap_or(title_key);
+            crumbs.push(self.crumb(title, rel));
+        }
+        let title = listing.title(&|k| self.string(lang, k));
+        let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
+        listing.insert(&mut ctx, &self.lookup, &|k| self.string(lang, k));
+        self.render(listing.template(), &ctx)
+    }
+}

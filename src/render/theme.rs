@@ -1,0 +1,103 @@
+//! The theme: Tera templates, static files and interface strings.
+//!
+//! The default theme is compiled into the binary, so that any content
+//! folder builds. A site overrides any of its files by putting a file with
+//! the same path under `themes/default/` or `themes/<theme>/` (the latter
+//! wins).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::model::Language;
+
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// All files of the effective theme, by path inside the theme folder.
+#[derive(Clone, Debug)]
+pub struct Theme {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Debug)]
+pub struct ThemeError(pub String);
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+        let mut files = BTreeMap::new();
+        collect_embedded(&DEFAULT_THEME, &mut files);
+        let mut layers = vec![root.join("themes").join("default")];
+        if name != "default" {
+            let dir = root.join("themes").join(name);
+            if !dir.is_dir() {
+                return Err(ThemeError(format!(
+                    "site.toml names the theme \"{name}\" but there is no folder themes/{name}/"
+                )));
+            }
+            layers.push(dir);
+        }
+        for dir in layers.iter().filter(|d| d.is_dir()) {
+            for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(dir).expect("walked below dir");
+                let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let bytes = std::fs::read(entry.path())
+                    .map_err(|e| ThemeError(format!("cannot read {}: {e}", entry.path().display())))?;
+                files.insert(key, bytes);
+            }
+        }
+        Ok(Theme { files })
+    }
+
+    /// `(name, source)` of every template under `templates/`.
+    pub fn templates(&self) -> Result<Vec<(String, String)>, ThemeError> {
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| path.strip_prefix("templates/").map(|name| (name, bytes)))
+            .map(|(name, bytes)| {
+                String::from_utf8(bytes.clone())
+                    .map(|s| (name.to_string(), s))
+                    .map_err(|_| ThemeError(format!("template {name} is not UTF-8")))
+            })
+            .collect()
+    }
+
+    /// Files under `static/`, published below `/static/`.
+    pub fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| path.strip_prefix("static/").map(|p| (p, bytes.as_slice())))
+    }
+
+    /// Interface strings for one language, from `i18n/<lang>.toml`.
+    pub fn strings(&self, language: Language) -> Result<toml::Table, ThemeError> {
+        let path = format!("i18n/{}.toml", language.code());
+        let bytes = self
+            .files
+            .get(&path)
+            .ok_or_else(|| ThemeError(format!("the theme has no {path}")))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
+        toml::from_str(text).map_err(|e| ThemeError(format!("{path}: {e}")))
+    }
+}
+
+fn collect_embedded(dir: &Dir<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
+    for file in dir.files() {
+        files.insert(file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, files);
+    }
+}

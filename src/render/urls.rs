@@ -1,0 +1,124 @@
+//! The URL scheme of the output. Every page is a folder with an
+//! `index.html`; paths here are site-relative, unencoded and end with `/`
+//! for pages. Changing a function here changes published URLs, which must
+//! never break: add redirects when you do.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::vocabulary::split_category;
+
+/// Characters kept as they are in a path segment (RFC 3986 unreserved).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Turns site-relative paths into hrefs under the site's base path (the
+/// path part of `base_url`, so that a site can live below `/xxgk/`).
+#[derive(Clone, Debug)]
+pub struct Urls {
+    /// Starts and ends with `/`.
+    pub base_path: String,
+    /// `base_url` without the trailing slash of its path: scheme and host.
+    origin: String,
+}
+
+impl Urls {
+    pub fn new(base_url: &str) -> Urls {
+        let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+        let path_start = base_url[after_scheme..].find('/').map_or(base_url.len(), |i| after_scheme + i);
+        let mut base_path = base_url[path_start..].to_string();
+        if !base_path.ends_with('/') {
+            base_path.push('/');
+        }
+        Urls {
+            base_path,
+            origin: base_url[..path_start].to_string(),
+        }
+    }
+
+    /// Root-relative, percent-encoded href for a site-relative path.
+    pub fn href(&self, rel: &str) -> String {
+        let mut out = self.base_path.clone();
+        let encoded: Vec<String> = rel.split('/').map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+        out.push_str(&encoded.join("/"));
+        out
+    }
+
+    /// Absolute URL, for feeds, sitemaps and canonical links.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!("{}{}", self.origin, self.href(rel))
+    }
+}
+
+/// The file that holds a page or file: `a/b/` → `a/b/index.html`.
+pub fn file_of(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+}
+
+pub fn item(index_no: &str) -> String {
+    format!("items/{index_no}/")
+}
+
+pub fn snapshot(index_no: &str, blob: &str) -> String {
+    format!("items/{index_no}/revisions/{blob}/")
+}
+
+pub fn source(index_no: &str, blob: &str) -> String {
+    format!("items/{index_no}/revisions/{blob}.md")
+}
+
+pub fn department(slug: &str) -> String {
+    format!("departments/{slug}/")
+}
+
+pub fn guide(slug: &str) -> String {
+    format!("departments/{slug}/guide/")
+}
+
+pub fn department_feed(slug: &str) -> String {
+    format!("departments/{slug}/atom.xml")
+}
+
+pub fn attachment(slug: &str, path: &str) -> String {
+    format!("departments/{slug}/files/{path}")
+}
+
+pub const CATALOG: &str = "catalog/";
+pub const ARCHIVE: &str = "archive/";
+
+/// Listing of the current catalog (or the archive) filtered by one facet.
+pub fn facet(root: &str, facet: &str, value: &str) -> String {
+    format!("{root}{facet}/{value}/")
+}
+
+/// `一级\二级` → `catalog/category/一级/二级/`.
+pub fn category(category: &str) -> String {
+    match split_category(category) {
+        (top, Some(sub)) => format!("{CATALOG}category/{top}/{sub}/"),
+        (top, None) => format!("{CATALOG}category/{top}/"),
+    }
+}
+
+/// Page `n` (1-based) of a listing whose first page is `first`.
+pub fn page(first: &str, n: usize) -> String {
+    if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_are_encoded_under_the_base_path() {
+        let urls = Urls::new("https://xxgk.example.gov.cn/sub/");
+        assert_eq!(urls.href("catalog/kind/通知/"), "/sub/catalog/kind/%E9%80%9A%E7%9F%A5/");
+        assert_eq!(urls.absolute("items/A/2024-1/"), "https://xxgk.example.gov.cn/sub/items/A/2024-1/");
+        let root = Urls::new("https://xxgk.example.gov.cn");
+        assert_eq!(root.href(""), "/");
+    }
+
+    #[test]
+    fn files_of_pages() {
+        assert_eq!(file_of(""), "index.html");
+        assert_eq!(file_of("catalog/"), "catalog/index.html");
+        assert_eq!(file_of("atom.xml"), "atom.xml");
+    }
+}

@@ -1,0 +1,260 @@
+//! What templates see: plain serialisable views of the site's data, with
+//! every URL already made (templates never build URLs themselves).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Date, Department, Language};
+use crate::validate::{Item, Site};
+
+use super::urls::{self, Urls};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemSummary {
+    pub index_no: String,
+    pub title: String,
+    pub url: String,
+    pub published: Date,
+    pub doc_no: Option<String>,
+    pub kind: Option<String>,
+    pub department: String,
+    pub validity: &'static str,
+    pub retired_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AttachmentView {
+    pub name: String,
+    pub url: String,
+    /// File type shown to readers, e.g. `PDF`.
+    pub format: String,
+    pub size: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    pub index_no: String,
+    pub title: String,
+    pub url: String,
+    pub department: Link,
+    pub publisher: String,
+    pub category: String,
+    pub category_url: String,
+    pub kind: Option<String>,
+    pub kind_url: Option<String>,
+    pub doc_no: Option<String>,
+    pub written: Option<Date>,
+    pub published: Date,
+    pub year_url: String,
+    pub effective: Option<Date>,
+    pub expires: Option<Date>,
+    pub validity: &'static str,
+    pub retired_on: Option<Date>,
+    pub retired_reason: Option<String>,
+    pub superseded_by: Option<Link>,
+    /// Items that name this one as their replacement.
+    pub replaces: Vec<Link>,
+    pub keywords: Vec<String>,
+    pub attachments: Vec<AttachmentView>,
+    pub blob: String,
+    pub snapshot_url: String,
+    pub source_url: String,
+    /// `lang` of the content when it differs from the page's.
+    pub lang: Language,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DepartmentView {
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub code: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub office_hours: Option<String>,
+    pub parent: Option<Link>,
+    pub url: String,
+    pub guide_url: Option<String>,
+    pub catalog_url: String,
+    pub archive_url: String,
+    pub feed_url: String,
+    pub current_count: usize,
+}
+
+/// Lookups shared by all views of one build.
+pub struct Lookup<'a> {
+    pub site: &'a Site,
+    pub urls: &'a Urls,
+    pub departments: BTreeMap<&'a str, &'a Department>,
+    pub items: BTreeMap<&'a str, &'a Item>,
+    /// Replacement 索引号 → items it replaces, in site order.
+    pub replaced_by: BTreeMap<&'a str, Vec<&'a Item>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(site: &'a Site, urls: &'a Urls) -> Lookup<'a> {
+        let departments = site.departments.iter().map(|d| (d.slug.as_str(), d)).collect();
+        let items = site.items.iter().map(|i| (i.index_no(), i)).collect();
+        let mut replaced_by: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+        for item in &site.items {
+            if let Some(target) = &item.catalog.superseded_by {
+                replaced_by.entry(target.value.as_str()).or_default().push(item);
+            }
+        }
+        Lookup {
+            site,
+            urls,
+            departments,
+            items,
+            replaced_by,
+        }
+    }
+
+    pub fn department_name(&self, slug: &str) -> String {
+        self.departments.get(slug).map_or_else(|| slug.to_string(), |d| d.name.clone())
+    }
+
+    /// The language an item's or department's content is written in.
+    pub fn content_language(&self, slug: &str) -> Language {
+        self.departments
+            .get(slug)
+            .and_then(|d| d.language)
+            .unwrap_or(self.site.config.language)
+    }
+
+    pub fn link(&self, item: &Item) -> Link {
+        Link {
+            title: item.catalog.title.clone(),
+            url: self.urls.href(&urls::item(item.index_no())),
+        }
+    }
+
+    pub fn summary(&self, item: &Item) -> ItemSummary {
+        let c = &item.catalog;
+        ItemSummary {
+            index_no: c.index_no.value.clone(),
+            title: c.title.clone(),
+            url: self.urls.href(&urls::item(&c.index_no.value)),
+            published: c.published.value,
+            doc_no: c.doc_no.clone(),
+            kind: c.kind.as_ref().map(|k| k.value.clone()),
+            department: self.department_name(&c.department),
+            validity: item.validity.key(),
+            retired_on: item.retired_on,
+        }
+    }
+
+    pub fn item(&self, item: &Item) -> ItemView {
+        let c = &item.catalog;
+        let u = self.urls;
+        let department_name = self.department_name(&c.department);
+        let attachments = c
+            .attachments
+            .iter()
+            .filter_map(|a| {
+                let key = (c.department.clone(), a.value.clone());
+                let size = *self.site.attachments.get(&key)?;
+                let name = a.value.rsplit('/').next().unwrap_or(&a.value).to_string();
+                let format = name.rsplit_once('.').map(|(_, ext)| ext.to_uppercase()).unwrap_or_default();
+                Some(AttachmentView {
+                    url: u.href(&urls::attachment(&c.department, &a.value)),
+                    size: human_size(size),
+                    format,
+                    name,
+                })
+            })
+            .collect();
+        let superseded_by = c
+            .superseded_by
+            .as_ref()
+            .and_then(|s| self.items.get(s.value.as_str()))
+            .map(|i| self.link(i));
+        let replaces = self
+            .replaced_by
+            .get(c.index_no.value.as_str())
+            .map(|v| v.iter().map(|i| self.link(i)).collect())
+            .unwrap_or_default();
+        ItemView {
+            index_no: c.index_no.value.clone(),
+            title: c.title.clone(),
+            url: u.href(&urls::item(&c.index_no.value)),
+            department: Link {
+                title: department_name.clone(),
+                url: u.href(&urls::department(&c.department)),
+            },
+            publisher: c.publisher.clone().unwrap_or(department_name),
+            category: c.category.value.clone(),
+            category_url: u.href(&urls::category(&c.category.value)),
+            kind: c.kind.as_ref().map(|k| k.value.clone()),
+            kind_url: c.kind.as_ref().map(|k| u.href(&urls::facet(urls::CATALOG, "kind", &k.value))),
+            doc_no: c.doc_no.clone(),
+            written: c.written.as_ref().map(|w| w.value),
+            published: c.published.value,
+            year_url: u.href(&urls::facet(urls::CATALOG, "year", &c.published.value.year().to_string())),
+            effective: c.effective,
+            expires: c.expires,
+            validity: item.validity.key(),
+            retired_on: item.retired_on,
+            retired_reason: c.retired_reason.clone(),
+            superseded_by,
+            replaces,
+            keywords: c.keywords.clone(),
+            attachments,
+            blob: c.blob.clone(),
+            snapshot_url: u.href(&urls::snapshot(&c.index_no.value, &c.blob)),
+            source_url: u.href(&urls::source(&c.index_no.value, &c.blob)),
+            lang: self.content_language(&c.department),
+        }
+    }
+
+    pub fn department(&self, d: &Department, current_count: usize) -> DepartmentView {
+        let u = self.urls;
+        DepartmentView {
+            slug: d.slug.clone(),
+            name: d.name.clone(),
+            short_name: d.short_name.clone(),
+            code: d.code.clone(),
+            address: d.address.clone(),
+            phone: d.phone.clone(),
+            fax: d.fax.clone(),
+            email: d.email.clone(),
+            office_hours: d.office_hours.clone(),
+            parent: d.parent.as_ref().map(|p| match self.departments.get(p.as_str()) {
+                Some(parent) => Link {
+                    title: parent.name.clone(),
+                    url: u.href(&urls::department(&parent.slug)),
+                },
+                None => Link {
+                    title: p.clone(),
+                    url: String::new(),
+                },
+            }),
+            url: u.href(&urls::department(&d.slug)),
+            guide_url: d.guide.as_ref().map(|_| u.href(&urls::guide(&d.slug))),
+            catalog_url: u.href(&urls::facet(urls::CATALOG, "department", &d.slug)),
+            archive_url: u.href(&urls::facet(urls::ARCHIVE, "department", &d.slug)),
+            feed_url: u.href(&urls::department_feed(&d.slug)),
+            current_count,
+        }
+    }
+}
+
+/// `12.3 KB`, for attachment sizes.
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}

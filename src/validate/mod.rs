@@ -1,0 +1,482 @@
+//! Stage 2, validate: [`RawSite`] + as-of date → [`Site`] + diagnostics.
+//!
+//! Checks that span files (duplicate 索引号, dangling `superseded_by`,
+//! vocabularies, patterns, attachments, the 20-working-day rule) and
+//! decides each item's validity on the as-of date. This is the one place
+//! where `exempt` items and drafts are dropped: later stages never see
+//! them, so they cannot leak into any output file.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::load::RawSite;
+use crate::model::{Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity};
+use crate::vocabulary::split_category;
+
+/// 条例 第二十六条: proactive information is published within 20 working
+/// days of being formed or changed.
+const PUBLICATION_LIMIT_WORKING_DAYS: i64 = 20;
+
+/// The site as it will be published.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub as_of: Date,
+    /// Sorted by slug.
+    pub departments: Vec<Department>,
+    /// Published items (current and retired), newest first: by 发布日期
+    /// descending, then 索引号 ascending.
+    pub items: Vec<Item>,
+    /// (department, path under files/) → size in bytes, of attachments of
+    /// published items: the only files of `files/` that are copied.
+    pub attachments: BTreeMap<(String, String), u64>,
+    pub home: Option<String>,
+    pub withheld: Withheld,
+}
+
+/// What was kept out of the output, counted for the build report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Withheld {
+    pub exempt: usize,
+    pub drafts: usize,
+}
+
+/// A published catalog item and what the as-of date makes of it.
+#[derive(Debug)]
+pub struct Item {
+    pub catalog: CatalogItem,
+    pub validity: Validity,
+    /// When it stopped being in force (repealed, expired or past `expires`).
+    pub retired_on: Option<Date>,
+}
+
+impl Item {
+    pub fn index_no(&self) -> &str {
+        &self.catalog.index_no.value
+    }
+}
+
+pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let RawSite {
+        config,
+        departments,
+        items,
+        attachments,
+        home,
+    } = raw;
+
+    check_aliases(&departments, &mut diagnostics);
+    let department_names: BTreeMap<&str, &Department> = departments.iter().map(|d| (d.slug.as_str(), d)).collect();
+
+    // 索引号 must be unique: name both files.
+    let mut by_index_no: BTreeMap<&str, &CatalogItem> = BTreeMap::new();
+    for item in &items {
+        if let Some(problem) = index_no_problem(&item.index_no.value) {
+            diagnostics.push(
+                item.source
+                    .error("bad-index-no", item.index_no.span.clone(), format!("索引号 \"{}\" {problem}", item.index_no.value))
+                    .with_help("an index number uses ASCII letters, digits, `-`, `_`, `.` and `/` between parts, e.g. \"11530100MB0X12345K/2024-00012\""),
+            );
+        }
+        match by_index_no.get(item.index_no.value.as_str()) {
+            Some(first) => diagnostics.push(
+                item.source
+                    .error(
+                        "duplicate-index-no",
+                        item.index_no.span.clone(),
+                        format!(
+                            "索引号 \"{}\" is already used by {}",
+                            item.index_no.value,
+                            first.source.path.display()
+                        ),
+                    )
+                    .with_related(&first.source, first.index_no.span.clone(), "first used here")
+                    .with_help("every item needs its own index number; give this one the next free number (`gongkai new catalog` finds it)"),
+            ),
+            None => {
+                by_index_no.insert(&item.index_no.value, item);
+            }
+        }
+    }
+
+    if let Some(config) = &config {
+        let categories: BTreeSet<&str> = config.categories.iter().map(String::as_str).collect();
+        let kinds: BTreeSet<&str> = config.kinds.iter().map(String::as_str).collect();
+        for item in &items {
+            check_item(item, config, &categories, &kinds, &department_names, &by_index_no, &attachments, as_of, audience, &mut diagnostics);
+        }
+    }
+
+    let Some(config) = config else {
+        return (None, diagnostics);
+    };
+
+    let mut withheld = Withheld::default();
+    let mut published = Vec::new();
+    for catalog in items {
+        if catalog.disclosure == Disclosure::Exempt {
+            withheld.exempt += 1;
+            continue;
+        }
+        if catalog.draft && audience == Audience::Publish {
+            withheld.drafts += 1;
+            continue;
+        }
+        let (validity, retired_on) = validity_on(&catalog, as_of);
+        published.push(Item {
+            catalog,
+            validity,
+            retired_on,
+        });
+    }
+    published.sort_by(|a, b| {
+        b.catalog
+            .published
+            .value
+            .cmp(&a.catalog.published.value)
+            .then_with(|| a.index_no().cmp(b.index_no()))
+    });
+    let used_attachments = published
+        .iter()
+        .flat_map(|item| {
+            item.catalog
+                .attachments
+                .iter()
+                .map(|a| (item.catalog.department.clone(), a.value.clone()))
+        })
+        .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
+        .collect();
+
+    let site = Site {
+        config,
+        as_of,
+        departments,
+        items: published,
+        attachments: used_attachments,
+        home,
+        withheld,
+    };
+    (Some(site), diagnostics)
+}
+
+/// Validity on the as-of date and, for retired items, since when.
+pub fn validity_on(item: &CatalogItem, as_of: Date) -> (Validity, Option<Date>) {
+    let retired = item.retired.as_ref().map(|r| r.value);
+    match item.status {
+        Status::Repealed => return (Validity::Repealed, retired),
+        Status::Expired => return (Validity::Expired, retired.or(item.expires)),
+        _ => {}
+    }
+    if let Some(expires) = item.expires
+        && expires < as_of
+    {
+        return (Validity::Expired, Some(expires));
+    }
+    if item.effective.is_some_and(|e| e > as_of) {
+        return (Validity::Pending, None);
+    }
+    match item.status {
+        Status::Amended => (Validity::Amended, None),
+        _ => (Validity::InForce, None),
+    }
+}
+
+/// Why an index number cannot be used as a permanent URL, if it cannot.
+fn index_no_problem(index_no: &str) -> Option<&'static str> {
+    if index_no.is_empty() {
+        return Some("is empty");
+    }
+    if !index_no
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+    {
+        return Some("contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`");
+    }
+    if index_no.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        return Some("has an empty, `.` or `..` part");
+    }
+    None
+}
+
+fn check_aliases(departments: &[Department], diagnostics: &mut Diagnostics) {
+    let slugs: BTreeSet<&str> = departments.iter().map(|d| d.slug.as_str()).collect();
+    let mut seen: BTreeMap<&str, &Department> = BTreeMap::new();
+    for d in departments {
+        for alias in &d.aliases {
+            if slugs.contains(alias.as_str()) {
+                diagnostics.push(
+                    Diagnostic::for_path(
+                        Severity::Error,
+                        "alias-taken",
+                        &d.source.path,
+                        format!("alias `{alias}` is the folder name of a current department"),
+                    )
+                    .with_help("an alias is a former slug that no department uses any more; remove it"),
+                );
+            } else if let Some(other) = seen.insert(alias, d) {
+                diagnostics.push(
+                    Diagnostic::for_path(
+                        Severity::Error,
+                        "alias-taken",
+                        &d.source.path,
+                        format!("alias `{alias}` is also claimed by {}", other.source.path.display()),
+                    )
+                    .with_help("a former address can redirect to only one department; keep the alias in one file"),
+                );
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_item(
+    item: &CatalogItem,
+    config: &SiteConfig,
+    categories: &BTreeSet<&str>,
+    kinds: &BTreeSet<&str>,
+    departments: &BTreeMap<&str, &Department>,
+    by_index_no: &BTreeMap<&str, &CatalogItem>,
+    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    as_of: Date,
+    audience: Audience,
+    diagnostics: &mut Diagnostics,
+) {
+    let src = &item.source;
+    let department = departments.get(item.department.as_str());
+
+    if let Some(pattern) = department.and_then(|d| d.index_pattern.as_ref())
+        && !pattern.is_match(&item.index_no.value)
+    {
+        let dept = department.expect("pattern comes from the department");
+        diagnostics.push(
+            src.error(
+                "index-pattern",
+                item.index_no.span.clone(),
+                format!(
+                    "索引号 \"{}\" does not match the pattern of {}",
+                    item.index_no.value, dept.name
+                ),
+            )
+            .with_help(format!(
+                "the department's index numbers must match `{}` (index_pattern in {})",
+                pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$"),
+                dept.source.path.display()
+            )),
+        );
+    }
+
+    let category = &item.category.value;
+    if !categories.contains(category.as_str()) {
+        let (top, _) = split_category(category);
+        let fixed = category.replace(['/', '／', '＼'], "\\");
+        let help = if categories.contains(fixed.as_str()) {
+            format!("the two levels are separated by a backslash: category = \"{}\"", fixed.replace('\\', "\\\\"))
+        } else if let Some(m) = did_you_mean(category, categories.iter().copied()) {
+            format!("did you mean \"{}\"? (write the backslash as \\\\ in a basic string)", m.replace('\\', "\\\\"))
+        } else {
+            let children: Vec<&str> = categories
+                .iter()
+                .filter_map(|c| c.strip_prefix(top).and_then(|rest| rest.strip_prefix('\\')))
+                .collect();
+            if children.is_empty() {
+                "use one entry of the 主题分类 vocabulary, written `一级\\\\二级`, e.g. \"综合政务\\\\政务公开\"".to_string()
+            } else {
+                format!("\"{top}\" needs a second level, one of: {}", children.join("、"))
+            }
+        };
+        diagnostics.push(
+            src.error(
+                "unknown-category",
+                item.category.span.clone(),
+                format!("主题分类 \"{category}\" is not in the site's vocabulary"),
+            )
+            .with_help(help),
+        );
+    }
+    if let Some(kind) = &item.kind
+        && !kinds.contains(kind.value.as_str())
+    {
+        let help = match did_you_mean(&kind.value, kinds.iter().copied()) {
+            Some(m) => format!("did you mean \"{m}\"?"),
+            None => format!("kind is one of: {}", config.kinds.join("、")),
+        };
+        diagnostics.push(
+            src.error("unknown-kind", kind.span.clone(), format!("文种 \"{}\" is not in the site's vocabulary", kind.value))
+                .with_help(help),
+        );
+    }
+
+    let published = item.published.value;
+    if let Some(written) = &item.written {
+        if written.value > published {
+            diagnostics.push(
+                src.error(
+                    "written-after-published",
+                    written.span.clone(),
+                    format!("成文日期 {} is after 发布日期 {published}", written.value),
+                )
+                .with_help("a document is published after it is written; check both dates"),
+            );
+        } else {
+            let days = written.value.working_days_until(published);
+            if days > PUBLICATION_LIMIT_WORKING_DAYS {
+                diagnostics.push(
+                    src.warning(
+                        "late-publication",
+                        item.published.span.clone(),
+                        format!(
+                            "published {days} working days after it was written ({} → {published}); the limit is {PUBLICATION_LIMIT_WORKING_DAYS}",
+                            written.value
+                        ),
+                    )
+                    .with_help("条例 第二十六条: proactive information is published within 20 working days of being formed or changed; check the dates"),
+                );
+            }
+        }
+    }
+    if published > as_of {
+        diagnostics.push(
+            src.warning(
+                "published-in-future",
+                item.published.span.clone(),
+                format!("发布日期 {published} is after the build date {as_of}"),
+            )
+            .with_help("publication dates come from the document; if this is a typo, fix it"),
+        );
+    }
+
+    match (item.status, &item.retired) {
+        (Status::Repealed | Status::Expired, None) => {
+            let word = if item.status == Status::Repealed { "repealed" } else { "expired" };
+            diagnostics.push(
+                src.error("missing-retired", item.status_span.clone(), format!("a {word} item needs the date it stopped being in force"))
+                    .with_help("add `retired = 2024-03-01` (the date of the repeal or expiry) and, ideally, `retired_reason`"),
+            );
+        }
+        (Status::InForce | Status::Amended, Some(retired)) => diagnostics.push(
+            src.error("retired-but-in-force", retired.span.clone(), "`retired` is set but the status says the item is in force")
+                .with_help("set status = \"repealed\" or \"expired\", or remove `retired`"),
+        ),
+        (_, Some(retired)) if retired.value < published => diagnostics.push(
+            src.error(
+                "retired-before-published",
+                retired.span.clone(),
+                format!("retired {} before it was published on {published}", retired.value),
+            )
+            .with_help("check the retirement date"),
+        ),
+        _ => {}
+    }
+    if let (Some(effective), Some(expires)) = (item.effective, item.expires)
+        && expires < effective
+    {
+        diagnostics.push(
+            src.error("expires-before-effective", item.published.span.clone(), format!("expires {expires} before it takes effect on {effective}"))
+                .with_help("check `effective` and `expires`"),
+        );
+    }
+
+    if let Some(target) = &item.superseded_by {
+        match by_index_no.get(target.value.as_str()) {
+            _ if target.value == item.index_no.value => diagnostics.push(
+                src.error("superseded-by-self", target.span.clone(), "an item cannot be superseded by itself")
+                    .with_help("superseded_by is the 索引号 of the new document that replaces this one"),
+            ),
+            None => {
+                let help = match did_you_mean(&target.value, by_index_no.keys().copied()) {
+                    Some(m) => format!("did you mean \"{m}\"?"),
+                    None => "superseded_by must be the 索引号 of an item of this site".to_string(),
+                };
+                diagnostics.push(
+                    src.error("dangling-superseded-by", target.span.clone(), format!("superseded_by \"{}\" matches no item", target.value))
+                        .with_help(help),
+                );
+            }
+            Some(replacement) if replacement.disclosure == Disclosure::Exempt => diagnostics.push(
+                src.error(
+                    "superseded-by-unpublished",
+                    target.span.clone(),
+                    format!("superseded_by points to {}, which is not published (exempt)", replacement.source.path.display()),
+                )
+                .with_help("a published page cannot link to an exempt item; remove superseded_by or publish the replacement"),
+            ),
+            Some(replacement) if replacement.draft && audience == Audience::Publish => diagnostics.push(
+                src.error(
+                    "superseded-by-unpublished",
+                    target.span.clone(),
+                    format!("superseded_by points to {}, which is still a draft", replacement.source.path.display()),
+                )
+                .with_help("publish the replacement first (remove `draft = true`), or remove superseded_by for now"),
+            ),
+            Some(replacement) => {
+                if validity_on(replacement, as_of).0.is_retired() {
+                    diagnostics.push(
+                        src.warning(
+                            "superseded-by-retired",
+                            target.span.clone(),
+                            format!("the replacement {} is itself no longer in force", target.value),
+                        )
+                        .with_help("point superseded_by to the item that is in force now"),
+                    );
+                }
+            }
+        }
+    }
+
+    for attachment in &item.attachments {
+        if let Some(problem) = attachment_path_problem(&attachment.value) {
+            diagnostics.push(
+                src.error("bad-attachment-path", attachment.span.clone(), format!("attachment \"{}\" {problem}", attachment.value))
+                    .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\""),
+            );
+        } else if !attachments.contains_key(&(item.department.clone(), attachment.value.clone())) {
+            diagnostics.push(
+                src.error(
+                    "missing-attachment",
+                    attachment.span.clone(),
+                    format!("attachment \"{}\" does not exist", attachment.value),
+                )
+                .with_help(format!(
+                    "put the file at content/{}/files/{} or correct the path",
+                    item.department, attachment.value
+                )),
+            );
+        }
+    }
+}
+
+/// Attachment paths are relative to `files/` and must stay inside it.
+fn attachment_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        return Some("is empty");
+    }
+    if path.starts_with('/') || path.contains('\\') || path.contains(':') {
+        return Some("must be a relative path with `/` separators");
+    }
+    if path.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        return Some("must not contain empty, `.` or `..` parts");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_numbers_that_escape_are_rejected() {
+        assert!(index_no_problem("11530100MB0X12345K/2024-00012").is_none());
+        assert!(index_no_problem("../etc/2024").is_some());
+        assert!(index_no_problem("a//b").is_some());
+        assert!(index_no_problem("索引/1").is_some());
+    }
+
+    #[test]
+    fn attachment_paths_stay_inside_files() {
+        assert!(attachment_path_problem("2024/表.csv").is_none());
+        assert!(attachment_path_problem("../../site.toml").is_some());
+        assert!(attachment_path_problem("/etc/passwd").is_some());
+        assert!(attachment_path_problem("a\\b").is_some());
+    }
+}
