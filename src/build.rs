@@ -86,7 +86,11 @@ pub struct Snapshot {
 }
 
 /// Load and validate: everything `check` needs, and `build`'s first half.
-pub fn load_and_validate(root: &Path, as_of: Option<Date>, audience: Audience) -> io::Result<Snapshot> {
+pub fn load_and_validate(
+    root: &Path,
+    as_of: Option<Date>,
+    audience: Audience,
+) -> io::Result<Snapshot> {
     let (raw, mut diagnostics) = load::load(root)?;
     let head = git::head_commit(root);
     let without_git = head.is_none();
@@ -117,7 +121,8 @@ pub fn build(
     on_total: &dyn Fn(usize),
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
-    let snapshot = load_and_validate(&options.root, options.as_of, options.audience).map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(&options.root, options.as_of, options.audience)
+        .map_err(BuildError::Io)?;
     let Snapshot {
         site,
         diagnostics,
@@ -129,9 +134,14 @@ pub fn build(
         _ => return Err(BuildError::Content(diagnostics)),
     };
     if let Some(base_url) = &options.base_url {
-        site.config.base_url = if base_url.ends_with('/') { base_url.clone() } else { format!("{base_url}/") };
+        site.config.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
     }
-    let theme = Theme::load(&options.root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let theme =
+        Theme::load(&options.root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
     let out = options.out_dir();
     let staging = Staging::create(&options.root, &out).map_err(BuildError::Io)?;
     on_total(render::progress_total(&site));

@@ -46,15 +46,31 @@ impl SourceFile {
         (line, column)
     }
 
-    pub fn error(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.diagnostic(Severity::Error, code, span, message.into())
     }
 
-    pub fn warning(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(
+        &self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.diagnostic(Severity::Warning, code, span, message.into())
     }
 
-    fn diagnostic(&self, severity: Severity, code: &'static str, span: Range<usize>, message: String) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        span: Range<usize>,
+        message: String,
+    ) -> Diagnostic {
         let (line, column) = self.line_column(span.start);
         Diagnostic {
             severity,
@@ -113,7 +129,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with a file as a whole (a missing file, an unreadable one).
-    pub fn for_path(severity: Severity, code: &'static str, file: &Path, message: impl Into<String>) -> Self {
+    pub fn for_path(
+        severity: Severity,
+        code: &'static str,
+        file: &Path,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             code,
@@ -133,7 +154,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, file: &SourceFile, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = file.line_column(span.start);
         self.related.push(Related {
             file: file.path.clone(),
@@ -179,7 +205,8 @@ impl Diagnostics {
 
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
         });
     }
 
@@ -199,7 +226,11 @@ impl Diagnostics {
         use codespan_reporting::term::{self, termcolor::Buffer};
 
         let mut files = SimpleFiles::new();
-        let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+        let mut buffer = if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
         let config = term::Config::default();
         for d in &self.0 {
             let severity = match d.severity {
@@ -238,7 +269,10 @@ impl Diagnostics {
 
 /// "Did you mean" for a misspelt name: the closest candidate, if close enough
 /// to be a plausible typo.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wrong, c), c))

@@ -39,6 +39,9 @@ mod tests {
     #[test]
     fn blob_id_matches_git_hash_object() {
         // printf 'hello\n' | git hash-object --stdin
-        assert_eq!(blob_id(b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(
+            blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
     }
 }

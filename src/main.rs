@@ -17,7 +17,11 @@ const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Static-site generator for government information-disclosure catalogs (政府信息公开)")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Static-site generator for government information-disclosure catalogs (政府信息公开)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -74,7 +78,11 @@ fn main() -> ExitCode {
             as_of,
             audience: Audience::Publish,
         }),
-        Command::Check { root, format, as_of } => run_check(root, format, as_of),
+        Command::Check {
+            root,
+            format,
+            as_of,
+        } => run_check(root, format, as_of),
     }
 }
 
@@ -100,20 +108,29 @@ fn run_check(root: PathBuf, format: Format, as_of: Option<Date>) -> ExitCode {
     };
     let d = &snapshot.diagnostics;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&d.to_json()).expect("json")),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&d.to_json()).expect("json")
+        ),
         Format::Human => {
             print_diagnostics(d);
             eprintln!("{}", summary_line(d));
         }
     }
-    if d.has_errors() { ExitCode::from(EXIT_CONTENT) } else { ExitCode::SUCCESS }
+    if d.has_errors() {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn summary_line(d: &Diagnostics) -> String {
     match (d.error_count(), d.warning_count()) {
         (0, 0) => "check: no problems found".to_string(),
         (0, w) => format!("check: {w} warning(s), no errors"),
-        (e, w) => format!("check: {e} error(s), {w} warning(s): fix the errors above; nothing was published"),
+        (e, w) => format!(
+            "check: {e} error(s), {w} warning(s): fix the errors above; nothing was published"
+        ),
     }
 }
 
@@ -130,8 +147,10 @@ fn run_build(options: BuildOptions) -> ExitCode {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar.set_length(total as u64);
             bar.set_style(
-                ProgressStyle::with_template("{spinner} rendering items {pos}/{len} {wide_bar} {eta}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{spinner} rendering items {pos}/{len} {wide_bar} {eta}",
+                )
+                .expect("valid template"),
             );
         }
     };
@@ -144,7 +163,11 @@ fn run_build(options: BuildOptions) -> ExitCode {
                 eprintln!(
                     "note: {} is not in a git repository: building current content only (no revision history), as of {}",
                     options.root.display(),
-                    report.build.as_of.map(|d| d.to_string()).unwrap_or_default()
+                    report
+                        .build
+                        .as_of
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
                 );
             }
             if terminal {

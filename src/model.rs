@@ -16,7 +16,9 @@ pub struct Date(time::Date);
 impl Date {
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day).ok().map(Date)
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Date)
     }
 
     pub fn year(self) -> i32 {
@@ -49,8 +51,13 @@ impl Date {
         let mut count = 0;
         let mut day = self.0;
         while day < later.0 {
-            day = day.next_day().expect("dates stay far from the calendar's end");
-            if !matches!(day.weekday(), time::Weekday::Saturday | time::Weekday::Sunday) {
+            day = day
+                .next_day()
+                .expect("dates stay far from the calendar's end");
+            if !matches!(
+                day.weekday(),
+                time::Weekday::Saturday | time::Weekday::Sunday
+            ) {
                 count += 1;
             }
         }
@@ -59,13 +66,24 @@ impl Date {
 
     /// `2024年3月1日`, for Chinese running text.
     pub fn chinese(self) -> String {
-        format!("{}年{}月{}日", self.0.year(), u8::from(self.0.month()), self.0.day())
+        format!(
+            "{}年{}月{}日",
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
+        )
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
+        )
     }
 }
 

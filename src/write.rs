@@ -41,8 +41,14 @@ impl Staging {
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
         // Every path is made by `render::urls` from validated parts; this
         // is the last line of defence against leaving the folder.
-        if rel.split('/').any(|p| p == ".." || p == ".") || rel.starts_with('/') || rel.contains('\\') {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {rel}")));
+        if rel.split('/').any(|p| p == ".." || p == ".")
+            || rel.starts_with('/')
+            || rel.contains('\\')
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: {rel}"),
+            ));
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -88,7 +94,9 @@ impl Sink for Staging {
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 

@@ -30,7 +30,11 @@ pub const CATALOG_FIELDS: &[&str] = &[
 
 /// Parse one item. Returns `None` when a required field is missing or
 /// unreadable (the problem is in `diagnostics`).
-pub fn load_item(source: SourceFile, department: &str, diagnostics: &mut Diagnostics) -> Option<CatalogItem> {
+pub fn load_item(
+    source: SourceFile,
+    department: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<CatalogItem> {
     let fm = match split_front_matter(&source) {
         Ok(fm) => fm,
         Err(d) => {
@@ -39,7 +43,13 @@ pub fn load_item(source: SourceFile, department: &str, diagnostics: &mut Diagnos
         }
     };
     let toml_text = &source.text[fm.toml.clone()];
-    let mut f = match Fields::parse(&source, toml_text, fm.toml.start, fm.opening_fence.clone(), CATALOG_FIELDS) {
+    let mut f = match Fields::parse(
+        &source,
+        toml_text,
+        fm.toml.start,
+        fm.opening_fence.clone(),
+        CATALOG_FIELDS,
+    ) {
         Ok(f) => f,
         Err(d) => {
             diagnostics.push(d);

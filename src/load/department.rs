@@ -32,12 +32,19 @@ const GUIDE_FIELDS: &[&str] = &["title", "updated"];
 /// digits and inner hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
 }
 
-pub fn load_department(root: &Path, slug: &str, dir: &Path, diagnostics: &mut Diagnostics) -> Option<Department> {
+pub fn load_department(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<Department> {
     let toml_path = relative(root, &dir.join("department.toml"));
     if !is_valid_slug(slug) {
         diagnostics.push(
@@ -87,7 +94,11 @@ pub fn load_department(root: &Path, slug: &str, dir: &Path, diagnostics: &mut Di
     let office_hours = f.string("office_hours", false, "\"工作日 9:00—17:00\"");
     let parent = f.string("parent", false, "\"zfb\"");
     let aliases = f.string_list("aliases", "[\"old-slug\"]");
-    let index_pattern = f.string("index_pattern", false, "'^11530100MB0X12345K/\\d{4}-\\d{5}$'");
+    let index_pattern = f.string(
+        "index_pattern",
+        false,
+        "'^11530100MB0X12345K/\\d{4}-\\d{5}$'",
+    );
     let language = f.string("language", false, "\"zh-TW\"");
 
     for alias in &aliases {
@@ -116,11 +127,19 @@ pub fn load_department(root: &Path, slug: &str, dir: &Path, diagnostics: &mut Di
     let language = language.and_then(|l| match Language::parse(&l.value) {
         Some(lang) => Some(lang),
         None => {
-            let hint = did_you_mean(&l.value, Language::ALL).map(|m| format!("did you mean \"{m}\"? ")).unwrap_or_default();
+            let hint = did_you_mean(&l.value, Language::ALL)
+                .map(|m| format!("did you mean \"{m}\"? "))
+                .unwrap_or_default();
             f.diagnostics.push(
                 source
-                    .error("unknown-language", l.span.clone(), format!("unknown language \"{}\"", l.value))
-                    .with_help(format!("{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\"")),
+                    .error(
+                        "unknown-language",
+                        l.span.clone(),
+                        format!("unknown language \"{}\"", l.value),
+                    )
+                    .with_help(format!(
+                        "{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\""
+                    )),
             );
             None
         }
@@ -169,7 +188,11 @@ fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<
         }
     };
     // A guide may be plain Markdown without front matter.
-    let (title, updated, body) = if source.text.trim_start_matches('\u{feff}').starts_with("+++") {
+    let (title, updated, body) = if source
+        .text
+        .trim_start_matches('\u{feff}')
+        .starts_with("+++")
+    {
         let fm = match split_front_matter(&source) {
             Ok(fm) => fm,
             Err(d) => {
@@ -178,14 +201,22 @@ fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<
             }
         };
         let toml_text = source.text[fm.toml.clone()].to_string();
-        let mut f = match Fields::parse(&source, &toml_text, fm.toml.start, fm.opening_fence.clone(), GUIDE_FIELDS) {
+        let mut f = match Fields::parse(
+            &source,
+            &toml_text,
+            fm.toml.start,
+            fm.opening_fence.clone(),
+            GUIDE_FIELDS,
+        ) {
             Ok(f) => f,
             Err(d) => {
                 diagnostics.push(d);
                 return None;
             }
         };
-        let title = f.string("title", false, "\"示例市某某局政府信息公开指南\"").map(|t| t.value);
+        let title = f
+            .string("title", false, "\"示例市某某局政府信息公开指南\"")
+            .map(|t| t.value);
         let updated = f.date("updated", false).map(|d| d.value);
         diagnostics.extend(std::mem::take(&mut f.diagnostics));
         (title, updated, source.text[fm.body].to_string())

@@ -40,12 +40,17 @@ impl<'a> Fields<'a> {
         anchor: Range<usize>,
         known: &[&str],
     ) -> Result<Fields<'a>, Diagnostic> {
-        let table: BTreeMap<Spanned<String>, Spanned<Value>> = toml::from_str(toml_text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let span = offset + span.start..offset + span.end;
-            file.error("toml-syntax", span, format!("this is not valid TOML: {}", e.message().trim()))
+        let table: BTreeMap<Spanned<String>, Spanned<Value>> =
+            toml::from_str(toml_text).map_err(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let span = offset + span.start..offset + span.end;
+                file.error(
+                    "toml-syntax",
+                    span,
+                    format!("this is not valid TOML: {}", e.message().trim()),
+                )
                 .with_help(toml_syntax_help(e.message()))
-        })?;
+            })?;
         let mut fields = Fields {
             file,
             anchor,
@@ -57,10 +62,19 @@ impl<'a> Fields<'a> {
             let value_span = offset + value.span().start..offset + value.span().end;
             let name = key.into_inner();
             if !known.contains(&name.as_str()) {
-                let mut d = file.error("unknown-field", key_span.clone(), format!("unknown field `{name}`"));
+                let mut d = file.error(
+                    "unknown-field",
+                    key_span.clone(),
+                    format!("unknown field `{name}`"),
+                );
                 d = match did_you_mean(&name, known.iter().copied()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`? Rename the field to `{s}`.")),
-                    None => d.with_help(format!("remove it; the fields allowed here are: {}", known.join(", "))),
+                    Some(s) => {
+                        d.with_help(format!("did you mean `{s}`? Rename the field to `{s}`."))
+                    }
+                    None => d.with_help(format!(
+                        "remove it; the fields allowed here are: {}",
+                        known.join(", ")
+                    )),
                 };
                 fields.diagnostics.push(d);
                 continue;
@@ -87,17 +101,25 @@ impl<'a> Fields<'a> {
 
     /// Span of the value of `key` (or of the anchor when absent).
     pub fn span_of(&self, key: &str) -> Range<usize> {
-        self.entries.get(key).map_or(self.anchor.clone(), |e| e.value_span.clone())
+        self.entries
+            .get(key)
+            .map_or(self.anchor.clone(), |e| e.value_span.clone())
     }
 
     pub fn key_span_of(&self, key: &str) -> Range<usize> {
-        self.entries.get(key).map_or(self.anchor.clone(), |e| e.key_span.clone())
+        self.entries
+            .get(key)
+            .map_or(self.anchor.clone(), |e| e.key_span.clone())
     }
 
     fn missing(&mut self, key: &str, example: &str) {
         let d = self
             .file
-            .error("missing-field", self.anchor.clone(), format!("missing required field `{key}`"))
+            .error(
+                "missing-field",
+                self.anchor.clone(),
+                format!("missing required field `{key}`"),
+            )
             .with_help(format!("add a line such as `{key} = {example}`"));
         self.diagnostics.push(d);
     }
@@ -128,7 +150,11 @@ impl<'a> Fields<'a> {
             Value::String(s) if s.trim().is_empty() && required => {
                 let d = self
                     .file
-                    .error("empty-field", entry.value_span.clone(), format!("`{key}` must not be empty"))
+                    .error(
+                        "empty-field",
+                        entry.value_span.clone(),
+                        format!("`{key}` must not be empty"),
+                    )
                     .with_help(format!("write it like `{key} = {example}`"));
                 self.diagnostics.push(d);
                 None
@@ -186,7 +212,9 @@ impl<'a> Fields<'a> {
         for item in items {
             match item {
                 Value::String(s) => {
-                    let span = self.find_literal(&s, search_from, list_span.end).unwrap_or(list_span.clone());
+                    let span = self
+                        .find_literal(&s, search_from, list_span.end)
+                        .unwrap_or(list_span.clone());
                     search_from = span.end.max(search_from);
                     out.push(Located::new(s, span));
                 }
@@ -196,7 +224,10 @@ impl<'a> Fields<'a> {
                         .error(
                             "wrong-type",
                             list_span.clone(),
-                            format!("every entry of `{key}` must be a string, found {}", type_name(&other)),
+                            format!(
+                                "every entry of `{key}` must be a string, found {}",
+                                type_name(&other)
+                            ),
                         )
                         .with_help(format!("write it like `{key} = {example}`"));
                     self.diagnostics.push(d);
@@ -229,19 +260,35 @@ impl<'a> Fields<'a> {
             Value::Datetime(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => match Date::from_ymd(i32::from(d.year), d.month, d.day) {
                     Some(date) => return Some(Located::new(date, span)),
-                    None => ("bad-date", format!("`{key}` is not a real calendar date"), None),
+                    None => (
+                        "bad-date",
+                        format!("`{key}` is not a real calendar date"),
+                        None,
+                    ),
                 },
                 (Some(d), Some(_)) => (
                     "bad-date",
                     format!("`{key}` must be a date without a time of day"),
                     Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
                 ),
-                (None, _) => ("bad-date", format!("`{key}` must be a date, found a time of day"), None),
+                (None, _) => (
+                    "bad-date",
+                    format!("`{key}` must be a date, found a time of day"),
+                    None,
+                ),
             },
             Value::String(s) => match parse_date_string(s) {
                 Some((date, chinese)) => {
-                    let what = if chinese { "a Chinese-style date" } else { "a date" };
-                    ("date-in-string", format!("`{key}` is {what} written as a string"), Some(date.to_string()))
+                    let what = if chinese {
+                        "a Chinese-style date"
+                    } else {
+                        "a date"
+                    };
+                    (
+                        "date-in-string",
+                        format!("`{key}` is {what} written as a string"),
+                        Some(date.to_string()),
+                    )
                 }
                 None => (
                     "bad-date",
@@ -251,7 +298,10 @@ impl<'a> Fields<'a> {
             },
             other => (
                 "wrong-type",
-                format!("`{key}` must be a date like 2024-03-01, found {}", type_name(other)),
+                format!(
+                    "`{key}` must be a date like 2024-03-01, found {}",
+                    type_name(other)
+                ),
                 None,
             ),
         };
@@ -267,7 +317,11 @@ impl<'a> Fields<'a> {
 
     /// A nested table (e.g. `[vocabularies]` in site.toml), checked against
     /// its own known keys.
-    pub fn table(&mut self, key: &str, known: &[&str]) -> Option<BTreeMap<String, (Value, Range<usize>)>> {
+    pub fn table(
+        &mut self,
+        key: &str,
+        known: &[&str],
+    ) -> Option<BTreeMap<String, (Value, Range<usize>)>> {
         let entry = self.entries.get(key)?;
         let span = entry.value_span.clone();
         let Value::Table(table) = &entry.value else {
@@ -279,12 +333,17 @@ impl<'a> Fields<'a> {
             if known.contains(&k.as_str()) {
                 out.insert(k.clone(), (v.clone(), span.clone()));
             } else {
-                let mut d = self
-                    .file
-                    .error("unknown-field", span.clone(), format!("unknown field `{key}.{k}`"));
+                let mut d = self.file.error(
+                    "unknown-field",
+                    span.clone(),
+                    format!("unknown field `{key}.{k}`"),
+                );
                 d = match did_you_mean(k, known.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!("the fields allowed in `{key}` are: {}", known.join(", "))),
+                    None => d.with_help(format!(
+                        "the fields allowed in `{key}` are: {}",
+                        known.join(", ")
+                    )),
                 };
                 self.diagnostics.push(d);
             }
@@ -313,7 +372,8 @@ fn toml_syntax_help(message: &str) -> String {
     } else if message.contains("string") || message.contains("quote") {
         "text values need double quotes, e.g. title = \"关于……的通知\"; a backslash in a category is written \\\\".into()
     } else {
-        "each line is `field = value`; text in double quotes, dates like 2024-03-01, lists in [ ]".into()
+        "each line is `field = value`; text in double quotes, dates like 2024-03-01, lists in [ ]"
+            .into()
     }
 }
 
@@ -349,7 +409,10 @@ mod tests {
         let (d, chinese) = parse_date_string("2024年3月1日").unwrap();
         assert_eq!(d.to_string(), "2024-03-01");
         assert!(chinese);
-        assert_eq!(parse_date_string("2024/12/31").unwrap().0.to_string(), "2024-12-31");
+        assert_eq!(
+            parse_date_string("2024/12/31").unwrap().0.to_string(),
+            "2024-12-31"
+        );
         assert!(parse_date_string("2024年2月30日").is_none());
         assert!(parse_date_string("3月1日").is_none());
         assert!(parse_date_string("01/03/2024").is_none());
@@ -364,7 +427,15 @@ mod tests {
         assert!(f.date("published", true).is_none());
         assert!(f.boolean("draft").is_none());
         let codes: Vec<_> = f.diagnostics.0.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["unknown-field", "missing-field", "date-in-string", "wrong-type"]);
+        assert_eq!(
+            codes,
+            [
+                "unknown-field",
+                "missing-field",
+                "date-in-string",
+                "wrong-type"
+            ]
+        );
         assert_eq!(f.diagnostics.0[2].line, 2);
     }
 }

@@ -21,7 +21,9 @@ pub struct FrontMatter {
 pub fn split_front_matter(file: &SourceFile) -> Result<FrontMatter, Diagnostic> {
     let text = &*file.text;
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let first_line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
     if text[start..first_line_end].trim_end() != "+++" {
         let span = start..first_line_end.min(start + 3).max(start);
         return Err(file
@@ -31,7 +33,9 @@ pub fn split_front_matter(file: &SourceFile) -> Result<FrontMatter, Diagnostic> 
     let opening_fence = start..first_line_end.saturating_sub(1).max(start + 3);
     let mut line_start = first_line_end;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
         if text[line_start..line_end].trim_end() == "+++" {
             return Ok(FrontMatter {
                 toml: first_line_end..line_start,
@@ -42,7 +46,11 @@ pub fn split_front_matter(file: &SourceFile) -> Result<FrontMatter, Diagnostic> 
         line_start = line_end;
     }
     Err(file
-        .error("unclosed-front-matter", opening_fence, "the front matter is never closed")
+        .error(
+            "unclosed-front-matter",
+            opening_fence,
+            "the front matter is never closed",
+        )
         .with_help("add a line `+++` after the last field"))
 }
 
@@ -69,8 +77,14 @@ mod tests {
     #[test]
     fn unclosed_is_an_error() {
         let f = SourceFile::new("a.md", "+++\na = 1\n");
-        assert_eq!(split_front_matter(&f).unwrap_err().code, "unclosed-front-matter");
+        assert_eq!(
+            split_front_matter(&f).unwrap_err().code,
+            "unclosed-front-matter"
+        );
         let f = SourceFile::new("a.md", "a = 1\n");
-        assert_eq!(split_front_matter(&f).unwrap_err().code, "missing-front-matter");
+        assert_eq!(
+            split_front_matter(&f).unwrap_err().code,
+            "missing-front-matter"
+        );
     }
 }

@@ -53,7 +53,9 @@ pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
                 Path::new("content"),
                 "the site has no `content/` folder",
             )
-            .with_help("create `content/<department>/department.toml` with at least `name = \"…\"`"),
+            .with_help(
+                "create `content/<department>/department.toml` with at least `name = \"…\"`",
+            ),
         );
         let raw = RawSite {
             config,
@@ -85,12 +87,26 @@ pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
         if let Some(d) = department::load_department(root, slug, dir, &mut diagnostics) {
             departments.push(d);
         }
-        collect_department_files(root, slug, dir, &mut item_paths, &mut attachments, &mut diagnostics);
+        collect_department_files(
+            root,
+            slug,
+            dir,
+            &mut item_paths,
+            &mut attachments,
+            &mut diagnostics,
+        );
     }
     if department_dirs.is_empty() {
         diagnostics.push(
-            Diagnostic::for_path(Severity::Error, "no-departments", Path::new("content"), "the site has no department")
-                .with_help("create `content/<department>/department.toml` with at least `name = \"…\"`"),
+            Diagnostic::for_path(
+                Severity::Error,
+                "no-departments",
+                Path::new("content"),
+                "the site has no department",
+            )
+            .with_help(
+                "create `content/<department>/department.toml` with at least `name = \"…\"`",
+            ),
         );
     }
 
@@ -135,7 +151,11 @@ fn collect_department_files(
     diagnostics: &mut Diagnostics,
 ) {
     let catalog = dir.join("catalog");
-    for entry in WalkDir::new(&catalog).sort_by_file_name().into_iter().flatten() {
+    for entry in WalkDir::new(&catalog)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         let rel = relative(root, entry.path());
         if entry.file_type().is_dir() {
             continue;
@@ -143,8 +163,13 @@ fn collect_department_files(
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
         if !entry.file_type().is_file() {
             diagnostics.push(
-                Diagnostic::for_path(Severity::Warning, "not-a-file", &rel, "symbolic links are ignored")
-                    .with_help("copy the file here instead of linking to it"),
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "not-a-file",
+                    &rel,
+                    "symbolic links are ignored",
+                )
+                .with_help("copy the file here instead of linking to it"),
             );
         } else if is_markdown {
             item_paths.push((slug.to_string(), rel));
@@ -161,7 +186,11 @@ fn collect_department_files(
         }
     }
     let files = dir.join("files");
-    for entry in WalkDir::new(&files).sort_by_file_name().into_iter().flatten() {
+    for entry in WalkDir::new(&files)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         // Only regular files: a symbolic link could publish something from
         // outside `content/`.
         if !entry.file_type().is_file() {
@@ -198,14 +227,22 @@ fn slash_path(path: &Path) -> String {
 /// Read a UTF-8 text file of the site; `rel` is relative to `root`.
 pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostic::for_path(Severity::Error, "unreadable", rel, format!("cannot read this file: {e}"))
+        Diagnostic::for_path(
+            Severity::Error,
+            "unreadable",
+            rel,
+            format!("cannot read this file: {e}"),
+        )
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::for_path(
             Severity::Error,
             "not-utf8",
             rel,
-            format!("this file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "this file is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
         .with_help("save the file as UTF-8 (not GBK/GB2312)")
     })?;

@@ -66,7 +66,11 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         } else {
             f.diagnostics.push(
                 source
-                    .error("bad-base-url", b.span, "`base_url` must be a full http(s) address")
+                    .error(
+                        "bad-base-url",
+                        b.span,
+                        "`base_url` must be a full http(s) address",
+                    )
                     .with_help("write it like base_url = \"https://xxgk.example.gov.cn/\""),
             );
             None
@@ -75,11 +79,19 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
     let language = language.and_then(|l| match Language::parse(&l.value) {
         Some(lang) => Some(lang),
         None => {
-            let hint = did_you_mean(&l.value, Language::ALL).map(|m| format!("did you mean \"{m}\"? ")).unwrap_or_default();
+            let hint = did_you_mean(&l.value, Language::ALL)
+                .map(|m| format!("did you mean \"{m}\"? "))
+                .unwrap_or_default();
             f.diagnostics.push(
                 source
-                    .error("unknown-language", l.span, format!("unknown language \"{}\"", l.value))
-                    .with_help(format!("{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\"")),
+                    .error(
+                        "unknown-language",
+                        l.span,
+                        format!("unknown language \"{}\"", l.value),
+                    )
+                    .with_help(format!(
+                        "{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\""
+                    )),
             );
             None
         }
@@ -88,8 +100,14 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         Some(t) if !super::department::is_valid_slug(&t.value) && t.value != "default" => {
             f.diagnostics.push(
                 source
-                    .error("bad-theme", t.span, "`theme` must be the name of a folder under themes/")
-                    .with_help("use lowercase letters, digits and hyphens, e.g. theme = \"city-blue\""),
+                    .error(
+                        "bad-theme",
+                        t.span,
+                        "`theme` must be the name of a folder under themes/",
+                    )
+                    .with_help(
+                        "use lowercase letters, digits and hyphens, e.g. theme = \"city-blue\"",
+                    ),
             );
             "default".to_string()
         }
@@ -100,7 +118,11 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         Some(p) if !(1..=1000).contains(&p.value) => {
             f.diagnostics.push(
                 source
-                    .error("bad-paginate-by", p.span, "`paginate_by` must be between 1 and 1000")
+                    .error(
+                        "bad-paginate-by",
+                        p.span,
+                        "`paginate_by` must be between 1 and 1000",
+                    )
                     .with_help("paginate_by = 20"),
             );
             20

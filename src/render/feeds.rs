@@ -29,50 +29,112 @@ pub fn xml_escape(s: &str) -> String {
 
 /// The site feed and one per department.
 pub fn feeds(site: &Site, lookup: &Lookup) -> Vec<(String, String)> {
-    let current: Vec<&Item> = site.items.iter().filter(|i| !i.validity.is_retired()).collect();
+    let current: Vec<&Item> = site
+        .items
+        .iter()
+        .filter(|i| !i.validity.is_retired())
+        .collect();
     let mut out = vec![(
         "atom.xml".to_string(),
         atom(lookup, &site.config.title, "atom.xml", "", &current, site),
     )];
     for d in &site.departments {
-        let items: Vec<&Item> = current.iter().copied().filter(|i| i.catalog.department == d.slug).collect();
+        let items: Vec<&Item> = current
+            .iter()
+            .copied()
+            .filter(|i| i.catalog.department == d.slug)
+            .collect();
         let title = format!("{} - {}", d.name, site.config.title);
         let path = urls::department_feed(&d.slug);
-        out.push((path.clone(), atom(lookup, &title, &path, &urls::department(&d.slug), &items, site)));
+        out.push((
+            path.clone(),
+            atom(
+                lookup,
+                &title,
+                &path,
+                &urls::department(&d.slug),
+                &items,
+                site,
+            ),
+        ));
     }
     out
 }
 
-fn atom(lookup: &Lookup, title: &str, self_rel: &str, alternate_rel: &str, items: &[&Item], site: &Site) -> String {
+fn atom(
+    lookup: &Lookup,
+    title: &str,
+    self_rel: &str,
+    alternate_rel: &str,
+    items: &[&Item],
+    site: &Site,
+) -> String {
     let u = lookup.urls;
     let entries = &items[..items.len().min(FEED_ENTRIES)];
     // Items are newest first, so the feed was last updated by the first.
-    let updated = entries.first().map_or(site.as_of, |i| i.catalog.published.value);
+    let updated = entries
+        .first()
+        .map_or(site.as_of, |i| i.catalog.published.value);
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", site.config.language.code());
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        site.config.language.code()
+    );
     let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
-    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&u.absolute(self_rel)));
-    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&u.absolute(alternate_rel)));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&u.absolute(self_rel))
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&u.absolute(alternate_rel))
+    );
     let _ = writeln!(x, "  <id>{}</id>", xml_escape(&u.absolute(self_rel)));
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
-    let author = site.config.organization.as_deref().unwrap_or(&site.config.title);
+    let author = site
+        .config
+        .organization
+        .as_deref()
+        .unwrap_or(&site.config.title);
     let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(author));
     for item in entries {
         let c = &item.catalog;
         let url = u.absolute(&urls::item(item.index_no()));
-        let publisher = c.publisher.clone().unwrap_or_else(|| lookup.department_name(&c.department));
+        let publisher = c
+            .publisher
+            .clone()
+            .unwrap_or_else(|| lookup.department_name(&c.department));
         let mut summary = vec![format!("索引号 {}", c.index_no.value)];
         summary.extend(c.doc_no.iter().cloned());
         summary.push(c.category.value.replace('\\', " › "));
         let _ = writeln!(x, "  <entry>");
         let _ = writeln!(x, "    <title>{}</title>", xml_escape(&c.title));
-        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&url)
+        );
         let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
-        let _ = writeln!(x, "    <published>{}T00:00:00Z</published>", c.published.value);
+        let _ = writeln!(
+            x,
+            "    <published>{}T00:00:00Z</published>",
+            c.published.value
+        );
         let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", c.published.value);
-        let _ = writeln!(x, "    <author><name>{}</name></author>", xml_escape(&publisher));
-        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&summary.join(" · ")));
+        let _ = writeln!(
+            x,
+            "    <author><name>{}</name></author>",
+            xml_escape(&publisher)
+        );
+        let _ = writeln!(
+            x,
+            "    <summary>{}</summary>",
+            xml_escape(&summary.join(" · "))
+        );
         let _ = writeln!(x, "  </entry>");
     }
     x.push_str("</feed>\n");
@@ -82,13 +144,20 @@ fn atom(lookup: &Lookup, title: &str, self_rel: &str, alternate_rel: &str, items
 /// `sitemap.xml`, split into `sitemap-N.xml` under a sitemap index when
 /// the site has more URLs than one sitemap may hold. Snapshots are left
 /// out: they are `noindex`.
-pub fn sitemaps<'a>(site: &Site, lookup: &Lookup, listings: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+pub fn sitemaps<'a>(
+    site: &Site,
+    lookup: &Lookup,
+    listings: impl Iterator<Item = &'a str>,
+) -> Vec<(String, String)> {
     let u = lookup.urls;
     let mut entries: Vec<(String, Option<String>)> = vec![(u.absolute(""), None)];
     for d in &site.departments {
         entries.push((u.absolute(&urls::department(&d.slug)), None));
         if let Some(g) = &d.guide {
-            entries.push((u.absolute(&urls::guide(&d.slug)), g.updated.map(|d| d.to_string())));
+            entries.push((
+                u.absolute(&urls::guide(&d.slug)),
+                g.updated.map(|d| d.to_string()),
+            ));
         }
     }
     entries.extend(listings.map(|rel| (u.absolute(rel), None)));
@@ -96,7 +165,10 @@ pub fn sitemaps<'a>(site: &Site, lookup: &Lookup, listings: impl Iterator<Item =
     items.sort_by(|a, b| a.index_no().cmp(b.index_no()));
     for item in items {
         let lastmod = item.retired_on.unwrap_or(item.catalog.published.value);
-        entries.push((u.absolute(&urls::item(item.index_no())), Some(lastmod.to_string())));
+        entries.push((
+            u.absolute(&urls::item(item.index_no())),
+            Some(lastmod.to_string()),
+        ));
     }
 
     let chunks: Vec<_> = entries.chunks(SITEMAP_LIMIT).collect();
@@ -104,10 +176,16 @@ pub fn sitemaps<'a>(site: &Site, lookup: &Lookup, listings: impl Iterator<Item =
         return vec![("sitemap.xml".into(), urlset(chunks[0]))];
     }
     let mut out = Vec::new();
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (n, chunk) in chunks.iter().enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
-        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", xml_escape(&u.absolute(&name)));
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            xml_escape(&u.absolute(&name))
+        );
         out.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");
@@ -116,11 +194,17 @@ pub fn sitemaps<'a>(site: &Site, lookup: &Lookup, listings: impl Iterator<Item =
 }
 
 fn urlset(entries: &[(String, Option<String>)]) -> String {
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
         match lastmod {
             Some(m) => {
-                let _ = writeln!(x, "  <url><loc>{}</loc><lastmod>{m}</lastmod></url>", xml_escape(loc));
+                let _ = writeln!(
+                    x,
+                    "  <url><loc>{}</loc><lastmod>{m}</lastmod></url>",
+                    xml_escape(loc)
+                );
             }
             None => {
                 let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(loc));
@@ -132,5 +216,8 @@ fn urlset(entries: &[(String, Option<String>)]) -> String {
 }
 
 pub fn robots(u: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", u.absolute("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        u.absolute("sitemap.xml")
+    )
 }

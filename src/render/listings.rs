@@ -88,7 +88,10 @@ impl ListingPage<'_> {
             title = format!("{title}：{value}");
         }
         if self.number > 1 {
-            title = format!("{title}（{}）", string("page_n").replace("{n}", &self.number.to_string()));
+            title = format!(
+                "{title}（{}）",
+                string("page_n").replace("{n}", &self.number.to_string())
+            );
         }
         title
     }
@@ -120,7 +123,10 @@ impl ListingPage<'_> {
                     })
                     .collect();
                 ctx.insert("filters", &filters);
-                ctx.insert("pagination", &pagination(lookup, first_rel, self.number, *pages));
+                ctx.insert(
+                    "pagination",
+                    &pagination(lookup, first_rel, self.number, *pages),
+                );
             }
             Body::Facets(groups) => ctx.insert("groups", groups),
         }
@@ -156,10 +162,22 @@ fn pagination(lookup: &Lookup, first: &str, number: usize, pages: usize) -> Pagi
 /// Every listing page of the site, in a fixed order.
 pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     let per_page = site.config.paginate_by;
-    let current: Vec<&Item> = site.items.iter().filter(|i| !i.validity.is_retired()).collect();
-    let mut archived: Vec<&Item> = site.items.iter().filter(|i| i.validity.is_retired()).collect();
+    let current: Vec<&Item> = site
+        .items
+        .iter()
+        .filter(|i| !i.validity.is_retired())
+        .collect();
+    let mut archived: Vec<&Item> = site
+        .items
+        .iter()
+        .filter(|i| i.validity.is_retired())
+        .collect();
     // The archive is ordered by retirement, newest first.
-    archived.sort_by(|a, b| b.retired_on.cmp(&a.retired_on).then_with(|| a.index_no().cmp(b.index_no())));
+    archived.sort_by(|a, b| {
+        b.retired_on
+            .cmp(&a.retired_on)
+            .then_with(|| a.index_no().cmp(b.index_no()))
+    });
 
     let mut out = Vec::new();
     let catalog_parent = vec![("catalog_title".to_string(), CATALOG.to_string())];
@@ -174,8 +192,12 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
             (top, None) => vec![top.to_string()],
         }
     });
-    let by_kind = group(&current, |i| i.catalog.kind.iter().map(|k| k.value.clone()).collect());
-    let by_year = group(&current, |i| vec![i.catalog.published.value.year().to_string()]);
+    let by_kind = group(&current, |i| {
+        i.catalog.kind.iter().map(|k| k.value.clone()).collect()
+    });
+    let by_year = group(&current, |i| {
+        vec![i.catalog.published.value.year().to_string()]
+    });
 
     let catalog_filters = vec![FilterGroup {
         title_key: "browse_by",
@@ -191,34 +213,95 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
             .collect(),
         translate_links: true,
     }];
-    paginate(&mut out, CATALOG, "catalog_title", None, Vec::new(), &current, per_page, false, catalog_filters);
+    paginate(
+        &mut out,
+        CATALOG,
+        "catalog_title",
+        None,
+        Vec::new(),
+        &current,
+        per_page,
+        false,
+        catalog_filters,
+    );
 
     for (slug, items) in &by_department {
         let name = lookup.department_name(slug);
-        let parents = with(&catalog_parent, "by_department", &format!("{CATALOG}department/"));
-        paginate(&mut out, &urls::facet(CATALOG, "department", slug), "catalog_title", Some(name), parents, items, per_page, false, Vec::new());
+        let parents = with(
+            &catalog_parent,
+            "by_department",
+            &format!("{CATALOG}department/"),
+        );
+        paginate(
+            &mut out,
+            &urls::facet(CATALOG, "department", slug),
+            "catalog_title",
+            Some(name),
+            parents,
+            items,
+            per_page,
+            false,
+            Vec::new(),
+        );
     }
     for (category, items) in &by_category {
         let rel = urls::category(category);
-        let mut parents = with(&catalog_parent, "by_category", &format!("{CATALOG}category/"));
+        let mut parents = with(
+            &catalog_parent,
+            "by_category",
+            &format!("{CATALOG}category/"),
+        );
         if let (top, Some(_)) = split_category(category) {
             parents.push((top.to_string(), urls::category(top)));
         }
         let shown = category.replace('\\', " › ");
-        paginate(&mut out, &rel, "catalog_title", Some(shown), parents, items, per_page, false, Vec::new());
+        paginate(
+            &mut out,
+            &rel,
+            "catalog_title",
+            Some(shown),
+            parents,
+            items,
+            per_page,
+            false,
+            Vec::new(),
+        );
     }
     for (kind, items) in &by_kind {
         let parents = with(&catalog_parent, "by_kind", &format!("{CATALOG}kind/"));
-        paginate(&mut out, &urls::facet(CATALOG, "kind", kind), "catalog_title", Some(kind.clone()), parents, items, per_page, false, Vec::new());
+        paginate(
+            &mut out,
+            &urls::facet(CATALOG, "kind", kind),
+            "catalog_title",
+            Some(kind.clone()),
+            parents,
+            items,
+            per_page,
+            false,
+            Vec::new(),
+        );
     }
     // Years newest first in the facet index; pages in any order.
     for (year, items) in &by_year {
         let parents = with(&catalog_parent, "by_year", &format!("{CATALOG}year/"));
-        paginate(&mut out, &urls::facet(CATALOG, "year", year), "catalog_title", Some(year.clone()), parents, items, per_page, false, Vec::new());
+        paginate(
+            &mut out,
+            &urls::facet(CATALOG, "year", year),
+            "catalog_title",
+            Some(year.clone()),
+            parents,
+            items,
+            per_page,
+            false,
+            Vec::new(),
+        );
     }
 
     // Facet index pages.
-    let flat = |groups: &BTreeMap<String, Vec<&Item>>, facet: &str, name: &dyn Fn(&str) -> String| -> Vec<FacetGroup> {
+    let flat = |groups: &BTreeMap<String, Vec<&Item>>,
+                facet: &str,
+                name: &dyn Fn(&str) -> String|
+     -> Vec<FacetGroup> {
         groups
             .iter()
             .map(|(value, items)| FacetGroup {
@@ -229,7 +312,9 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
             })
             .collect()
     };
-    let department_groups = flat(&by_department, "department", &|slug| lookup.department_name(slug));
+    let department_groups = flat(&by_department, "department", &|slug| {
+        lookup.department_name(slug)
+    });
     let kind_groups = flat(&by_kind, "kind", &|k| k.to_string());
     let mut year_groups = flat(&by_year, "year", &|y| y.to_string());
     year_groups.reverse();
@@ -270,7 +355,12 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
 
     // The archive: retired items, by department and by year of retirement.
     let archive_by_department = group(&archived, |i| vec![i.catalog.department.clone()]);
-    let archive_by_year = group(&archived, |i| i.retired_on.map(|d| d.year().to_string()).into_iter().collect());
+    let archive_by_year = group(&archived, |i| {
+        i.retired_on
+            .map(|d| d.year().to_string())
+            .into_iter()
+            .collect()
+    });
     let archive_filters = vec![
         FilterGroup {
             title_key: "by_department",
@@ -300,13 +390,43 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
             translate_links: false,
         },
     ];
-    paginate(&mut out, ARCHIVE, "archive_title", None, Vec::new(), &archived, per_page, true, archive_filters);
+    paginate(
+        &mut out,
+        ARCHIVE,
+        "archive_title",
+        None,
+        Vec::new(),
+        &archived,
+        per_page,
+        true,
+        archive_filters,
+    );
     for (slug, items) in &archive_by_department {
         let name = lookup.department_name(slug);
-        paginate(&mut out, &urls::facet(ARCHIVE, "department", slug), "archive_title", Some(name), archive_parent.clone(), items, per_page, true, Vec::new());
+        paginate(
+            &mut out,
+            &urls::facet(ARCHIVE, "department", slug),
+            "archive_title",
+            Some(name),
+            archive_parent.clone(),
+            items,
+            per_page,
+            true,
+            Vec::new(),
+        );
     }
     for (year, items) in &archive_by_year {
-        paginate(&mut out, &urls::facet(ARCHIVE, "year", year), "archive_title", Some(year.clone()), archive_parent.clone(), items, per_page, true, Vec::new());
+        paginate(
+            &mut out,
+            &urls::facet(ARCHIVE, "year", year),
+            "archive_title",
+            Some(year.clone()),
+            archive_parent.clone(),
+            items,
+            per_page,
+            true,
+            Vec::new(),
+        );
     }
     out
 }
@@ -318,7 +438,10 @@ fn with(parents: &[(String, String)], key: &str, rel: &str) -> Vec<(String, Stri
 }
 
 /// Items grouped by every key `keys` gives them, keeping their order.
-fn group<'a>(items: &[&'a Item], keys: impl Fn(&Item) -> Vec<String>) -> BTreeMap<String, Vec<&'a Item>> {
+fn group<'a>(
+    items: &[&'a Item],
+    keys: impl Fn(&Item) -> Vec<String>,
+) -> BTreeMap<String, Vec<&'a Item>> {
     let mut out: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
     for item in items {
         for key in keys(item) {
@@ -356,7 +479,11 @@ fn paginate<'a>(
                 total: items.len(),
                 items: items[start..end].to_vec(),
                 archive,
-                filters: if number == 1 { filters.clone() } else { Vec::new() },
+                filters: if number == 1 {
+                    filters.clone()
+                } else {
+                    Vec::new()
+                },
             },
         });
     }

@@ -32,27 +32,58 @@ pub fn to_html(markdown: &str) -> String {
                 has_raw_html = true;
                 events.push(event);
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 open_heading = Some(events.len());
-                let level = if level == HeadingLevel::H1 { HeadingLevel::H2 } else { level };
-                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some(start) = open_heading.take() {
                     let text = plain_text(&events[start + 1..]);
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let wanted = id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text));
+                        let wanted = id
+                            .as_deref()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| slug(&text));
                         *id = Some(CowStr::from(heading_ids.unique(wanted)));
                     }
                 }
-                let level = if level == HeadingLevel::H1 { HeadingLevel::H2 } else { level };
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let safe = is_safe_url(&dest_url);
                 dropped_links.push(!safe);
                 if safe {
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -60,7 +91,12 @@ pub fn to_html(markdown: &str) -> String {
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 if !is_safe_url(&dest_url) {
                     image_depth.push(ImageFate::Text);
                 } else if is_other_origin(&dest_url) {
@@ -73,7 +109,12 @@ pub fn to_html(markdown: &str) -> String {
                     }));
                 } else {
                     image_depth.push(ImageFate::Image);
-                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(TagEnd::Image) => match image_depth.pop() {
@@ -141,7 +182,10 @@ impl HeadingIds {
 /// Relative URLs and http(s), mailto and tel only: no `javascript:`,
 /// `data:`, `vbscript:` or anything a browser could execute.
 pub fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
     let lower = cleaned.to_ascii_lowercase();
     match lower.find(':') {
         None => true,
@@ -185,10 +229,13 @@ fn decorate_tables(html: &str) -> String {
     if !html.contains("<table") {
         return html.to_string();
     }
-    html.replace("<table>", "<div class=\"table-scroll\" tabindex=\"0\"><table>")
-        .replace("</table>", "</table></div>")
-        .replace("<th>", "<th scope=\"col\">")
-        .replace("<th style=", "<th scope=\"col\" style=")
+    html.replace(
+        "<table>",
+        "<div class=\"table-scroll\" tabindex=\"0\"><table>",
+    )
+    .replace("</table>", "</table></div>")
+    .replace("<th>", "<th scope=\"col\">")
+    .replace("<th style=", "<th scope=\"col\" style=")
 }
 
 #[cfg(test)]
@@ -220,14 +267,20 @@ mod tests {
     fn foreign_images_become_links() {
         let html = to_html("![地图](https://maps.example.com/a.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("<a href=\"https://maps.example.com/a.png\">地图</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://maps.example.com/a.png\">地图</a>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn tables_have_header_scope() {
         let html = to_html("| 序号 | 任务 |\n|---|:-:|\n| 1 | 编制 |\n");
         assert!(html.contains("<th scope=\"col\">序号</th>"), "{html}");
-        assert!(html.contains("<th scope=\"col\" style=\"text-align: center\">任务</th>"), "{html}");
+        assert!(
+            html.contains("<th scope=\"col\" style=\"text-align: center\">任务</th>"),
+            "{html}"
+        );
         assert!(html.contains("class=\"table-scroll\""));
     }
 

@@ -99,8 +99,11 @@ pub fn render(
     for (path, bytes) in theme.static_files() {
         sink.write(&format!("static/{path}"), bytes)?;
     }
-    for ((slug, path), _) in &site.attachments {
-        sink.copy(&urls::attachment(slug, path), &format!("content/{slug}/files/{path}"))?;
+    for (slug, path) in site.attachments.keys() {
+        sink.copy(
+            &urls::attachment(slug, path),
+            &format!("content/{slug}/files/{path}"),
+        )?;
     }
 
     // Item pages, their snapshot and source: the bulk of the work.
@@ -119,10 +122,16 @@ pub fn render(
             pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
         }
         for alias in &d.aliases {
-            pages.push((urls::department(alias), Page::Redirect(urls::department(&d.slug))));
+            pages.push((
+                urls::department(alias),
+                Page::Redirect(urls::department(&d.slug)),
+            ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
             for root in [urls::CATALOG, urls::ARCHIVE] {
-                pages.push((urls::facet(root, "department", alias), Page::Redirect(urls::facet(root, "department", &d.slug))));
+                pages.push((
+                    urls::facet(root, "department", alias),
+                    Page::Redirect(urls::facet(root, "department", &d.slug)),
+                ));
             }
         }
     }
@@ -142,7 +151,10 @@ pub fn render(
     for (path, bytes) in feeds::feeds(site, lookup) {
         sink.write(&path, bytes.as_bytes())?;
     }
-    let sitemap_pages = listing_pages.iter().filter(|l| l.number == 1).map(|l| l.rel.as_str());
+    let sitemap_pages = listing_pages
+        .iter()
+        .filter(|l| l.number == 1)
+        .map(|l| l.rel.as_str());
     for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
         sink.write(&path, bytes.as_bytes())?;
     }
@@ -154,6 +166,24 @@ pub fn render(
         pages: page_count + 2 * site.items.len(),
         items: site.items.len(),
     })
+}
+
+/// Tera's default escaping also turns `/` into `&#x2F;`, which makes every
+/// URL unreadable in the source; `&<>"'` are the characters that matter
+/// in text and quoted attributes.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 enum Page<'a> {
@@ -209,15 +239,23 @@ struct PageMeta {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &Theme, build: &'a BuildInfo, urls: &'a Urls) -> Result<Self, RenderError> {
+    fn new(
+        site: &'a Site,
+        theme: &Theme,
+        build: &'a BuildInfo,
+        urls: &'a Urls,
+    ) -> Result<Self, RenderError> {
         let mut tera = Tera::default();
         let templates = theme.templates().map_err(|e| RenderError::Template(e.0))?;
         tera.add_raw_templates(templates).map_err(template_error)?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let mut strings = BTreeMap::new();
         for code in Language::ALL {
             let lang = Language::parse(code).expect("listed language");
-            let map = theme.strings(lang).map_err(|e| RenderError::Template(e.0))?;
+            let map = theme
+                .strings(lang)
+                .map_err(|e| RenderError::Template(e.0))?;
             strings.insert(lang, serde_json::to_value(map).expect("strings serialise"));
         }
         Ok(Renderer {
@@ -290,11 +328,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn string(&self, lang: Language, key: &str) -> String {
-        self.strings[&lang].get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+        self.strings[&lang]
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
-        self.tera.render(template, ctx).map(String::into_bytes).map_err(template_error)
+        self.tera
+            .render(template, ctx)
+            .map(String::into_bytes)
+            .map_err(template_error)
     }
 
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
@@ -324,8 +369,14 @@ impl<'a> Renderer<'a> {
             "snapshot",
             &serde_json::json!({"number": 1, "count": 1, "blob": c.blob, "current_url": view.url}),
         );
-        sink.write(&urls::file_of(&urls::snapshot(item.index_no(), &c.blob)), &self.render("item.html", &ctx)?)?;
-        sink.write(&urls::source(item.index_no(), &c.blob), c.source.text.as_bytes())?;
+        sink.write(
+            &urls::file_of(&urls::snapshot(item.index_no(), &c.blob)),
+            &self.render("item.html", &ctx)?,
+        )?;
+        sink.write(
+            &urls::source(item.index_no(), &c.blob),
+            c.source.text.as_bytes(),
+        )?;
         Ok(())
     }
 
@@ -334,7 +385,10 @@ impl<'a> Renderer<'a> {
         let site_lang = site.config.language;
         match page {
             Page::Home => {
-                let mut ctx = self.context(site_lang, self.meta(site.config.title.clone(), rel, Vec::new()));
+                let mut ctx = self.context(
+                    site_lang,
+                    self.meta(site.config.title.clone(), rel, Vec::new()),
+                );
                 let latest: Vec<_> = site
                     .items
                     .iter()
@@ -350,12 +404,27 @@ impl<'a> Renderer<'a> {
                 ctx.insert("intro", &site.home.as_deref().map(markdown::to_html));
                 ctx.insert("latest", &latest);
                 ctx.insert("departments", &departments);
-                ctx.insert("current_count", &site.items.iter().filter(|i| !i.validity.is_retired()).count());
-                ctx.insert("archived_count", &site.items.iter().filter(|i| i.validity.is_retired()).count());
+                ctx.insert(
+                    "current_count",
+                    &site
+                        .items
+                        .iter()
+                        .filter(|i| !i.validity.is_retired())
+                        .count(),
+                );
+                ctx.insert(
+                    "archived_count",
+                    &site
+                        .items
+                        .iter()
+                        .filter(|i| i.validity.is_retired())
+                        .count(),
+                );
                 self.render("index.html", &ctx)
             }
             Page::NotFound => {
-                let mut meta = self.meta(self.string(site_lang, "not_found_title"), rel, Vec::new());
+                let mut meta =
+                    self.meta(self.string(site_lang, "not_found_title"), rel, Vec::new());
                 meta.noindex = true;
                 self.render("404.html", &self.context(site_lang, meta))
             }
@@ -373,7 +442,10 @@ impl<'a> Renderer<'a> {
                     .take(10)
                     .map(|i| self.lookup.summary(i))
                     .collect();
-                ctx.insert("department", &self.lookup.department(d, self.current_count(slug)));
+                ctx.insert(
+                    "department",
+                    &self.lookup.department(d, self.current_count(slug)),
+                );
                 ctx.insert("latest", &latest);
                 self.render("department.html", &ctx)
             }
@@ -390,7 +462,10 @@ impl<'a> Renderer<'a> {
                     self.crumb(&d.name, &urls::department(slug)),
                 ];
                 let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
-                ctx.insert("department", &self.lookup.department(d, self.current_count(slug)));
+                ctx.insert(
+                    "department",
+                    &self.lookup.department(d, self.current_count(slug)),
+                );
                 ctx.insert("updated", &guide.updated);
                 ctx.insert("body", &markdown::to_html(&guide.body));
                 self.render("guide.html", &ctx)
@@ -417,7 +492,10 @@ impl<'a> Renderer<'a> {
         let lang = self.site().config.language;
         let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
         for (title_key, rel) in &listing.parents {
-            let title = self.strings[&lang].get(title_key).and_then(|v| v.as_str()).unwrap_or(title_key);
+            let title = self.strings[&lang]
+                .get(title_key)
+                .and_then(|v| v.as_str())
+                .unwrap_or(title_key);
             crumbs.push(self.crumb(title, rel));
         }
         let title = listing.title(&|k| self.string(lang, k));

@@ -52,9 +52,14 @@ impl Theme {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(dir).expect("walked below dir");
-                let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                let bytes = std::fs::read(entry.path())
-                    .map_err(|e| ThemeError(format!("cannot read {}: {e}", entry.path().display())))?;
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    ThemeError(format!("cannot read {}: {e}", entry.path().display()))
+                })?;
                 files.insert(key, bytes);
             }
         }
@@ -88,14 +93,18 @@ impl Theme {
             .files
             .get(&path)
             .ok_or_else(|| ThemeError(format!("the theme has no {path}")))?;
-        let text = std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
         toml::from_str(text).map_err(|e| ThemeError(format!("{path}: {e}")))
     }
 }
 
 fn collect_embedded(dir: &Dir<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
     for file in dir.files() {
-        files.insert(file.path().to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+        files.insert(
+            file.path().to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        );
     }
     for sub in dir.dirs() {
         collect_embedded(sub, files);

@@ -8,7 +8,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::vocabulary::split_category;
 
 /// Characters kept as they are in a path segment (RFC 3986 unreserved).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Turns site-relative paths into hrefs under the site's base path (the
 /// path part of `base_url`, so that a site can live below `/xxgk/`).
@@ -23,7 +27,9 @@ pub struct Urls {
 impl Urls {
     pub fn new(base_url: &str) -> Urls {
         let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-        let path_start = base_url[after_scheme..].find('/').map_or(base_url.len(), |i| after_scheme + i);
+        let path_start = base_url[after_scheme..]
+            .find('/')
+            .map_or(base_url.len(), |i| after_scheme + i);
         let mut base_path = base_url[path_start..].to_string();
         if !base_path.ends_with('/') {
             base_path.push('/');
@@ -37,7 +43,10 @@ impl Urls {
     /// Root-relative, percent-encoded href for a site-relative path.
     pub fn href(&self, rel: &str) -> String {
         let mut out = self.base_path.clone();
-        let encoded: Vec<String> = rel.split('/').map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+        let encoded: Vec<String> = rel
+            .split('/')
+            .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+            .collect();
         out.push_str(&encoded.join("/"));
         out
     }
@@ -50,7 +59,11 @@ impl Urls {
 
 /// The file that holds a page or file: `a/b/` → `a/b/index.html`.
 pub fn file_of(rel: &str) -> String {
-    if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
 }
 
 pub fn item(index_no: &str) -> String {
@@ -99,7 +112,11 @@ pub fn category(category: &str) -> String {
 
 /// Page `n` (1-based) of a listing whose first page is `first`.
 pub fn page(first: &str, n: usize) -> String {
-    if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
 }
 
 #[cfg(test)]
@@ -109,8 +126,14 @@ mod tests {
     #[test]
     fn hrefs_are_encoded_under_the_base_path() {
         let urls = Urls::new("https://xxgk.example.gov.cn/sub/");
-        assert_eq!(urls.href("catalog/kind/通知/"), "/sub/catalog/kind/%E9%80%9A%E7%9F%A5/");
-        assert_eq!(urls.absolute("items/A/2024-1/"), "https://xxgk.example.gov.cn/sub/items/A/2024-1/");
+        assert_eq!(
+            urls.href("catalog/kind/通知/"),
+            "/sub/catalog/kind/%E9%80%9A%E7%9F%A5/"
+        );
+        assert_eq!(
+            urls.absolute("items/A/2024-1/"),
+            "https://xxgk.example.gov.cn/sub/items/A/2024-1/"
+        );
         let root = Urls::new("https://xxgk.example.gov.cn");
         assert_eq!(root.href(""), "/");
     }

@@ -102,12 +102,19 @@ pub struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     pub fn new(site: &'a Site, urls: &'a Urls) -> Lookup<'a> {
-        let departments = site.departments.iter().map(|d| (d.slug.as_str(), d)).collect();
+        let departments = site
+            .departments
+            .iter()
+            .map(|d| (d.slug.as_str(), d))
+            .collect();
         let items = site.items.iter().map(|i| (i.index_no(), i)).collect();
         let mut replaced_by: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
         for item in &site.items {
             if let Some(target) = &item.catalog.superseded_by {
-                replaced_by.entry(target.value.as_str()).or_default().push(item);
+                replaced_by
+                    .entry(target.value.as_str())
+                    .or_default()
+                    .push(item);
             }
         }
         Lookup {
@@ -120,7 +127,9 @@ impl<'a> Lookup<'a> {
     }
 
     pub fn department_name(&self, slug: &str) -> String {
-        self.departments.get(slug).map_or_else(|| slug.to_string(), |d| d.name.clone())
+        self.departments
+            .get(slug)
+            .map_or_else(|| slug.to_string(), |d| d.name.clone())
     }
 
     /// The language an item's or department's content is written in.
@@ -164,7 +173,10 @@ impl<'a> Lookup<'a> {
                 let key = (c.department.clone(), a.value.clone());
                 let size = *self.site.attachments.get(&key)?;
                 let name = a.value.rsplit('/').next().unwrap_or(&a.value).to_string();
-                let format = name.rsplit_once('.').map(|(_, ext)| ext.to_uppercase()).unwrap_or_default();
+                let format = name
+                    .rsplit_once('.')
+                    .map(|(_, ext)| ext.to_uppercase())
+                    .unwrap_or_default();
                 Some(AttachmentView {
                     url: u.href(&urls::attachment(&c.department, &a.value)),
                     size: human_size(size),
@@ -195,11 +207,18 @@ impl<'a> Lookup<'a> {
             category: c.category.value.clone(),
             category_url: u.href(&urls::category(&c.category.value)),
             kind: c.kind.as_ref().map(|k| k.value.clone()),
-            kind_url: c.kind.as_ref().map(|k| u.href(&urls::facet(urls::CATALOG, "kind", &k.value))),
+            kind_url: c
+                .kind
+                .as_ref()
+                .map(|k| u.href(&urls::facet(urls::CATALOG, "kind", &k.value))),
             doc_no: c.doc_no.clone(),
             written: c.written.as_ref().map(|w| w.value),
             published: c.published.value,
-            year_url: u.href(&urls::facet(urls::CATALOG, "year", &c.published.value.year().to_string())),
+            year_url: u.href(&urls::facet(
+                urls::CATALOG,
+                "year",
+                &c.published.value.year().to_string(),
+            )),
             effective: c.effective,
             expires: c.expires,
             validity: item.validity.key(),
@@ -228,16 +247,19 @@ impl<'a> Lookup<'a> {
             fax: d.fax.clone(),
             email: d.email.clone(),
             office_hours: d.office_hours.clone(),
-            parent: d.parent.as_ref().map(|p| match self.departments.get(p.as_str()) {
-                Some(parent) => Link {
-                    title: parent.name.clone(),
-                    url: u.href(&urls::department(&parent.slug)),
-                },
-                None => Link {
-                    title: p.clone(),
-                    url: String::new(),
-                },
-            }),
+            parent: d
+                .parent
+                .as_ref()
+                .map(|p| match self.departments.get(p.as_str()) {
+                    Some(parent) => Link {
+                        title: parent.name.clone(),
+                        url: u.href(&urls::department(&parent.slug)),
+                    },
+                    None => Link {
+                        title: p.clone(),
+                        url: String::new(),
+                    },
+                }),
             url: u.href(&urls::department(&d.slug)),
             guide_url: d.guide.as_ref().map(|_| u.href(&urls::guide(&d.slug))),
             catalog_url: u.href(&urls::facet(urls::CATALOG, "department", &d.slug)),

@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::load::RawSite;
-use crate::model::{Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity};
+use crate::model::{
+    Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity,
+};
 use crate::vocabulary::split_category;
 
 /// 条例 第二十六条: proactive information is published within 20 working
@@ -67,7 +69,8 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
     } = raw;
 
     check_aliases(&departments, &mut diagnostics);
-    let department_names: BTreeMap<&str, &Department> = departments.iter().map(|d| (d.slug.as_str(), d)).collect();
+    let department_names: BTreeMap<&str, &Department> =
+        departments.iter().map(|d| (d.slug.as_str(), d)).collect();
 
     // 索引号 must be unique: name both files.
     let mut by_index_no: BTreeMap<&str, &CatalogItem> = BTreeMap::new();
@@ -104,7 +107,18 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
         let categories: BTreeSet<&str> = config.categories.iter().map(String::as_str).collect();
         let kinds: BTreeSet<&str> = config.kinds.iter().map(String::as_str).collect();
         for item in &items {
-            check_item(item, config, &categories, &kinds, &department_names, &by_index_no, &attachments, as_of, audience, &mut diagnostics);
+            check_item(
+                item,
+                config,
+                &categories,
+                &kinds,
+                &department_names,
+                &by_index_no,
+                &attachments,
+                as_of,
+                audience,
+                &mut diagnostics,
+            );
         }
     }
 
@@ -193,7 +207,10 @@ fn index_no_problem(index_no: &str) -> Option<&'static str> {
     {
         return Some("contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`");
     }
-    if index_no.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+    if index_no
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
         return Some("has an empty, `.` or `..` part");
     }
     None
@@ -212,7 +229,9 @@ fn check_aliases(departments: &[Department], diagnostics: &mut Diagnostics) {
                         &d.source.path,
                         format!("alias `{alias}` is the folder name of a current department"),
                     )
-                    .with_help("an alias is a former slug that no department uses any more; remove it"),
+                    .with_help(
+                        "an alias is a former slug that no department uses any more; remove it",
+                    ),
                 );
             } else if let Some(other) = seen.insert(alias, d) {
                 diagnostics.push(
@@ -260,7 +279,10 @@ fn check_item(
             )
             .with_help(format!(
                 "the department's index numbers must match `{}` (index_pattern in {})",
-                pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$"),
+                pattern
+                    .as_str()
+                    .trim_start_matches("^(?:")
+                    .trim_end_matches(")$"),
                 dept.source.path.display()
             )),
         );
@@ -271,9 +293,15 @@ fn check_item(
         let (top, _) = split_category(category);
         let fixed = category.replace(['/', '／', '＼'], "\\");
         let help = if categories.contains(fixed.as_str()) {
-            format!("the two levels are separated by a backslash: category = \"{}\"", fixed.replace('\\', "\\\\"))
+            format!(
+                "the two levels are separated by a backslash: category = \"{}\"",
+                fixed.replace('\\', "\\\\")
+            )
         } else if let Some(m) = did_you_mean(category, categories.iter().copied()) {
-            format!("did you mean \"{}\"? (write the backslash as \\\\ in a basic string)", m.replace('\\', "\\\\"))
+            format!(
+                "did you mean \"{}\"? (write the backslash as \\\\ in a basic string)",
+                m.replace('\\', "\\\\")
+            )
         } else {
             let children: Vec<&str> = categories
                 .iter()
@@ -282,7 +310,10 @@ fn check_item(
             if children.is_empty() {
                 "use one entry of the 主题分类 vocabulary, written `一级\\\\二级`, e.g. \"综合政务\\\\政务公开\"".to_string()
             } else {
-                format!("\"{top}\" needs a second level, one of: {}", children.join("、"))
+                format!(
+                    "\"{top}\" needs a second level, one of: {}",
+                    children.join("、")
+                )
             }
         };
         diagnostics.push(
@@ -302,8 +333,12 @@ fn check_item(
             None => format!("kind is one of: {}", config.kinds.join("、")),
         };
         diagnostics.push(
-            src.error("unknown-kind", kind.span.clone(), format!("文种 \"{}\" is not in the site's vocabulary", kind.value))
-                .with_help(help),
+            src.error(
+                "unknown-kind",
+                kind.span.clone(),
+                format!("文种 \"{}\" is not in the site's vocabulary", kind.value),
+            )
+            .with_help(help),
         );
     }
 
@@ -348,21 +383,32 @@ fn check_item(
 
     match (item.status, &item.retired) {
         (Status::Repealed | Status::Expired, None) => {
-            let word = if item.status == Status::Repealed { "repealed" } else { "expired" };
+            let word = if item.status == Status::Repealed {
+                "repealed"
+            } else {
+                "expired"
+            };
             diagnostics.push(
                 src.error("missing-retired", item.status_span.clone(), format!("a {word} item needs the date it stopped being in force"))
                     .with_help("add `retired = 2024-03-01` (the date of the repeal or expiry) and, ideally, `retired_reason`"),
             );
         }
         (Status::InForce | Status::Amended, Some(retired)) => diagnostics.push(
-            src.error("retired-but-in-force", retired.span.clone(), "`retired` is set but the status says the item is in force")
-                .with_help("set status = \"repealed\" or \"expired\", or remove `retired`"),
+            src.error(
+                "retired-but-in-force",
+                retired.span.clone(),
+                "`retired` is set but the status says the item is in force",
+            )
+            .with_help("set status = \"repealed\" or \"expired\", or remove `retired`"),
         ),
         (_, Some(retired)) if retired.value < published => diagnostics.push(
             src.error(
                 "retired-before-published",
                 retired.span.clone(),
-                format!("retired {} before it was published on {published}", retired.value),
+                format!(
+                    "retired {} before it was published on {published}",
+                    retired.value
+                ),
             )
             .with_help("check the retirement date"),
         ),
@@ -372,8 +418,12 @@ fn check_item(
         && expires < effective
     {
         diagnostics.push(
-            src.error("expires-before-effective", item.published.span.clone(), format!("expires {expires} before it takes effect on {effective}"))
-                .with_help("check `effective` and `expires`"),
+            src.error(
+                "expires-before-effective",
+                item.published.span.clone(),
+                format!("expires {expires} before it takes effect on {effective}"),
+            )
+            .with_help("check `effective` and `expires`"),
         );
     }
 
@@ -454,7 +504,10 @@ fn attachment_path_problem(path: &str) -> Option<&'static str> {
     if path.starts_with('/') || path.contains('\\') || path.contains(':') {
         return Some("must be a relative path with `/` separators");
     }
-    if path.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+    if path
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
         return Some("must not contain empty, `.` or `..` parts");
     }
     None
