@@ -27,6 +27,8 @@ pub struct ItemSummary {
     pub department: String,
     pub validity: &'static str,
     pub retired_on: Option<Date>,
+    /// Language of the title (a zh-TW department's items in a zh-CN list).
+    pub lang: Language,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,6 +90,8 @@ pub struct DepartmentView {
     pub archive_url: String,
     pub feed_url: String,
     pub current_count: usize,
+    /// Content language, when the department writes in another one.
+    pub lang: Option<Language>,
 }
 
 /// Lookups shared by all views of one build.
@@ -159,6 +163,7 @@ impl<'a> Lookup<'a> {
             department: self.department_name(&c.department),
             validity: item.validity.key(),
             retired_on: item.retired_on,
+            lang: self.content_language(&c.department),
         }
     }
 
@@ -266,6 +271,7 @@ impl<'a> Lookup<'a> {
             archive_url: u.href(&urls::facet(urls::ARCHIVE, "department", &d.slug)),
             feed_url: u.href(&urls::department_feed(&d.slug)),
             current_count,
+            lang: d.language,
         }
     }
 }
