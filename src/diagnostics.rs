@@ -273,10 +273,16 @@ pub fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Jaro-Winkler suits Latin field names; for short CJK words (文种 like
+    // 通之 for 通知) one wrong character is the typo to catch.
+    let plausible = |c: &'a str| {
+        let jw = strsim::jaro_winkler(wrong, c);
+        let edits = strsim::levenshtein(wrong, c);
+        (jw > 0.8 || (edits == 1 && wrong.chars().count() >= 2)).then_some((jw, c))
+    };
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(wrong, c), c))
-        .filter(|(score, _)| *score > 0.8)
+        .filter_map(|c| plausible(c))
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
@@ -298,5 +304,6 @@ mod tests {
     fn suggests_close_names() {
         assert_eq!(did_you_mean("titel", ["title", "published"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "published"]), None);
+        assert_eq!(did_you_mean("通之", ["通知", "公告"]), Some("通知"));
     }
 }

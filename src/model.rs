@@ -14,6 +14,9 @@ use crate::diagnostics::SourceFile;
 pub struct Date(time::Date);
 
 impl Date {
+    /// Placeholder for a date that could not be read (already reported).
+    pub const EPOCH: Date = Date(time::Date::MIN);
+
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let month = time::Month::try_from(month).ok()?;
         time::Date::from_calendar_date(year, month, day)
@@ -257,6 +260,9 @@ pub enum Disclosure {
 /// One 公开目录 item as written in `catalog/**/*.md`.
 #[derive(Clone, Debug)]
 pub struct CatalogItem {
+    /// False when a required field was missing or unreadable: the item
+    /// then holds placeholders and is checked, never published.
+    pub complete: bool,
     pub source: SourceFile,
     /// Git blob id of the file's exact bytes (`git hash-object`).
     pub blob: String,

@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::git;
-use crate::model::{CatalogItem, Disclosure, Status};
+use crate::model::{CatalogItem, Date, Disclosure, Located, Status};
 
 use super::fields::Fields;
 use super::front_matter::split_front_matter;
@@ -28,8 +28,10 @@ pub const CATALOG_FIELDS: &[&str] = &[
     "attachments",
 ];
 
-/// Parse one item. Returns `None` when a required field is missing or
-/// unreadable (the problem is in `diagnostics`).
+/// Parse one item. Returns `None` only when the front matter cannot be
+/// read at all. A missing or unreadable required field is reported and
+/// replaced by a placeholder, and the item marked incomplete, so that the
+/// checks across files still run on the rest of it.
 pub fn load_item(
     source: SourceFile,
     department: &str,
@@ -113,16 +115,21 @@ pub fn load_item(
     diagnostics.extend(std::mem::take(&mut f.diagnostics));
 
     let blob = git::blob_id(source.text.as_bytes());
+    let complete =
+        index_no.is_some() && title.is_some() && published.is_some() && category.is_some();
+    let anchor = fm.opening_fence.clone();
+    let placeholder = |value: String| Located::new(value, anchor.clone());
     Some(CatalogItem {
+        complete,
         blob,
         department: department.to_string(),
-        index_no: index_no?,
-        title: title?.value,
-        published: published?,
+        index_no: index_no.unwrap_or_else(|| placeholder(String::new())),
+        title: title.map(|t| t.value).unwrap_or_default(),
+        published: published.unwrap_or_else(|| Located::new(Date::EPOCH, anchor.clone())),
         written,
         doc_no: doc_no.map(|d| d.value),
         kind,
-        category: category?,
+        category: category.unwrap_or_else(|| placeholder(String::new())),
         publisher: publisher.map(|p| p.value),
         status,
         status_span,

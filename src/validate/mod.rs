@@ -74,7 +74,7 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
 
     // 索引号 must be unique: name both files.
     let mut by_index_no: BTreeMap<&str, &CatalogItem> = BTreeMap::new();
-    for item in &items {
+    for item in items.iter().filter(|i| !i.index_no.value.is_empty()) {
         if let Some(problem) = index_no_problem(&item.index_no.value) {
             diagnostics.push(
                 item.source
@@ -129,6 +129,9 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
     let mut withheld = Withheld::default();
     let mut published = Vec::new();
     for catalog in items {
+        if !catalog.complete {
+            continue;
+        }
         if catalog.disclosure == Disclosure::Exempt {
             withheld.exempt += 1;
             continue;
@@ -265,6 +268,7 @@ fn check_item(
     let department = departments.get(item.department.as_str());
 
     if let Some(pattern) = department.and_then(|d| d.index_pattern.as_ref())
+        && !item.index_no.value.is_empty()
         && !pattern.is_match(&item.index_no.value)
     {
         let dept = department.expect("pattern comes from the department");
@@ -289,32 +293,36 @@ fn check_item(
     }
 
     let category = &item.category.value;
-    if !categories.contains(category.as_str()) {
+    if !category.is_empty() && !categories.contains(category.as_str()) {
         let (top, _) = split_category(category);
         let fixed = category.replace(['/', '／', '＼'], "\\");
+        let children: Vec<&str> = config
+            .categories
+            .iter()
+            .filter_map(|c| c.strip_prefix(top).and_then(|rest| rest.strip_prefix('\\')))
+            .collect();
         let help = if categories.contains(fixed.as_str()) {
             format!(
                 "the two levels are separated by a backslash: category = \"{}\"",
                 fixed.replace('\\', "\\\\")
+            )
+        } else if top == category && !children.is_empty() {
+            format!(
+                "\"{top}\" needs a second level, one of: {}",
+                children.join("、")
             )
         } else if let Some(m) = did_you_mean(category, categories.iter().copied()) {
             format!(
                 "did you mean \"{}\"? (write the backslash as \\\\ in a basic string)",
                 m.replace('\\', "\\\\")
             )
+        } else if children.is_empty() {
+            "use one entry of the 主题分类 vocabulary, written `一级\\\\二级`, e.g. \"综合政务\\\\政务公开\"".to_string()
         } else {
-            let children: Vec<&str> = categories
-                .iter()
-                .filter_map(|c| c.strip_prefix(top).and_then(|rest| rest.strip_prefix('\\')))
-                .collect();
-            if children.is_empty() {
-                "use one entry of the 主题分类 vocabulary, written `一级\\\\二级`, e.g. \"综合政务\\\\政务公开\"".to_string()
-            } else {
-                format!(
-                    "\"{top}\" needs a second level, one of: {}",
-                    children.join("、")
-                )
-            }
+            format!(
+                "\"{top}\" is not followed by a known second level; use one of: {}",
+                children.join("、")
+            )
         };
         diagnostics.push(
             src.error(
@@ -342,6 +350,12 @@ fn check_item(
         );
     }
 
+    check_attachments(item, attachments, diagnostics);
+    check_superseded_by(item, by_index_no, as_of, audience, diagnostics);
+    if !item.complete {
+        // Dates below would be compared with placeholders.
+        return;
+    }
     let published = item.published.value;
     if let Some(written) = &item.written {
         if written.value > published {
@@ -426,7 +440,16 @@ fn check_item(
             .with_help("check `effective` and `expires`"),
         );
     }
+}
 
+fn check_superseded_by(
+    item: &CatalogItem,
+    by_index_no: &BTreeMap<&str, &CatalogItem>,
+    as_of: Date,
+    audience: Audience,
+    diagnostics: &mut Diagnostics,
+) {
+    let src = &item.source;
     if let Some(target) = &item.superseded_by {
         match by_index_no.get(target.value.as_str()) {
             _ if target.value == item.index_no.value => diagnostics.push(
@@ -434,7 +457,8 @@ fn check_item(
                     .with_help("superseded_by is the 索引号 of the new document that replaces this one"),
             ),
             None => {
-                let help = match did_you_mean(&target.value, by_index_no.keys().copied()) {
+                let others = by_index_no.keys().copied().filter(|k| *k != item.index_no.value);
+                let help = match did_you_mean(&target.value, others) {
                     Some(m) => format!("did you mean \"{m}\"?"),
                     None => "superseded_by must be the 索引号 of an item of this site".to_string(),
                 };
@@ -473,7 +497,14 @@ fn check_item(
             }
         }
     }
+}
 
+fn check_attachments(
+    item: &CatalogItem,
+    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    diagnostics: &mut Diagnostics,
+) {
+    let src = &item.source;
     for attachment in &item.attachments {
         if let Some(problem) = attachment_path_problem(&attachment.value) {
             diagnostics.push(
