@@ -3,9 +3,11 @@
 //! module that touches the output folder; a failed build leaves the
 //! previous output byte for byte as it was.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Where rendered files go. Paths are site-relative with `/` separators.
 pub trait Sink: Sync {
@@ -20,6 +22,8 @@ pub struct Staging {
     root: PathBuf,
     out: PathBuf,
     dir: PathBuf,
+    /// Folders already created: saves a `stat` per file written.
+    created: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -35,6 +39,7 @@ impl Staging {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             dir,
+            created: Mutex::new(HashSet::new()),
         })
     }
 
@@ -52,7 +57,18 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            let known = self
+                .created
+                .lock()
+                .expect("no panics while held")
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent)?;
+                self.created
+                    .lock()
+                    .expect("no panics while held")
+                    .insert(parent.to_path_buf());
+            }
         }
         Ok(path)
     }

@@ -226,16 +226,35 @@ fn sanitize(html: &str) -> String {
 /// Tables scroll sideways inside their own box on a narrow screen, and
 /// header cells say what they head.
 fn decorate_tables(html: &str) -> String {
-    if !html.contains("<table") {
-        return html.to_string();
+    const REPLACEMENTS: [(&str, &str); 4] = [
+        (
+            "<table>",
+            "<div class=\"table-scroll\" tabindex=\"0\"><table>",
+        ),
+        ("</table>", "</table></div>"),
+        ("<th>", "<th scope=\"col\">"),
+        ("<th style=", "<th scope=\"col\" style="),
+    ];
+    // One pass over the HTML instead of one per pattern.
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(pos) = rest.find("<t").into_iter().chain(rest.find("</t")).min() {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        match REPLACEMENTS.iter().find(|(from, _)| rest.starts_with(from)) {
+            Some((from, to)) => {
+                out.push_str(to);
+                rest = &rest[from.len()..];
+            }
+            None => {
+                let step = if rest.starts_with("</") { 3 } else { 2 };
+                out.push_str(&rest[..step]);
+                rest = &rest[step..];
+            }
+        }
     }
-    html.replace(
-        "<table>",
-        "<div class=\"table-scroll\" tabindex=\"0\"><table>",
-    )
-    .replace("</table>", "</table></div>")
-    .replace("<th>", "<th scope=\"col\">")
-    .replace("<th style=", "<th scope=\"col\" style=")
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -336,10 +336,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+        // `render_to` skips `render`'s UTF-8 re-validation of every page.
+        let mut out = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(template, ctx)
-            .map(String::into_bytes)
-            .map_err(template_error)
+            .render_to(template, ctx, &mut out)
+            .map_err(template_error)?;
+        Ok(out)
     }
 
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
@@ -354,23 +356,31 @@ impl<'a> Renderer<'a> {
             self.crumb(&department, &urls::department(&c.department)),
         ];
 
-        let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
+        // The article is the same on the current page and on the snapshot
+        // of this revision: render it once.
+        let mut ctx = Context::new();
+        ctx.insert("lang", &lang);
+        ctx.insert("t", &self.strings[&lang]);
         ctx.insert("item", &view);
         ctx.insert("body", &body);
+        let article = String::from_utf8(self.render("item_article.html", &ctx)?)
+            .expect("templates render UTF-8");
+
+        let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
+        ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render("item.html", &ctx)?)?;
 
         // Until history is read from git, the only revision is the current file.
         let mut meta = self.meta(c.title.clone(), &rel, crumbs);
         meta.noindex = true;
         let mut ctx = self.context(lang, meta);
-        ctx.insert("item", &view);
-        ctx.insert("body", &body);
+        ctx.insert("article", &article);
         ctx.insert(
             "snapshot",
             &serde_json::json!({"number": 1, "count": 1, "blob": c.blob, "current_url": view.url}),
         );
         sink.write(
-            &urls::file_of(&urls::snapshot(item.index_no(), &c.blob)),
+            &urls::snapshot(item.index_no(), &c.blob),
             &self.render("item.html", &ctx)?,
         )?;
         sink.write(

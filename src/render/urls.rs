@@ -70,12 +70,14 @@ pub fn item(index_no: &str) -> String {
     format!("items/{index_no}/")
 }
 
+/// A revision's page and source sit in the item's own folder: two files
+/// per revision, no folder of their own (50,000 items on disk).
 pub fn snapshot(index_no: &str, blob: &str) -> String {
-    format!("items/{index_no}/revisions/{blob}/")
+    format!("items/{index_no}/{blob}.html")
 }
 
 pub fn source(index_no: &str, blob: &str) -> String {
-    format!("items/{index_no}/revisions/{blob}.md")
+    format!("items/{index_no}/{blob}.md")
 }
 
 pub fn department(slug: &str) -> String {

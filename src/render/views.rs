@@ -48,6 +48,8 @@ pub struct ItemView {
     pub department: Link,
     pub publisher: String,
     pub category: String,
+    /// `一级 › 二级`, for reading.
+    pub category_label: String,
     pub category_url: String,
     pub kind: Option<String>,
     pub kind_url: Option<String>,
@@ -210,6 +212,7 @@ impl<'a> Lookup<'a> {
             },
             publisher: c.publisher.clone().unwrap_or(department_name),
             category: c.category.value.clone(),
+            category_label: c.category.value.replace('\\', " › "),
             category_url: u.href(&urls::category(&c.category.value)),
             kind: c.kind.as_ref().map(|k| k.value.clone()),
             kind_url: c
