@@ -282,7 +282,7 @@ pub fn did_you_mean<'a>(
     };
     candidates
         .into_iter()
-        .filter_map(|c| plausible(c))
+        .filter_map(plausible)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
