@@ -12,6 +12,11 @@ use gongkai::diagnostics::Diagnostics;
 use gongkai::model::{Audience, Date};
 use indicatif::{ProgressBar, ProgressStyle};
 
+// Rendering tens of thousands of pages is allocation-heavy; mimalloc cuts
+// the build's time spent in the allocator roughly in half.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit statuses of the SPEC: 0 success, 1 content errors, 2 usage errors.
 const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;

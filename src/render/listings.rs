@@ -51,6 +51,8 @@ pub struct FacetGroup {
 pub struct FilterGroup {
     /// Interface-string key, e.g. `by_year`.
     pub title_key: &'static str,
+    /// The translated title, filled in when the page is rendered.
+    pub title: String,
     pub links: Vec<FacetGroup>,
     /// The link titles are interface-string keys too.
     #[serde(skip)]
@@ -114,6 +116,7 @@ impl ListingPage<'_> {
                     .iter()
                     .map(|f| {
                         let mut f = f.clone();
+                        f.title = string(f.title_key);
                         if f.translate_links {
                             for link in &mut f.links {
                                 link.title = string(&link.title);
@@ -201,6 +204,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
 
     let catalog_filters = vec![FilterGroup {
         title_key: "browse_by",
+        title: String::new(),
         links: ["by_department", "by_category", "by_kind", "by_year"]
             .iter()
             .zip(["department", "category", "kind", "year"])
@@ -364,6 +368,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     let archive_filters = vec![
         FilterGroup {
             title_key: "by_department",
+            title: String::new(),
             links: archive_by_department
                 .iter()
                 .map(|(slug, items)| FacetGroup {
@@ -377,6 +382,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
         },
         FilterGroup {
             title_key: "by_retired_year",
+            title: String::new(),
             links: archive_by_year
                 .iter()
                 .rev()

@@ -238,7 +238,7 @@ fn decorate_tables(html: &str) -> String {
     // One pass over the HTML instead of one per pattern.
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
-    while let Some(pos) = rest.find("<t").into_iter().chain(rest.find("</t")).min() {
+    while let Some(pos) = rest.find('<') {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
         match REPLACEMENTS.iter().find(|(from, _)| rest.starts_with(from)) {
@@ -247,9 +247,8 @@ fn decorate_tables(html: &str) -> String {
                 rest = &rest[from.len()..];
             }
             None => {
-                let step = if rest.starts_with("</") { 3 } else { 2 };
-                out.push_str(&rest[..step]);
-                rest = &rest[step..];
+                out.push('<');
+                rest = &rest[1..];
             }
         }
     }

@@ -172,17 +172,23 @@ pub fn render(
 /// URL unreadable in the source; `&<>"'` are the characters that matter
 /// in text and quoted attributes.
 fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(input.len() + 16);
+    let mut last = 0;
+    for (i, byte) in input.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        // These are ASCII bytes, so `i` is always a character boundary.
+        out.push_str(&input[last..i]);
+        out.push_str(replacement);
+        last = i + 1;
     }
+    out.push_str(&input[last..]);
     out
 }
 
@@ -196,11 +202,66 @@ enum Page<'a> {
 }
 
 struct Renderer<'a> {
-    tera: Tera,
+    languages: BTreeMap<Language, LanguageTemplates>,
     lookup: Lookup<'a>,
-    /// Interface strings per language, as template values.
-    strings: BTreeMap<Language, tera::Value>,
     build: &'a BuildInfo,
+}
+
+/// The theme's templates for one interface language.
+///
+/// `{{ t.key }}` is replaced by the (escaped) string when the templates are
+/// loaded: tens of thousands of pages then do not look up the same strings
+/// again and again. Any other use of `t` (`t.validity[x]`, filters, macro
+/// arguments) still finds `t` in the context, reduced to the keys that the
+/// templates still use.
+struct LanguageTemplates {
+    tera: Tera,
+    /// Every interface string, for text made in Rust.
+    strings: toml::Table,
+    /// `t` as templates see it.
+    t: tera::Value,
+}
+
+impl LanguageTemplates {
+    fn new(templates: &[(String, String)], strings: toml::Table) -> Result<Self, RenderError> {
+        let literal = regex::Regex::new(r"\{\{\s*t\.([A-Za-z0-9_]+)\s*\}\}").expect("valid regex");
+        let specialised: Vec<(String, String)> = templates
+            .iter()
+            .map(|(name, source)| {
+                let source = literal.replace_all(source, |caps: &regex::Captures| {
+                    match strings.get(&caps[1]) {
+                        Some(toml::Value::String(text)) => {
+                            escape_html(text).replace("{{", "&#123;&#123;")
+                        }
+                        _ => caps[0].to_string(),
+                    }
+                });
+                (name.clone(), source.into_owned())
+            })
+            .collect();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(specialised.clone())
+            .map_err(template_error)?;
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+
+        let dynamic_all = specialised.iter().any(|(_, s)| s.contains("t["));
+        let used = regex::Regex::new(r"\bt\.([A-Za-z0-9_]+)").expect("valid regex");
+        let used: std::collections::BTreeSet<&str> = specialised
+            .iter()
+            .flat_map(|(_, s)| {
+                used.captures_iter(s)
+                    .map(|c| c.get(1).expect("group").as_str())
+            })
+            .collect();
+        let t: toml::Table = strings
+            .iter()
+            .filter(|(k, _)| dynamic_all || used.contains(k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let t = serde_json::to_value(t).expect("strings serialise");
+        Ok(LanguageTemplates { tera, strings, t })
+    }
 }
 
 #[derive(Serialize)]
@@ -245,23 +306,18 @@ impl<'a> Renderer<'a> {
         build: &'a BuildInfo,
         urls: &'a Urls,
     ) -> Result<Self, RenderError> {
-        let mut tera = Tera::default();
         let templates = theme.templates().map_err(|e| RenderError::Template(e.0))?;
-        tera.add_raw_templates(templates).map_err(template_error)?;
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        let mut strings = BTreeMap::new();
+        let mut languages = BTreeMap::new();
         for code in Language::ALL {
             let lang = Language::parse(code).expect("listed language");
-            let map = theme
+            let strings = theme
                 .strings(lang)
                 .map_err(|e| RenderError::Template(e.0))?;
-            strings.insert(lang, serde_json::to_value(map).expect("strings serialise"));
+            languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
         }
         Ok(Renderer {
-            tera,
+            languages,
             lookup: Lookup::new(site, urls),
-            strings,
             build,
         })
     }
@@ -279,7 +335,7 @@ impl<'a> Renderer<'a> {
         let config = &self.site().config;
         let mut ctx = Context::new();
         ctx.insert("lang", &lang);
-        ctx.insert("t", &self.strings[&lang]);
+        ctx.insert("t", &self.languages[&lang].t);
         ctx.insert(
             "site",
             &SiteView {
@@ -328,17 +384,24 @@ impl<'a> Renderer<'a> {
     }
 
     fn string(&self, lang: Language, key: &str) -> String {
-        self.strings[&lang]
+        self.languages[&lang]
+            .strings
             .get(key)
             .and_then(|v| v.as_str())
             .unwrap_or(key)
             .to_string()
     }
 
-    fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, RenderError> {
+    fn render(
+        &self,
+        lang: Language,
+        template: &str,
+        ctx: &Context,
+    ) -> Result<Vec<u8>, RenderError> {
         // `render_to` skips `render`'s UTF-8 re-validation of every page.
         let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
+        self.languages[&lang]
+            .tera
             .render_to(template, ctx, &mut out)
             .map_err(template_error)?;
         Ok(out)
@@ -360,15 +423,15 @@ impl<'a> Renderer<'a> {
         // of this revision: render it once.
         let mut ctx = Context::new();
         ctx.insert("lang", &lang);
-        ctx.insert("t", &self.strings[&lang]);
+        ctx.insert("t", &self.languages[&lang].t);
         ctx.insert("item", &view);
         ctx.insert("body", &body);
-        let article = String::from_utf8(self.render("item_article.html", &ctx)?)
+        let article = String::from_utf8(self.render(lang, "item_article.html", &ctx)?)
             .expect("templates render UTF-8");
 
         let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
         ctx.insert("article", &article);
-        sink.write(&urls::file_of(&rel), &self.render("item.html", &ctx)?)?;
+        sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
         // Until history is read from git, the only revision is the current file.
         let mut meta = self.meta(c.title.clone(), &rel, crumbs);
@@ -381,7 +444,7 @@ impl<'a> Renderer<'a> {
         );
         sink.write(
             &urls::snapshot(item.index_no(), &c.blob),
-            &self.render("item.html", &ctx)?,
+            &self.render(lang, "item.html", &ctx)?,
         )?;
         sink.write(
             &urls::source(item.index_no(), &c.blob),
@@ -412,7 +475,7 @@ impl<'a> Renderer<'a> {
                     .map(|d| self.lookup.department(d, self.current_count(&d.slug)))
                     .collect();
                 ctx.insert("intro", &site.home.as_deref().map(markdown::to_html));
-                ctx.insert("latest", &latest);
+                ctx.insert("items", &latest);
                 ctx.insert("departments", &departments);
                 ctx.insert(
                     "current_count",
@@ -430,13 +493,13 @@ impl<'a> Renderer<'a> {
                         .filter(|i| i.validity.is_retired())
                         .count(),
                 );
-                self.render("index.html", &ctx)
+                self.render(site_lang, "index.html", &ctx)
             }
             Page::NotFound => {
                 let mut meta =
                     self.meta(self.string(site_lang, "not_found_title"), rel, Vec::new());
                 meta.noindex = true;
-                self.render("404.html", &self.context(site_lang, meta))
+                self.render(site_lang, "404.html", &self.context(site_lang, meta))
             }
             Page::Department(slug) => {
                 let d = self.lookup.departments[slug];
@@ -456,8 +519,8 @@ impl<'a> Renderer<'a> {
                     "department",
                     &self.lookup.department(d, self.current_count(slug)),
                 );
-                ctx.insert("latest", &latest);
-                self.render("department.html", &ctx)
+                ctx.insert("items", &latest);
+                self.render(lang, "department.html", &ctx)
             }
             Page::Guide(slug) => {
                 let d = self.lookup.departments[slug];
@@ -478,14 +541,14 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("updated", &guide.updated);
                 ctx.insert("body", &markdown::to_html(&guide.body));
-                self.render("guide.html", &ctx)
+                self.render(lang, "guide.html", &ctx)
             }
             Page::Redirect(target) => {
                 let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
                 meta.noindex = true;
                 let mut ctx = self.context(site_lang, meta);
                 ctx.insert("target", &self.urls().href(target));
-                self.render("redirect.html", &ctx)
+                self.render(site_lang, "redirect.html", &ctx)
             }
         }
     }
@@ -502,7 +565,8 @@ impl<'a> Renderer<'a> {
         let lang = self.site().config.language;
         let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
         for (title_key, rel) in &listing.parents {
-            let title = self.strings[&lang]
+            let title = self.languages[&lang]
+                .strings
                 .get(title_key)
                 .and_then(|v| v.as_str())
                 .unwrap_or(title_key);
@@ -511,6 +575,6 @@ impl<'a> Renderer<'a> {
         let title = listing.title(&|k| self.string(lang, k));
         let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
         listing.insert(&mut ctx, &self.lookup, &|k| self.string(lang, k));
-        self.render(listing.template(), &ctx)
+        self.render(lang, listing.template(), &ctx)
     }
 }

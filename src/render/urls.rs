@@ -42,12 +42,21 @@ impl Urls {
 
     /// Root-relative, percent-encoded href for a site-relative path.
     pub fn href(&self, rel: &str) -> String {
-        let mut out = self.base_path.clone();
-        let encoded: Vec<String> = rel
-            .split('/')
-            .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
-            .collect();
-        out.push_str(&encoded.join("/"));
+        let mut out = String::with_capacity(self.base_path.len() + rel.len());
+        out.push_str(&self.base_path);
+        // Most paths (索引号, slugs, blob ids) need no encoding at all.
+        let plain =
+            |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/');
+        if rel.bytes().all(plain) {
+            out.push_str(rel);
+            return out;
+        }
+        for (i, segment) in rel.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.extend(utf8_percent_encode(segment, SEGMENT));
+        }
         out
     }
 
