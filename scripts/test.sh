@@ -10,3 +10,18 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked
+
+echo "== browser tests"
+# Debian's Chromium, and a Chinese font so that layouts are measured with real glyphs.
+browser_pkgs=()
+[ -x /usr/bin/chromium ] || browser_pkgs+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || browser_pkgs+=(fonts-noto-cjk)
+if [ "${#browser_pkgs[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${browser_pkgs[@]}"
+fi
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+  || { echo "the browser tests need Node.js 20 or later (playwright-core)" >&2; exit 1; }
+cargo build --locked
+(cd tests/browser && npm ci --no-audit --no-fund && node --test)
