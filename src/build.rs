@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostics;
 use crate::git;
 use crate::load;
-use crate::model::{Audience, Date};
+use crate::model::{Audience, Date, Disclosure};
 use crate::render::{self, BuildInfo, Theme};
 use crate::validate::{self, Site, Withheld};
 use crate::write::Staging;
@@ -96,7 +96,19 @@ pub fn load_and_validate(
     let without_git = head.is_none();
     let as_of = as_of
         .or(head.as_ref().map(|h| h.date))
-        .or_else(|| raw.items.iter().map(|i| i.published.value).max())
+        // Only what will be published may decide it: the date of an
+        // exempt item or a draft must not appear on the site.
+        .or_else(|| {
+            raw.items
+                .iter()
+                .filter(|i| {
+                    i.complete
+                        && i.disclosure == Disclosure::Active
+                        && (!i.draft || audience == Audience::Preview)
+                })
+                .map(|i| i.published.value)
+                .max()
+        })
         .unwrap_or_else(|| Date::from_ymd(2000, 1, 1).expect("valid date"));
     let (site, more) = validate::validate(raw, as_of, audience);
     diagnostics.extend(more);

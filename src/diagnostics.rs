@@ -273,18 +273,38 @@ pub fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    // Jaro-Winkler suits Latin field names; for short CJK words (文种 like
-    // 通之 for 通知) one wrong character is the typo to catch.
-    let plausible = |c: &'a str| {
-        let jw = strsim::jaro_winkler(wrong, c);
-        let edits = strsim::levenshtein(wrong, c);
-        (jw > 0.8 || (edits == 1 && wrong.chars().count() >= 2)).then_some((jw, c))
-    };
-    candidates
+    suggestions(wrong, candidates).into_iter().next()
+}
+
+/// Every candidate as close as the closest plausible one, in the order
+/// given: for `通之` both 通告 and 通知 are one character away, and only the
+/// editor knows which was meant.
+pub fn suggestions<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    // Jaro-Winkler suits Latin field names; for short CJK words one wrong
+    // character is the typo to catch.
+    let scored: Vec<(f64, &str)> = candidates
         .into_iter()
-        .filter_map(plausible)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .filter_map(|c| {
+            let jw = strsim::jaro_winkler(wrong, c);
+            let edits = strsim::levenshtein(wrong, c);
+            (jw > 0.8 || (edits == 1 && wrong.chars().count() >= 2)).then_some((jw, c))
+        })
+        .collect();
+    let best = scored.iter().map(|s| s.0).fold(f64::NEG_INFINITY, f64::max);
+    scored
+        .into_iter()
+        .filter(|s| s.0 == best)
+        .map(|s| s.1)
+        .collect()
+}
+
+/// `"a" or "b"`.
+pub fn quoted_alternatives(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 #[cfg(test)]
@@ -305,5 +325,9 @@ mod tests {
         assert_eq!(did_you_mean("titel", ["title", "published"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "published"]), None);
         assert_eq!(did_you_mean("通之", ["通知", "公告"]), Some("通知"));
+        assert_eq!(
+            suggestions("通之", ["通告", "通知", "公告"]),
+            ["通告", "通知"]
+        );
     }
 }

@@ -357,7 +357,6 @@ fn duplicate_index_no_names_both_files() {
 }
 
 #[test]
-#[ignore = "bug: with the default vocabulary, `通之` is answered with \"did you mean 通告\" instead of 通知 (src/diagnostics.rs did_you_mean breaks the tie by code point)"]
 fn unknown_kind_suggests_the_homophone() {
     // 之 and 知 are both read zhī: the typo of a pinyin input method.
     // diagnostics.rs documents exactly this case (`通之` for `通知`).
@@ -366,7 +365,6 @@ fn unknown_kind_suggests_the_homophone() {
 }
 
 #[test]
-#[ignore = "bug: a dangling superseded_by gets \"did you mean\" an unrelated 索引号 (src/validate/mod.rs check_superseded_by: every number of a department shares its long prefix, so Jaro-Winkler always passes 0.8)"]
 fn dangling_superseded_by_suggests_only_close_numbers() {
     // …/2099-99999 is at least six edits from every 索引号 of the site:
     // no plausible typo, so the hint should just say what superseded_by

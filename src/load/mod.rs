@@ -151,9 +151,30 @@ fn collect_department_files(
     diagnostics: &mut Diagnostics,
 ) {
     let catalog = dir.join("catalog");
+    let files = dir.join("files");
+    // WalkDir follows a link at the folder it starts from; a linked
+    // catalog/ or files/ could publish anything on the machine.
+    for linked in [&catalog, &files] {
+        if is_link(linked) {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Error,
+                    "linked-folder",
+                    &relative(root, linked),
+                    "this folder is a symbolic link; its contents are not read",
+                )
+                .with_help(
+                    "move the files into the repository instead of linking to a folder elsewhere",
+                ),
+            );
+        }
+    }
+    let catalog_linked = is_link(&catalog);
+    let files_linked = is_link(&files);
     for entry in WalkDir::new(&catalog)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(|_| !catalog_linked)
         .flatten()
     {
         let rel = relative(root, entry.path());
@@ -189,6 +210,7 @@ fn collect_department_files(
     for entry in WalkDir::new(&files)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(|_| !files_linked)
         .flatten()
     {
         // Only regular files: a symbolic link could publish something from
@@ -210,6 +232,11 @@ fn collect_department_files(
             },
         );
     }
+}
+
+fn is_link(path: &Path) -> bool {
+    path.symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// `path` relative to `root`, for messages and output.

@@ -127,11 +127,19 @@ pub fn render(
                 Page::Redirect(urls::department(&d.slug)),
             ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
-            for root in [urls::CATALOG, urls::ARCHIVE] {
-                pages.push((
-                    urls::facet(root, "department", alias),
-                    Page::Redirect(urls::facet(root, "department", &d.slug)),
-                ));
+            // Only listings that exist now get a redirect to them.
+            let (current, archived) = lookup
+                .counts
+                .get(d.slug.as_str())
+                .copied()
+                .unwrap_or_default();
+            for (root, count) in [(urls::CATALOG, current), (urls::ARCHIVE, archived)] {
+                if count > 0 {
+                    pages.push((
+                        urls::facet(root, "department", alias),
+                        Page::Redirect(urls::facet(root, "department", &d.slug)),
+                    ));
+                }
             }
         }
     }
@@ -472,7 +480,7 @@ impl<'a> Renderer<'a> {
                 let departments: Vec<_> = site
                     .departments
                     .iter()
-                    .map(|d| self.lookup.department(d, self.current_count(&d.slug)))
+                    .map(|d| self.lookup.department(d))
                     .collect();
                 ctx.insert("intro", &site.home.as_deref().map(markdown::to_html));
                 ctx.insert("items", &latest);
@@ -515,10 +523,7 @@ impl<'a> Renderer<'a> {
                     .take(10)
                     .map(|i| self.lookup.summary(i))
                     .collect();
-                ctx.insert(
-                    "department",
-                    &self.lookup.department(d, self.current_count(slug)),
-                );
+                ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
                 self.render(lang, "department.html", &ctx)
             }
@@ -535,10 +540,7 @@ impl<'a> Renderer<'a> {
                     self.crumb(&d.name, &urls::department(slug)),
                 ];
                 let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
-                ctx.insert(
-                    "department",
-                    &self.lookup.department(d, self.current_count(slug)),
-                );
+                ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("updated", &guide.updated);
                 ctx.insert("body", &markdown::to_html(&guide.body));
                 self.render(lang, "guide.html", &ctx)
@@ -551,14 +553,6 @@ impl<'a> Renderer<'a> {
                 self.render(site_lang, "redirect.html", &ctx)
             }
         }
-    }
-
-    fn current_count(&self, slug: &str) -> usize {
-        self.site()
-            .items
-            .iter()
-            .filter(|i| i.catalog.department == slug && !i.validity.is_retired())
-            .count()
     }
 
     fn render_listing(&self, listing: &listings::ListingPage) -> Result<Vec<u8>, RenderError> {

@@ -50,13 +50,14 @@ pub struct ItemView {
     pub category: String,
     /// `一级 › 二级`, for reading.
     pub category_label: String,
-    pub category_url: String,
+    /// Facet listings exist for current items only: `None` when retired.
+    pub category_url: Option<String>,
     pub kind: Option<String>,
     pub kind_url: Option<String>,
     pub doc_no: Option<String>,
     pub written: Option<Date>,
     pub published: Date,
-    pub year_url: String,
+    pub year_url: Option<String>,
     pub effective: Option<Date>,
     pub expires: Option<Date>,
     pub validity: &'static str,
@@ -88,8 +89,10 @@ pub struct DepartmentView {
     pub parent: Option<Link>,
     pub url: String,
     pub guide_url: Option<String>,
-    pub catalog_url: String,
-    pub archive_url: String,
+    /// `None` when the department has no current item.
+    pub catalog_url: Option<String>,
+    /// `None` when the department has no retired item.
+    pub archive_url: Option<String>,
     pub feed_url: String,
     pub current_count: usize,
     /// Content language, when the department writes in another one.
@@ -104,6 +107,8 @@ pub struct Lookup<'a> {
     pub items: BTreeMap<&'a str, &'a Item>,
     /// Replacement 索引号 → items it replaces, in site order.
     pub replaced_by: BTreeMap<&'a str, Vec<&'a Item>>,
+    /// Department slug → (current items, retired items).
+    pub counts: BTreeMap<&'a str, (usize, usize)>,
 }
 
 impl<'a> Lookup<'a> {
@@ -115,7 +120,14 @@ impl<'a> Lookup<'a> {
             .collect();
         let items = site.items.iter().map(|i| (i.index_no(), i)).collect();
         let mut replaced_by: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+        let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for item in &site.items {
+            let count = counts.entry(item.catalog.department.as_str()).or_default();
+            if item.validity.is_retired() {
+                count.1 += 1;
+            } else {
+                count.0 += 1;
+            }
             if let Some(target) = &item.catalog.superseded_by {
                 replaced_by
                     .entry(target.value.as_str())
@@ -129,6 +141,7 @@ impl<'a> Lookup<'a> {
             departments,
             items,
             replaced_by,
+            counts,
         }
     }
 
@@ -202,6 +215,7 @@ impl<'a> Lookup<'a> {
             .get(c.index_no.value.as_str())
             .map(|v| v.iter().map(|i| self.link(i)).collect())
             .unwrap_or_default();
+        let current = !item.validity.is_retired();
         ItemView {
             index_no: c.index_no.value.clone(),
             title: c.title.clone(),
@@ -213,20 +227,23 @@ impl<'a> Lookup<'a> {
             publisher: c.publisher.clone().unwrap_or(department_name),
             category: c.category.value.clone(),
             category_label: c.category.value.replace('\\', " › "),
-            category_url: u.href(&urls::category(&c.category.value)),
+            category_url: current.then(|| u.href(&urls::category(&c.category.value))),
             kind: c.kind.as_ref().map(|k| k.value.clone()),
             kind_url: c
                 .kind
                 .as_ref()
+                .filter(|_| current)
                 .map(|k| u.href(&urls::facet(urls::CATALOG, "kind", &k.value))),
             doc_no: c.doc_no.clone(),
             written: c.written.as_ref().map(|w| w.value),
             published: c.published.value,
-            year_url: u.href(&urls::facet(
-                urls::CATALOG,
-                "year",
-                &c.published.value.year().to_string(),
-            )),
+            year_url: current.then(|| {
+                u.href(&urls::facet(
+                    urls::CATALOG,
+                    "year",
+                    &c.published.value.year().to_string(),
+                ))
+            }),
             effective: c.effective,
             expires: c.expires,
             validity: item.validity.key(),
@@ -243,7 +260,12 @@ impl<'a> Lookup<'a> {
         }
     }
 
-    pub fn department(&self, d: &Department, current_count: usize) -> DepartmentView {
+    pub fn department(&self, d: &Department) -> DepartmentView {
+        let (current_count, archived_count) = self
+            .counts
+            .get(d.slug.as_str())
+            .copied()
+            .unwrap_or_default();
         let u = self.urls;
         DepartmentView {
             slug: d.slug.clone(),
@@ -270,8 +292,10 @@ impl<'a> Lookup<'a> {
                 }),
             url: u.href(&urls::department(&d.slug)),
             guide_url: d.guide.as_ref().map(|_| u.href(&urls::guide(&d.slug))),
-            catalog_url: u.href(&urls::facet(urls::CATALOG, "department", &d.slug)),
-            archive_url: u.href(&urls::facet(urls::ARCHIVE, "department", &d.slug)),
+            catalog_url: (current_count > 0)
+                .then(|| u.href(&urls::facet(urls::CATALOG, "department", &d.slug))),
+            archive_url: (archived_count > 0)
+                .then(|| u.href(&urls::facet(urls::ARCHIVE, "department", &d.slug))),
             feed_url: u.href(&urls::department_feed(&d.slug)),
             current_count,
             lang: d.language,

@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, Severity, did_you_mean, quoted_alternatives, suggestions,
+};
 use crate::load::RawSite;
 use crate::model::{
     Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity,
@@ -336,9 +338,11 @@ fn check_item(
     if let Some(kind) = &item.kind
         && !kinds.contains(kind.value.as_str())
     {
-        let help = match did_you_mean(&kind.value, kinds.iter().copied()) {
-            Some(m) => format!("did you mean \"{m}\"?"),
-            None => format!("kind is one of: {}", config.kinds.join("、")),
+        let close = suggestions(&kind.value, config.kinds.iter().map(String::as_str));
+        let help = if close.is_empty() {
+            format!("kind is one of: {}", config.kinds.join("、"))
+        } else {
+            format!("did you mean {}?", quoted_alternatives(&close))
         };
         diagnostics.push(
             src.error(
@@ -457,7 +461,12 @@ fn check_superseded_by(
                     .with_help("superseded_by is the 索引号 of the new document that replaces this one"),
             ),
             None => {
-                let others = by_index_no.keys().copied().filter(|k| *k != item.index_no.value);
+                // Numbers of one department share a long prefix: only a
+                // number a couple of keystrokes away is a plausible typo.
+                let others = by_index_no
+                    .keys()
+                    .copied()
+                    .filter(|k| *k != item.index_no.value && strsim::levenshtein(k, &target.value) <= 2);
                 let help = match did_you_mean(&target.value, others) {
                     Some(m) => format!("did you mean \"{m}\"?"),
                     None => "superseded_by must be the 索引号 of an item of this site".to_string(),
