@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
+use crate::model::Language;
 use crate::validate::{Item, Site};
 use crate::vocabulary::split_category;
 
@@ -98,7 +99,13 @@ impl ListingPage<'_> {
         title
     }
 
-    pub fn insert(&self, ctx: &mut Context, lookup: &Lookup, string: &dyn Fn(&str) -> String) {
+    pub fn insert(
+        &self,
+        ctx: &mut Context,
+        lookup: &Lookup,
+        lang: Language,
+        string: &dyn Fn(&str) -> String,
+    ) {
         match &self.body {
             Body::Items {
                 first_rel,
@@ -108,7 +115,7 @@ impl ListingPage<'_> {
                 archive,
                 filters,
             } => {
-                let summaries: Vec<_> = items.iter().map(|i| lookup.summary(i)).collect();
+                let summaries: Vec<_> = items.iter().map(|i| lookup.summary(i, lang)).collect();
                 ctx.insert("items", &summaries);
                 ctx.insert("total", total);
                 ctx.insert("archive", archive);

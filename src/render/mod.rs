@@ -323,9 +323,23 @@ impl<'a> Renderer<'a> {
                 .map_err(|e| RenderError::Template(e.0))?;
             languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
         }
+        let mut lookup = Lookup::new(site, urls);
+        for (lang, templates) in &languages {
+            for table in ["validity", "retired_banner"] {
+                if let Some(toml::Value::Table(labels)) = templates.strings.get(table) {
+                    for (key, text) in labels {
+                        if let toml::Value::String(text) = text {
+                            lookup
+                                .labels
+                                .insert((*lang, table, key.clone()), text.clone());
+                        }
+                    }
+                }
+            }
+        }
         Ok(Renderer {
             languages,
-            lookup: Lookup::new(site, urls),
+            lookup,
             build,
         })
     }
@@ -418,7 +432,7 @@ impl<'a> Renderer<'a> {
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
         let c = &item.catalog;
         let lang = self.lookup.content_language(&c.department);
-        let view = self.lookup.item(item);
+        let view = self.lookup.item(item, lang);
         let body = markdown::to_html(c.body_markdown());
         let rel = urls::item(item.index_no());
         let department = self.lookup.department_name(&c.department);
@@ -475,7 +489,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .filter(|i| !i.validity.is_retired())
                     .take(10)
-                    .map(|i| self.lookup.summary(i))
+                    .map(|i| self.lookup.summary(i, site_lang))
                     .collect();
                 let departments: Vec<_> = site
                     .departments
@@ -521,7 +535,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .filter(|i| i.catalog.department == *slug && !i.validity.is_retired())
                     .take(10)
-                    .map(|i| self.lookup.summary(i))
+                    .map(|i| self.lookup.summary(i, lang))
                     .collect();
                 ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
@@ -568,7 +582,7 @@ impl<'a> Renderer<'a> {
         }
         let title = listing.title(&|k| self.string(lang, k));
         let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
-        listing.insert(&mut ctx, &self.lookup, &|k| self.string(lang, k));
+        listing.insert(&mut ctx, &self.lookup, lang, &|k| self.string(lang, k));
         self.render(lang, listing.template(), &ctx)
     }
 }

@@ -26,6 +26,8 @@ pub struct ItemSummary {
     pub kind: Option<String>,
     pub department: String,
     pub validity: &'static str,
+    /// 有效, 已废止…: looked up here once instead of by every template.
+    pub validity_label: String,
     pub retired_on: Option<Date>,
     /// Language of the title (a zh-TW department's items in a zh-CN list).
     pub lang: Language,
@@ -61,6 +63,9 @@ pub struct ItemView {
     pub effective: Option<Date>,
     pub expires: Option<Date>,
     pub validity: &'static str,
+    pub validity_label: String,
+    /// 本文件已废止。 / 本文件已失效。 for retired items.
+    pub retired_banner: Option<String>,
     pub retired_on: Option<Date>,
     pub retired_reason: Option<String>,
     pub superseded_by: Option<Link>,
@@ -109,6 +114,9 @@ pub struct Lookup<'a> {
     pub replaced_by: BTreeMap<&'a str, Vec<&'a Item>>,
     /// Department slug → (current items, retired items).
     pub counts: BTreeMap<&'a str, (usize, usize)>,
+    /// (language, `[validity]` or `[retired_banner]` table, key) → text, from
+    /// the theme's interface strings.
+    pub labels: BTreeMap<(Language, &'static str, String), String>,
 }
 
 impl<'a> Lookup<'a> {
@@ -142,6 +150,7 @@ impl<'a> Lookup<'a> {
             items,
             replaced_by,
             counts,
+            labels: BTreeMap::new(),
         }
     }
 
@@ -166,7 +175,11 @@ impl<'a> Lookup<'a> {
         }
     }
 
-    pub fn summary(&self, item: &Item) -> ItemSummary {
+    fn label(&self, lang: Language, table: &'static str, key: &str) -> Option<String> {
+        self.labels.get(&(lang, table, key.to_string())).cloned()
+    }
+
+    pub fn summary(&self, item: &Item, lang: Language) -> ItemSummary {
         let c = &item.catalog;
         ItemSummary {
             index_no: c.index_no.value.clone(),
@@ -177,12 +190,15 @@ impl<'a> Lookup<'a> {
             kind: c.kind.as_ref().map(|k| k.value.clone()),
             department: self.department_name(&c.department),
             validity: item.validity.key(),
+            validity_label: self
+                .label(lang, "validity", item.validity.key())
+                .unwrap_or_else(|| item.validity.key().to_string()),
             retired_on: item.retired_on,
             lang: self.content_language(&c.department),
         }
     }
 
-    pub fn item(&self, item: &Item) -> ItemView {
+    pub fn item(&self, item: &Item, lang: Language) -> ItemView {
         let c = &item.catalog;
         let u = self.urls;
         let department_name = self.department_name(&c.department);
@@ -247,6 +263,10 @@ impl<'a> Lookup<'a> {
             effective: c.effective,
             expires: c.expires,
             validity: item.validity.key(),
+            validity_label: self
+                .label(lang, "validity", item.validity.key())
+                .unwrap_or_else(|| item.validity.key().to_string()),
+            retired_banner: self.label(lang, "retired_banner", item.validity.key()),
             retired_on: item.retired_on,
             retired_reason: c.retired_reason.clone(),
             superseded_by,
