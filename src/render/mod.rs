@@ -212,7 +212,6 @@ enum Page<'a> {
 struct Renderer<'a> {
     languages: BTreeMap<Language, LanguageTemplates>,
     lookup: Lookup<'a>,
-    build: &'a BuildInfo,
 }
 
 /// The theme's templates for one interface language.
@@ -228,6 +227,49 @@ struct LanguageTemplates {
     strings: toml::Table,
     /// `t` as templates see it.
     t: tera::Value,
+    /// What every page of this language has in its context (`lang`, `t`,
+    /// `site`, `build`): made once, cloned per page.
+    base: Context,
+}
+
+fn base_context(
+    lang: Language,
+    t: &tera::Value,
+    site: &Site,
+    build: &BuildInfo,
+    u: &Urls,
+) -> Context {
+    let config = &site.config;
+    let mut ctx = Context::new();
+    ctx.insert("lang", &lang);
+    ctx.insert("t", t);
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: &config.title,
+            organization: config.organization.as_deref(),
+            description: config.description.as_deref(),
+            home_url: u.href(""),
+            catalog_url: u.href(urls::CATALOG),
+            archive_url: u.href(urls::ARCHIVE),
+            static_url: u.href("static/"),
+            feed_url: u.href("atom.xml"),
+            category_index_url: u.href("catalog/category/"),
+            kind_index_url: u.href("catalog/kind/"),
+            year_index_url: u.href("catalog/year/"),
+            department_index_url: u.href("catalog/department/"),
+        },
+    );
+    ctx.insert(
+        "build",
+        &BuildView {
+            commit: build.commit.as_deref(),
+            commit_short: build.commit.as_deref().map(|c| &c[..c.len().min(10)]),
+            as_of: build.as_of,
+            version: build.version.as_deref(),
+        },
+    );
+    ctx
 }
 
 impl LanguageTemplates {
@@ -268,7 +310,12 @@ impl LanguageTemplates {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let t = serde_json::to_value(t).expect("strings serialise");
-        Ok(LanguageTemplates { tera, strings, t })
+        Ok(LanguageTemplates {
+            tera,
+            strings,
+            t,
+            base: Context::new(),
+        })
     }
 }
 
@@ -315,13 +362,16 @@ impl<'a> Renderer<'a> {
         urls: &'a Urls,
     ) -> Result<Self, RenderError> {
         let templates = theme.templates().map_err(|e| RenderError::Template(e.0))?;
-        let mut languages = BTreeMap::new();
+        let mut languages: BTreeMap<Language, LanguageTemplates> = BTreeMap::new();
         for code in Language::ALL {
             let lang = Language::parse(code).expect("listed language");
             let strings = theme
                 .strings(lang)
                 .map_err(|e| RenderError::Template(e.0))?;
             languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
+        }
+        for (lang, templates) in languages.iter_mut() {
+            templates.base = base_context(*lang, &templates.t, site, build, urls);
         }
         let mut lookup = Lookup::new(site, urls);
         for (lang, templates) in &languages {
@@ -337,11 +387,7 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        Ok(Renderer {
-            languages,
-            lookup,
-            build,
-        })
+        Ok(Renderer { languages, lookup })
     }
 
     fn urls(&self) -> &Urls {
@@ -353,37 +399,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, lang: Language, meta: PageMeta) -> Context {
-        let u = self.urls();
-        let config = &self.site().config;
-        let mut ctx = Context::new();
-        ctx.insert("lang", &lang);
-        ctx.insert("t", &self.languages[&lang].t);
-        ctx.insert(
-            "site",
-            &SiteView {
-                title: &config.title,
-                organization: config.organization.as_deref(),
-                description: config.description.as_deref(),
-                home_url: u.href(""),
-                catalog_url: u.href(urls::CATALOG),
-                archive_url: u.href(urls::ARCHIVE),
-                static_url: u.href("static/"),
-                feed_url: u.href("atom.xml"),
-                category_index_url: u.href("catalog/category/"),
-                kind_index_url: u.href("catalog/kind/"),
-                year_index_url: u.href("catalog/year/"),
-                department_index_url: u.href("catalog/department/"),
-            },
-        );
-        ctx.insert(
-            "build",
-            &BuildView {
-                commit: self.build.commit.as_deref(),
-                commit_short: self.build.commit.as_deref().map(|c| &c[..c.len().min(10)]),
-                as_of: self.build.as_of,
-                version: self.build.version.as_deref(),
-            },
-        );
+        let mut ctx = self.languages[&lang].base.clone();
         ctx.insert("page", &meta);
         ctx
     }
