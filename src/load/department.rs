@@ -4,8 +4,8 @@ use std::path::Path;
 
 use regex::Regex;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
-use crate::model::{Department, Guide, Language};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::{Department, Guide};
 
 use super::fields::Fields;
 use super::front_matter::split_front_matter;
@@ -99,7 +99,7 @@ pub fn load_department(
         false,
         "'^11530100MB0X12345K/\\d{4}-\\d{5}$'",
     );
-    let language = f.string("language", false, "\"zh-TW\"");
+    let language = f.language(false, "\"zh-TW\"");
 
     for alias in &aliases {
         if !is_valid_slug(&alias.value) {
@@ -119,26 +119,6 @@ pub fn load_department(
                     .with_help(format!(
                         "{}; write it as a literal string, e.g. index_pattern = '^11530100MB0X12345K/\\d{{4}}-\\d{{5}}$'",
                         e.to_string().lines().last().unwrap_or_default()
-                    )),
-            );
-            None
-        }
-    });
-    let language = language.and_then(|l| match Language::parse(&l.value) {
-        Some(lang) => Some(lang),
-        None => {
-            let hint = did_you_mean(&l.value, Language::ALL)
-                .map(|m| format!("did you mean \"{m}\"? "))
-                .unwrap_or_default();
-            f.diagnostics.push(
-                source
-                    .error(
-                        "unknown-language",
-                        l.span.clone(),
-                        format!("unknown language \"{}\"", l.value),
-                    )
-                    .with_help(format!(
-                        "{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\""
                     )),
             );
             None

@@ -12,7 +12,7 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
-use crate::model::{Date, Located};
+use crate::model::{Date, Language, Located};
 
 /// One parsed table, with the span of every key and value in file offsets.
 pub struct Fields<'a> {
@@ -165,6 +165,29 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    /// `language`: the interface language, one of [`Language::ALL`].
+    pub fn language(&mut self, required: bool, example: &str) -> Option<Language> {
+        let text = self.string("language", required, example)?;
+        if let Some(language) = Language::parse(&text.value) {
+            return Some(language);
+        }
+        let hint = did_you_mean(&text.value, Language::ALL)
+            .map(|m| format!("did you mean \"{m}\"? "))
+            .unwrap_or_default();
+        let d = self
+            .file
+            .error(
+                "unknown-language",
+                text.span,
+                format!("unknown language \"{}\"", text.value),
+            )
+            .with_help(format!(
+                "{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\""
+            ));
+        self.diagnostics.push(d);
+        None
     }
 
     pub fn boolean(&mut self, key: &str) -> Option<bool> {

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use toml::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
-use crate::model::{Language, SiteConfig};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::SiteConfig;
 use crate::vocabulary;
 
 use super::fields::Fields;
@@ -49,7 +49,7 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
     };
     let title = f.string("title", true, "\"示例市人民政府信息公开\"");
     let base_url = f.string("base_url", true, "\"https://xxgk.example.gov.cn/\"");
-    let language = f.string("language", true, "\"zh-CN\"");
+    let language = f.language(true, "\"zh-CN\"");
     let organization = f.string("organization", false, "\"示例市人民政府\"");
     let description = f.string("description", false, "\"……\"");
     let theme = f.string("theme", false, "\"default\"");
@@ -72,26 +72,6 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
                         "`base_url` must be a full http(s) address",
                     )
                     .with_help("write it like base_url = \"https://xxgk.example.gov.cn/\""),
-            );
-            None
-        }
-    });
-    let language = language.and_then(|l| match Language::parse(&l.value) {
-        Some(lang) => Some(lang),
-        None => {
-            let hint = did_you_mean(&l.value, Language::ALL)
-                .map(|m| format!("did you mean \"{m}\"? "))
-                .unwrap_or_default();
-            f.diagnostics.push(
-                source
-                    .error(
-                        "unknown-language",
-                        l.span,
-                        format!("unknown language \"{}\"", l.value),
-                    )
-                    .with_help(format!(
-                        "{hint}language is one of \"zh-CN\", \"zh-TW\", \"en\""
-                    )),
             );
             None
         }
