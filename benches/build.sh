@@ -17,6 +17,15 @@
 #   BENCH    the shared bench folder (gen_corpus.py, peers/, text/)
 #                                                         [<repo>/../shared/bench]
 #   TIMEOUT  seconds after which one build is killed (0 = never)  [0]
+#   FRESH=1  every run writes into a new folder <tool>-<N>.<run> and nothing
+#            is deleted until the end of the script [0: delete, then rebuild
+#            the same folder, as ../shared/bench/bench_peers.sh].  On ext4
+#            without a journal (this machine's /) the kernel avoids reusing
+#            inodes deleted in the last 60 s (300 s while their inode-table
+#            block is dirty) and scans past them for every new file, which
+#            makes delete-then-rebuild runs pay for the previous run's delete
+#            (see README.md).  FRESH=1 measures the disk without that; it
+#            needs disk for all runs (~8 GB for 10k + 50k).
 #   KEEP_OUTPUT=1 keep the last output of each build (default: deleted at the
 #            end of each size, after counting, to save disk)
 #
@@ -41,6 +50,7 @@ WORK="${WORK:-/tmp/gongkai-bench}"
 OUT="${OUT:-$WORK/out}"
 TOOLS="${TOOLS:-gongkai hugo}"
 TIMEOUT="${TIMEOUT:-0}"
+FRESH="${FRESH:-0}"
 KEEP_OUTPUT="${KEEP_OUTPUT:-0}"
 AS_OF="2024-12-31"
 
@@ -104,8 +114,13 @@ gen() {  # gen FORMAT N
 
 # ---- one measured build ----------------------------------------------------
 # run TOOL N KIND(warmup|timed) ROUND → appends a line to $RUNS_TSV
+outdir() {  # outdir TOOL N KIND ROUND
+  if [ "$FRESH" = 1 ]; then echo "$OUT/$1-$2.$3$4"; else echo "$OUT/$1-$2"; fi
+}
+
 run() {
-  local tool="$1" n="$2" kind="$3" round="$4" out="$OUT/$1-$2" src="$WORK/$1-$2"
+  local tool="$1" n="$2" kind="$3" round="$4" src="$WORK/$1-$2"
+  local out; out="$(outdir "$@")"
   local tfile="$WORK/.time.$$" cmd=()
   local base; base="$(basename "$out")"
   rm -rf "$out" "$OUT/.$base.staging" "$OUT/.$base.old"
@@ -135,8 +150,8 @@ run() {
 }
 
 # output size of the last run: files and bytes (apparent sizes)
-count_output() {  # count_output TOOL N
-  local out="$OUT/$1-$2"
+count_output() {  # count_output TOOL N   (the last timed run's output)
+  local out; out="$(outdir "$1" "$2" timed "$RUNS")"
   if [ -d "$out" ]; then
     find "$out" -type f -printf '%s\n' |
       awk -v n="$2" -v t="$1" '{b+=$1; f++} END {printf "%s\t%s\t%d\t%d\n", n, t, f, b}' >>"$WORK/build-outputs.tsv"
@@ -148,7 +163,7 @@ count_output() {  # count_output TOOL N
 # ---- main ------------------------------------------------------------------
 : >"$RUNS_TSV"
 : >"$WORK/build-outputs.tsv"
-echo "# build.sh $(date -u +%FT%TZ) gongkai $GIT_REV, hugo $HUGO_VERSION, OUT=$OUT" >>"$LOG"
+echo "# build.sh $(date -u +%FT%TZ) gongkai $GIT_REV, hugo $HUGO_VERSION, OUT=$OUT FRESH=$FRESH" >>"$LOG"
 for n in $SIZES; do
   for tool in $TOOLS; do gen "$tool" "$n"; done
   echo "size $n: warm-up" >&2
@@ -158,17 +173,22 @@ for n in $SIZES; do
   done
   for tool in $TOOLS; do
     count_output "$tool" "$n"
-    if [ "$KEEP_OUTPUT" != 1 ]; then
+    if [ "$KEEP_OUTPUT" != 1 ] && [ "$FRESH" != 1 ]; then
       base="$(basename "$OUT/$tool-$n")"
       rm -rf "${OUT:?}/$tool-$n" "$OUT/.$base.staging" "$OUT/.$base.old"
     fi
   done
 done
+if [ "$KEEP_OUTPUT" != 1 ] && [ "$FRESH" = 1 ]; then
+  for n in $SIZES; do for tool in $TOOLS; do
+    rm -rf "${OUT:?}/$tool-$n".* "$OUT/.$tool-$n".*
+  done; done
+fi
 
 # ---- table -----------------------------------------------------------------
-python3 - "$RUNS_TSV" "$WORK/build-outputs.tsv" "$GIT_REV" "$HUGO_VERSION" "$OUT" "$RUNS" >"$RESULTS_MD" <<'PY'
+python3 - "$RUNS_TSV" "$WORK/build-outputs.tsv" "$GIT_REV" "$HUGO_VERSION" "$OUT" "$RUNS" "$FRESH" >"$RESULTS_MD" <<'PY'
 import statistics, sys
-runs_tsv, outs_tsv, rev, hugo_v, out, nruns = sys.argv[1:]
+runs_tsv, outs_tsv, rev, hugo_v, out, nruns, fresh = sys.argv[1:]
 runs = {}
 for line in open(runs_tsv):
     n, tool, kind, rnd, rc, e, m, u, s, load = line.rstrip("\n").split("\t")
@@ -195,7 +215,9 @@ def summary(rs):
                 load=max((r["load"] for r in ok if r["load"] is not None), default=None))
 
 print(f"gongkai {rev}, {hugo_v and 'hugo ' + hugo_v}, output under {out}; "
-      f"{nruns} timed runs after 1 warm-up, alternating; wall = median (min–max)\n")
+      f"{nruns} timed runs after 1 warm-up, alternating; wall = median (min–max)"
+      + ("; FRESH=1: a new output folder per run, nothing deleted between runs" if fresh == "1"
+         else "; output deleted before each run") + "\n")
 print("| items | tool | wall median (min–max) s | ms/page | CPU s | peak RSS MB | output files | output MB | max load |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 sizes = sorted({n for n, _ in runs})
