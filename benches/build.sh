@@ -26,6 +26,7 @@
 #            makes delete-then-rebuild runs pay for the previous run's delete
 #            (see README.md).  FRESH=1 measures the disk without that; it
 #            needs disk for all runs (~8 GB for 10k + 50k).
+#   GONGKAI  use this gongkai binary instead of `cargo build --release` [unset]
 #   KEEP_OUTPUT=1 keep the last output of each build (default: deleted at the
 #            end of each size, after counting, to save disk)
 #
@@ -81,7 +82,10 @@ fi
 # The binary is copied into $WORK so that a rebuild of target/ during the
 # benchmark (someone else working in the repository) cannot change it mid-run.
 GK="$WORK/gongkai-bin"
-if case " $TOOLS " in *" gongkai "*) true ;; *) false ;; esac; then
+if [ -n "${GONGKAI:-}" ]; then
+  [ -x "$GONGKAI" ] || die "GONGKAI=$GONGKAI is not an executable"
+  cp "$GONGKAI" "$GK"
+elif case " $TOOLS " in *" gongkai "*) true ;; *) false ;; esac; then
   echo "cargo build --release (in $REPO)" >&2
   (cd "$REPO" && cargo build --release --quiet)
   target_dir="$(cd "$REPO" && cargo metadata --format-version 1 --no-deps 2>/dev/null |
@@ -93,6 +97,7 @@ GIT_REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
   GIT_REV="$GIT_REV+dirty"
 fi
+[ -n "${GONGKAI:-}" ] && GIT_REV="binary $GONGKAI"
 HUGO_VERSION="$(hugo version 2>/dev/null | awk '{print $2}' || true)"
 
 # ---- corpora ---------------------------------------------------------------
