@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
 use crate::git;
+use crate::history::{self, History};
 use crate::load;
 use crate::model::{Audience, Date, Disclosure};
 use crate::render::{self, BuildInfo, Theme};
@@ -85,14 +86,59 @@ pub struct Snapshot {
     pub without_git: bool,
 }
 
+/// Whether to read the git history (a build does; `check` needs only HEAD).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryMode {
+    Read,
+    HeadOnly,
+}
+
 /// Load and validate: everything `check` needs, and `build`'s first half.
 pub fn load_and_validate(
     root: &Path,
     as_of: Option<Date>,
     audience: Audience,
+    mode: HistoryMode,
+) -> io::Result<Snapshot> {
+    let repo = history::Repo::discover(root);
+    let tip = repo.as_ref().and_then(|r| r.head());
+    let history = match (mode, &repo, &tip) {
+        (HistoryMode::Read, Some(repo), Some(tip)) => {
+            Some(history::read(repo, tip).map_err(|e| io::Error::other(e.0))?)
+        }
+        _ => None,
+    };
+    validate_with(root, as_of, audience, history.as_ref(), tip.is_some())
+}
+
+/// Load and validate the site as it was at `commit` (checked out into
+/// `root`), with the history up to that commit.
+pub fn load_and_validate_at(
+    root: &Path,
+    repo: &history::Repo,
+    commit: &str,
+    audience: Audience,
+) -> io::Result<Snapshot> {
+    let history = history::read(repo, commit).map_err(|e| io::Error::other(e.0))?;
+    validate_with(root, None, audience, Some(&history), true)
+}
+
+fn validate_with(
+    root: &Path,
+    as_of: Option<Date>,
+    audience: Audience,
+    history: Option<&History>,
+    in_git: bool,
 ) -> io::Result<Snapshot> {
     let (raw, mut diagnostics) = load::load(root)?;
-    let head = git::head_commit(root);
+    let head = match history {
+        Some(h) => Some(git::HeadCommit {
+            id: h.tip().id.clone(),
+            date: h.tip().date,
+        }),
+        None if in_git => git::head_commit(root),
+        None => None,
+    };
     let without_git = head.is_none();
     let as_of = as_of
         .or(head.as_ref().map(|h| h.date))
@@ -110,13 +156,13 @@ pub fn load_and_validate(
                 .max()
         })
         .unwrap_or_else(|| Date::from_ymd(2000, 1, 1).expect("valid date"));
-    let (site, more) = validate::validate(raw, as_of, audience);
+    let (site, more) = validate::validate(raw, as_of, audience, history);
     diagnostics.extend(more);
     diagnostics.sort();
     let build = BuildInfo {
         commit: head.map(|h| h.id),
         as_of: Some(as_of),
-        version: None,
+        version: history.and_then(|h| h.version.clone()),
     };
     Ok(Snapshot {
         site,
@@ -133,8 +179,13 @@ pub fn build(
     on_total: &dyn Fn(usize),
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
-    let snapshot = load_and_validate(&options.root, options.as_of, options.audience)
-        .map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(
+        &options.root,
+        options.as_of,
+        options.audience,
+        HistoryMode::Read,
+    )
+    .map_err(BuildError::Io)?;
     let Snapshot {
         site,
         diagnostics,

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod diagnostics;
 pub mod git;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -104,7 +104,12 @@ fn run_check(root: PathBuf, format: Format, as_of: Option<Date>) -> ExitCode {
         eprintln!("error: {} is not a folder", root.display());
         return ExitCode::from(EXIT_USAGE);
     }
-    let snapshot = match build::load_and_validate(&root, as_of, Audience::Publish) {
+    let snapshot = match build::load_and_validate(
+        &root,
+        as_of,
+        Audience::Publish,
+        build::HistoryMode::HeadOnly,
+    ) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", root.display());

@@ -22,6 +22,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::{Attachment, CatalogItem, Department, SiteConfig};
 
+pub use catalog::load_item as load_catalog_item;
 pub use front_matter::split_front_matter;
 
 /// Everything read from the content repository, before cross-file checks.

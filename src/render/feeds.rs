@@ -29,11 +29,7 @@ pub fn xml_escape(s: &str) -> String {
 
 /// The site feed and one per department.
 pub fn feeds(site: &Site, lookup: &Lookup) -> Vec<(String, String)> {
-    let current: Vec<&Item> = site
-        .items
-        .iter()
-        .filter(|i| !i.validity.is_retired())
-        .collect();
+    let current: Vec<&Item> = site.items.iter().filter(|i| !i.is_retired()).collect();
     let mut out = vec![(
         "atom.xml".to_string(),
         atom(lookup, &site.config.title, "atom.xml", "", &current, site),

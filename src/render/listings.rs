@@ -172,16 +172,8 @@ fn pagination(lookup: &Lookup, first: &str, number: usize, pages: usize) -> Pagi
 /// Every listing page of the site, in a fixed order.
 pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     let per_page = site.config.paginate_by;
-    let current: Vec<&Item> = site
-        .items
-        .iter()
-        .filter(|i| !i.validity.is_retired())
-        .collect();
-    let mut archived: Vec<&Item> = site
-        .items
-        .iter()
-        .filter(|i| i.validity.is_retired())
-        .collect();
+    let current: Vec<&Item> = site.items.iter().filter(|i| !i.is_retired()).collect();
+    let mut archived: Vec<&Item> = site.items.iter().filter(|i| i.is_retired()).collect();
     // The archive is ordered by retirement, newest first.
     archived.sort_by(|a, b| {
         b.retired_on

@@ -25,13 +25,17 @@ pub struct ManifestItem {
     pub department: String,
     pub status: &'static str,
     pub retired: Option<Date>,
+    /// When the file was deleted from the repository (also in `retired`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Date>,
     pub url: String,
     pub revisions: Vec<ManifestRevision>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ManifestRevision {
-    /// The commit that made this revision; `None` until history is read.
+    /// The commit that made this revision; `None` outside git or for a
+    /// change not committed yet.
     pub commit: Option<String>,
     pub date: Option<Date>,
     /// Git blob id of the exact source bytes published at `source_url`.
@@ -50,13 +54,18 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             let id = c.index_no.value.clone();
             ManifestItem {
                 url: u.href(&urls::item(&id)),
-                revisions: vec![ManifestRevision {
-                    commit: None,
-                    date: None,
-                    blob: c.blob.clone(),
-                    snapshot_url: u.href(&urls::snapshot(&id, &c.blob)),
-                    source_url: u.href(&urls::source(&id, &c.blob)),
-                }],
+                revisions: item
+                    .revisions
+                    .iter()
+                    .map(|r| ManifestRevision {
+                        commit: r.commit.as_ref().map(|c| c.id.clone()),
+                        date: r.date(),
+                        blob: r.blob.clone(),
+                        snapshot_url: u.href(&urls::snapshot(&id, &r.blob)),
+                        source_url: u.href(&urls::source(&id, &r.blob)),
+                    })
+                    .collect(),
+                deleted: item.removed.as_ref().map(|r| r.date),
                 kind: "catalog",
                 title: c.title.clone(),
                 department: c.department.clone(),

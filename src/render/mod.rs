@@ -6,6 +6,7 @@
 //! site, never on scheduling, the clock or the machine. Render never sees
 //! exempt items or drafts: `validate` dropped them.
 
+mod diff;
 mod feeds;
 mod listings;
 pub mod manifest;
@@ -20,8 +21,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{Date, Language};
-use crate::validate::{Item, Site};
+use crate::model::{CatalogItem, Date, Language};
+use crate::validate::{Item, Site, Withdrawn};
 use crate::write::Sink;
 
 pub use theme::Theme;
@@ -106,16 +107,20 @@ pub fn render(
         )?;
     }
 
-    // Item pages, their snapshot and source: the bulk of the work.
+    // Item pages, their snapshots and sources: the bulk of the work.
     site.items.par_iter().try_for_each(|item| {
         renderer.write_item(item, sink)?;
         progress();
         Ok::<_, RenderError>(())
     })?;
+    for withdrawn in &site.withdrawn {
+        renderer.write_withdrawn(withdrawn, sink)?;
+    }
 
     let mut pages: Vec<(String, Page)> = Vec::new();
     pages.push((String::new(), Page::Home));
     pages.push(("404.html".into(), Page::NotFound));
+    pages.push((urls::VERSIONS.into(), Page::Versions));
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
         if d.guide.is_some() {
@@ -170,8 +175,9 @@ pub fn render(
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
+    let revision_files: usize = site.items.iter().map(|i| 2 * i.revisions.len() + 2).sum();
     Ok(RenderReport {
-        pages: page_count + 2 * site.items.len(),
+        pages: page_count + revision_files,
         items: site.items.len(),
     })
 }
@@ -205,6 +211,7 @@ enum Page<'a> {
     NotFound,
     Department(&'a str),
     Guide(&'a str),
+    Versions,
     /// A former URL: points to its new site-relative path.
     Redirect(String),
 }
@@ -252,6 +259,7 @@ fn base_context(
             home_url: u.href(""),
             catalog_url: u.href(urls::CATALOG),
             archive_url: u.href(urls::ARCHIVE),
+            versions_url: u.href(urls::VERSIONS),
             static_url: u.href("static/"),
             feed_url: u.href("atom.xml"),
             category_index_url: u.href("catalog/category/"),
@@ -327,6 +335,7 @@ struct SiteView<'a> {
     home_url: String,
     catalog_url: String,
     archive_url: String,
+    versions_url: String,
     static_url: String,
     feed_url: String,
     category_index_url: String,
@@ -341,6 +350,53 @@ struct BuildView<'a> {
     commit_short: Option<&'a str>,
     as_of: Option<Date>,
     version: Option<&'a str>,
+}
+
+/// One revision, as the history page and snapshot notices show it.
+#[derive(Clone, Serialize)]
+struct RevisionView {
+    number: usize,
+    date: Option<Date>,
+    commit: Option<String>,
+    commit_short: Option<String>,
+    message: Option<String>,
+    blob: String,
+    snapshot_url: String,
+    source_url: String,
+    /// HTML of the changes from the previous revision.
+    diff: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SnapshotView {
+    number: usize,
+    count: usize,
+    date: Option<Date>,
+    current_url: String,
+    history_url: String,
+    /// The revisions after this one, oldest first.
+    later: Vec<RevisionView>,
+    /// When the item's file was deleted, if it was.
+    removed: Option<Date>,
+}
+
+#[derive(Serialize)]
+struct ReleaseView {
+    name: String,
+    date: Date,
+    commit: String,
+    commit_short: String,
+    added: Vec<ReleaseEntryView>,
+    amended: Vec<ReleaseEntryView>,
+    retired: Vec<ReleaseEntryView>,
+}
+
+#[derive(Serialize)]
+struct ReleaseEntryView {
+    index_no: String,
+    title: String,
+    url: String,
+    snapshot_url: String,
 }
 
 /// Per-page facts every template needs.
@@ -445,49 +501,149 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
+    /// Render an item's article (the document itself) in a given state.
+    fn article(
+        &self,
+        lang: Language,
+        view: &views::ItemView,
+        catalog: &CatalogItem,
+    ) -> Result<String, RenderError> {
+        let mut ctx = Context::new();
+        ctx.insert("lang", &lang);
+        ctx.insert("t", &self.languages[&lang].t);
+        ctx.insert("item", view);
+        ctx.insert("body", &markdown::to_html(catalog.body_markdown()));
+        Ok(
+            String::from_utf8(self.render(lang, "item_article.html", &ctx)?)
+                .expect("templates render UTF-8"),
+        )
+    }
+
+    /// The item page, its history page, and a snapshot page and the exact
+    /// source of every published revision.
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
         let c = &item.catalog;
+        let id = item.index_no();
         let lang = self.lookup.content_language(&c.department);
         let view = self.lookup.item(item, lang);
-        let body = markdown::to_html(c.body_markdown());
-        let rel = urls::item(item.index_no());
+        let rel = urls::item(id);
         let department = self.lookup.department_name(&c.department);
         let crumbs = vec![
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&department, &urls::department(&c.department)),
         ];
-
-        // The article is the same on the current page and on the snapshot
-        // of this revision: render it once.
-        let mut ctx = Context::new();
-        ctx.insert("lang", &lang);
-        ctx.insert("t", &self.languages[&lang].t);
-        ctx.insert("item", &view);
-        ctx.insert("body", &body);
-        let article = String::from_utf8(self.render(lang, "item_article.html", &ctx)?)
-            .expect("templates render UTF-8");
-
+        let article = self.article(lang, &view, c)?;
         let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
         ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
-        // Until history is read from git, the only revision is the current file.
-        let mut meta = self.meta(c.title.clone(), &rel, crumbs);
+        let as_of = self.site().as_of;
+        let count = item.revisions.len();
+        let revision_views: Vec<RevisionView> = item
+            .revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RevisionView {
+                number: i + 1,
+                date: r.date(),
+                commit: r.commit.as_ref().map(|c| c.id.clone()),
+                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
+                message: r.commit.as_ref().map(|c| c.summary.clone()),
+                blob: r.blob.clone(),
+                snapshot_url: self.urls().href(&urls::snapshot(id, &r.blob)),
+                source_url: self.urls().href(&urls::source(id, &r.blob)),
+                diff: None,
+            })
+            .collect();
+
+        let mut written = std::collections::BTreeSet::new();
+        for (i, revision) in item.revisions.iter().enumerate() {
+            // A revision that restores earlier bytes has the same URLs.
+            if !written.insert(revision.blob.as_str()) {
+                continue;
+            }
+            let rc = revision.catalog.as_deref().unwrap_or(c);
+            let (validity, retired_on) =
+                crate::validate::validity_on(rc, revision.date().unwrap_or(as_of));
+            let rlang = self.lookup.content_language(&rc.department);
+            let state = views::DocumentState::of_revision(validity, retired_on);
+            let rview = self.lookup.document(rc, state, rlang);
+            let article = self.article(rlang, &rview, rc)?;
+            let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
+            meta.noindex = true;
+            let mut ctx = self.context(rlang, meta);
+            ctx.insert("article", &article);
+            ctx.insert(
+                "snapshot",
+                &SnapshotView {
+                    number: i + 1,
+                    count,
+                    date: revision.date(),
+                    current_url: view.url.clone(),
+                    history_url: view.history_url.clone(),
+                    later: revision_views[i + 1..].to_vec(),
+                    removed: item.removed.as_ref().map(|r| r.date),
+                },
+            );
+            sink.write(
+                &urls::snapshot(id, &revision.blob),
+                &self.render(rlang, "item.html", &ctx)?,
+            )?;
+            sink.write(&urls::source(id, &revision.blob), rc.source.text.as_bytes())?;
+        }
+
+        // The history page: newest first, each with what it changed.
+        let labels = diff::DiffLabels {
+            removed: &self.string(lang, "diff_removed"),
+            added: &self.string(lang, "diff_added"),
+        };
+        let mut history: Vec<RevisionView> = revision_views;
+        for (view, pair) in history.iter_mut().skip(1).zip(item.revisions.windows(2)) {
+            let before = pair[0].catalog.as_deref().unwrap_or(c);
+            let after = pair[1].catalog.as_deref().unwrap_or(c);
+            view.diff = Some(diff::to_html(
+                &before.source.text,
+                &after.source.text,
+                &labels,
+            ));
+        }
+        history.reverse();
+        let history_rel = urls::history(id);
+        let mut history_crumbs = crumbs;
+        history_crumbs.push(self.crumb(&c.title, &rel));
+        let mut meta = self.meta(
+            self.string(lang, "history_title"),
+            &history_rel,
+            history_crumbs,
+        );
         meta.noindex = true;
         let mut ctx = self.context(lang, meta);
-        ctx.insert("article", &article);
-        ctx.insert(
-            "snapshot",
-            &serde_json::json!({"number": 1, "count": 1, "blob": c.blob, "current_url": view.url}),
-        );
+        ctx.insert("item", &view);
+        ctx.insert("revision_count", &history.len());
+        ctx.insert("revisions", &history);
+        ctx.insert("removed", &item.removed.as_ref().map(|r| r.date));
         sink.write(
-            &urls::snapshot(item.index_no(), &c.blob),
-            &self.render(lang, "item.html", &ctx)?,
+            &urls::file_of(&history_rel),
+            &self.render(lang, "history.html", &ctx)?,
         )?;
-        sink.write(
-            &urls::source(item.index_no(), &c.blob),
-            c.source.text.as_bytes(),
-        )?;
+        Ok(())
+    }
+
+    /// Every URL a withdrawn item had, now naming nothing about it.
+    fn write_withdrawn(&self, withdrawn: &Withdrawn, sink: &dyn Sink) -> Result<(), RenderError> {
+        let lang = self.site().config.language;
+        let mut meta = self.meta(self.string(lang, "withdrawn_title"), "", Vec::new());
+        meta.noindex = true;
+        meta.canonical = String::new();
+        let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
+        let id = &withdrawn.index_no;
+        sink.write(&urls::file_of(&urls::item(id)), &page)?;
+        sink.write(&urls::file_of(&urls::history(id)), &page)?;
+        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
+        for blob in &withdrawn.blobs {
+            sink.write(&urls::snapshot(id, blob), &page)?;
+            sink.write(&urls::source(id, blob), note.as_bytes())?;
+        }
         Ok(())
     }
 
@@ -503,7 +659,7 @@ impl<'a> Renderer<'a> {
                 let latest: Vec<_> = site
                     .items
                     .iter()
-                    .filter(|i| !i.validity.is_retired())
+                    .filter(|i| !i.is_retired())
                     .take(10)
                     .map(|i| self.lookup.summary(i, site_lang))
                     .collect();
@@ -517,19 +673,11 @@ impl<'a> Renderer<'a> {
                 ctx.insert("departments", &departments);
                 ctx.insert(
                     "current_count",
-                    &site
-                        .items
-                        .iter()
-                        .filter(|i| !i.validity.is_retired())
-                        .count(),
+                    &site.items.iter().filter(|i| !i.is_retired()).count(),
                 );
                 ctx.insert(
                     "archived_count",
-                    &site
-                        .items
-                        .iter()
-                        .filter(|i| i.validity.is_retired())
-                        .count(),
+                    &site.items.iter().filter(|i| i.is_retired()).count(),
                 );
                 self.render(site_lang, "index.html", &ctx)
             }
@@ -549,7 +697,7 @@ impl<'a> Renderer<'a> {
                 let latest: Vec<_> = site
                     .items
                     .iter()
-                    .filter(|i| i.catalog.department == *slug && !i.validity.is_retired())
+                    .filter(|i| i.catalog.department == *slug && !i.is_retired())
                     .take(10)
                     .map(|i| self.lookup.summary(i, lang))
                     .collect();
@@ -574,6 +722,40 @@ impl<'a> Renderer<'a> {
                 ctx.insert("updated", &guide.updated);
                 ctx.insert("body", &markdown::to_html(&guide.body));
                 self.render(lang, "guide.html", &ctx)
+            }
+            Page::Versions => {
+                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
+                let mut ctx = self.context(
+                    site_lang,
+                    self.meta(self.string(site_lang, "versions_title"), rel, crumbs),
+                );
+                let u = self.urls();
+                let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
+                    list.iter()
+                        .map(|e| ReleaseEntryView {
+                            index_no: e.index_no.clone(),
+                            title: e.title.clone(),
+                            url: u.href(&urls::item(&e.index_no)),
+                            snapshot_url: u.href(&urls::snapshot(&e.index_no, &e.blob)),
+                        })
+                        .collect()
+                };
+                let releases: Vec<ReleaseView> = site
+                    .releases
+                    .iter()
+                    .map(|r| ReleaseView {
+                        name: r.name.clone(),
+                        date: r.commit.date,
+                        commit: r.commit.id.clone(),
+                        commit_short: r.commit.short_id().to_string(),
+                        added: entries(&r.added),
+                        amended: entries(&r.amended),
+                        retired: entries(&r.retired),
+                    })
+                    .collect();
+                ctx.insert("releases", &releases);
+                ctx.insert("in_git", &site.history.is_some());
+                self.render(site_lang, "versions.html", &ctx)
             }
             Page::Redirect(target) => {
                 let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());

@@ -79,6 +79,14 @@ pub fn item(index_no: &str) -> String {
     format!("items/{index_no}/")
 }
 
+/// The revisions of an item, with what changed between them.
+pub fn history(index_no: &str) -> String {
+    format!("items/{index_no}/history/")
+}
+
+/// Releases (git tags) and what each changed.
+pub const VERSIONS: &str = "versions/";
+
 /// A revision's page and source sit in the item's own folder: two files
 /// per revision, no folder of their own (50,000 items on disk).
 pub fn snapshot(index_no: &str, blob: &str) -> String {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Date, Department, Language};
+use crate::model::{CatalogItem, Date, Department, Language, Validity};
 use crate::validate::{Item, Site};
 
 use super::urls::{self, Urls};
@@ -76,8 +76,37 @@ pub struct ItemView {
     pub blob: String,
     pub snapshot_url: String,
     pub source_url: String,
+    pub history_url: String,
     /// `lang` of the content when it differs from the page's.
     pub lang: Language,
+}
+
+/// What a document is on the date it is shown for: the current item on
+/// the as-of date, a revision on its own date.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentState {
+    /// `deleted` or a validity key.
+    pub key: &'static str,
+    pub retired: bool,
+    pub retired_on: Option<Date>,
+}
+
+impl DocumentState {
+    pub fn of_item(item: &Item) -> DocumentState {
+        DocumentState {
+            key: item.state(),
+            retired: item.is_retired(),
+            retired_on: item.retired_on,
+        }
+    }
+
+    pub fn of_revision(validity: Validity, retired_on: Option<Date>) -> DocumentState {
+        DocumentState {
+            key: validity.key(),
+            retired: validity.is_retired(),
+            retired_on,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -131,7 +160,7 @@ impl<'a> Lookup<'a> {
         let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for item in &site.items {
             let count = counts.entry(item.catalog.department.as_str()).or_default();
-            if item.validity.is_retired() {
+            if item.is_retired() {
                 count.1 += 1;
             } else {
                 count.0 += 1;
@@ -189,17 +218,27 @@ impl<'a> Lookup<'a> {
             doc_no: c.doc_no.clone(),
             kind: c.kind.as_ref().map(|k| k.value.clone()),
             department: self.department_name(&c.department),
-            validity: item.validity.key(),
+            validity: item.state(),
             validity_label: self
-                .label(lang, "validity", item.validity.key())
-                .unwrap_or_else(|| item.validity.key().to_string()),
+                .label(lang, "validity", item.state())
+                .unwrap_or_else(|| item.state().to_string()),
             retired_on: item.retired_on,
             lang: self.content_language(&c.department),
         }
     }
 
     pub fn item(&self, item: &Item, lang: Language) -> ItemView {
-        let c = &item.catalog;
+        let mut view = self.document(&item.catalog, DocumentState::of_item(item), lang);
+        if let Some(removal) = &item.removed
+            && view.retired_reason.is_none()
+        {
+            view.retired_reason = removal.commit.as_ref().map(|c| c.summary.clone());
+        }
+        view
+    }
+
+    /// The view of one revision of a document (`c`) in a given state.
+    pub fn document(&self, c: &CatalogItem, state: DocumentState, lang: Language) -> ItemView {
         let u = self.urls;
         let department_name = self.department_name(&c.department);
         let attachments = c
@@ -231,7 +270,7 @@ impl<'a> Lookup<'a> {
             .get(c.index_no.value.as_str())
             .map(|v| v.iter().map(|i| self.link(i)).collect())
             .unwrap_or_default();
-        let current = !item.validity.is_retired();
+        let current = !state.retired;
         ItemView {
             index_no: c.index_no.value.clone(),
             title: c.title.clone(),
@@ -262,12 +301,12 @@ impl<'a> Lookup<'a> {
             }),
             effective: c.effective,
             expires: c.expires,
-            validity: item.validity.key(),
+            validity: state.key,
             validity_label: self
-                .label(lang, "validity", item.validity.key())
-                .unwrap_or_else(|| item.validity.key().to_string()),
-            retired_banner: self.label(lang, "retired_banner", item.validity.key()),
-            retired_on: item.retired_on,
+                .label(lang, "validity", state.key)
+                .unwrap_or_else(|| state.key.to_string()),
+            retired_banner: self.label(lang, "retired_banner", state.key),
+            retired_on: state.retired_on,
             retired_reason: c.retired_reason.clone(),
             superseded_by,
             replaces,
@@ -276,6 +315,7 @@ impl<'a> Lookup<'a> {
             blob: c.blob.clone(),
             snapshot_url: u.href(&urls::snapshot(&c.index_no.value, &c.blob)),
             source_url: u.href(&urls::source(&c.index_no.value, &c.blob)),
+            history_url: u.href(&urls::history(&c.index_no.value)),
             lang: self.content_language(&c.department),
         }
     }

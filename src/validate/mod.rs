@@ -6,15 +6,21 @@
 //! where `exempt` items and drafts are dropped: later stages never see
 //! them, so they cannot leak into any output file.
 
+mod history;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{
     Diagnostic, Diagnostics, Severity, did_you_mean, quoted_alternatives, suggestions,
 };
+use crate::history::History;
 use crate::load::RawSite;
 use crate::model::{
     Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity,
 };
+
+pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
+use crate::history::Commit;
 use crate::vocabulary::split_category;
 
 /// 条例 第二十六条: proactive information is published within 20 working
@@ -36,6 +42,19 @@ pub struct Site {
     pub attachments: BTreeMap<(String, String), u64>,
     pub home: Option<String>,
     pub withheld: Withheld,
+    /// Items whose latest revision is exempt: their URLs show a neutral page.
+    pub withdrawn: Vec<Withdrawn>,
+    /// Git tags, newest first.
+    pub releases: Vec<Release>,
+    /// The history the site was built from: `None` outside git.
+    pub history: Option<HistoryInfo>,
+}
+
+/// What the site says about where it comes from.
+#[derive(Clone, Debug)]
+pub struct HistoryInfo {
+    pub tip: Commit,
+    pub version: Option<String>,
 }
 
 /// What was kept out of the output, counted for the build report.
@@ -48,19 +67,45 @@ pub struct Withheld {
 /// A published catalog item and what the as-of date makes of it.
 #[derive(Debug)]
 pub struct Item {
+    /// The current file, or the last published revision of a deleted one.
     pub catalog: CatalogItem,
+    /// Of the document itself, on the as-of date.
     pub validity: Validity,
-    /// When it stopped being in force (repealed, expired or past `expires`).
+    /// When it stopped being current: repealed, expired, past `expires`
+    /// or deleted, whichever came first.
     pub retired_on: Option<Date>,
+    /// Set when the file was deleted from the repository.
+    pub removed: Option<Removal>,
+    /// Published revisions, oldest first; never empty.
+    pub revisions: Vec<Revision>,
 }
 
 impl Item {
     pub fn index_no(&self) -> &str {
         &self.catalog.index_no.value
     }
+
+    /// Out of the current listings: retired by its status or date, or deleted.
+    pub fn is_retired(&self) -> bool {
+        self.validity.is_retired() || self.removed.is_some()
+    }
+
+    /// The state readers see: `deleted`, or the validity key.
+    pub fn state(&self) -> &'static str {
+        if self.removed.is_some() {
+            "deleted"
+        } else {
+            self.validity.key()
+        }
+    }
 }
 
-pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>, Diagnostics) {
+pub fn validate(
+    raw: RawSite,
+    as_of: Date,
+    audience: Audience,
+    history: Option<&History>,
+) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let RawSite {
         config,
@@ -130,16 +175,20 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
 
     let mut withheld = Withheld::default();
     let mut published = Vec::new();
+    let mut exempt = BTreeSet::new();
+    let mut drafts = BTreeSet::new();
     for catalog in items {
         if !catalog.complete {
             continue;
         }
         if catalog.disclosure == Disclosure::Exempt {
             withheld.exempt += 1;
+            exempt.insert(catalog.index_no.value.clone());
             continue;
         }
         if catalog.draft && audience == Audience::Publish {
             withheld.drafts += 1;
+            drafts.insert(catalog.index_no.value.clone());
             continue;
         }
         let (validity, retired_on) = validity_on(&catalog, as_of);
@@ -147,8 +196,16 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
             catalog,
             validity,
             retired_on,
+            removed: None,
+            revisions: Vec::new(),
         });
     }
+    let current = history::Current {
+        items: published,
+        exempt: &exempt,
+        drafts: &drafts,
+    };
+    let (mut published, withdrawn) = history::merge(current, history, as_of);
     published.sort_by(|a, b| {
         b.catalog
             .published
@@ -156,16 +213,22 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
             .cmp(&a.catalog.published.value)
             .then_with(|| a.index_no().cmp(b.index_no()))
     });
+    // Attachments of every published revision, as long as the file exists.
     let used_attachments = published
         .iter()
         .flat_map(|item| {
-            item.catalog
-                .attachments
-                .iter()
-                .map(|a| (item.catalog.department.clone(), a.value.clone()))
+            let revisions = item.revisions.iter().filter_map(|r| r.catalog.as_deref());
+            std::iter::once(&item.catalog)
+                .chain(revisions)
+                .flat_map(|c| {
+                    c.attachments
+                        .iter()
+                        .map(|a| (c.department.clone(), a.value.clone()))
+                })
         })
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
+    let releases = history::releases(history, &published);
 
     let site = Site {
         config,
@@ -175,6 +238,12 @@ pub fn validate(raw: RawSite, as_of: Date, audience: Audience) -> (Option<Site>,
         attachments: used_attachments,
         home,
         withheld,
+        withdrawn,
+        releases,
+        history: history.map(|h| HistoryInfo {
+            tip: h.tip().clone(),
+            version: h.version.clone(),
+        }),
     };
     (Some(site), diagnostics)
 }

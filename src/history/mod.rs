@@ -1,0 +1,277 @@
+//! Stage 1b, history: the content repository's commits → each item's
+//! events (revisions and deletions), in one linear order.
+//!
+//! An item is its 索引号, not its path: a commit changes an item when the
+//! bytes filed under that 索引号 differ from those in every parent (git's
+//! TREESAME rule, applied per item), so moves continue a history and a
+//! merge that takes one side's version adds no revision. Commits are put
+//! in one line by committer time, ties by id. What each commit changed is
+//! cached (see `cache`), so a build after one new commit reads one commit.
+
+pub mod cache;
+mod repo;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::load;
+use crate::model::{CatalogItem, Date};
+
+pub use repo::{GitError, Repo};
+
+/// One commit of the linear history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commit {
+    pub id: String,
+    /// Position in [`History::commits`].
+    pub position: usize,
+    /// Committer date, in the committer's time zone.
+    pub date: Date,
+    /// First line of the message.
+    pub summary: String,
+}
+
+impl Commit {
+    pub fn short_id(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
+}
+
+/// What one commit did to one item.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Position in [`History::commits`].
+    pub commit: usize,
+    /// The item's file after the commit; `None` when the commit removed it.
+    pub version: Option<Version>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub blob: String,
+    /// Path relative to the site root.
+    pub path: String,
+}
+
+/// A git tag: a release.
+#[derive(Clone, Debug)]
+pub struct Tag {
+    pub name: String,
+    /// Position in [`History::commits`].
+    pub commit: usize,
+}
+
+#[derive(Debug)]
+pub struct History {
+    /// Every commit reachable from the tip, oldest first.
+    pub commits: Vec<Commit>,
+    /// Position of the tip (the commit built) in `commits`.
+    pub tip: usize,
+    /// 索引号 → its events, oldest first.
+    pub items: BTreeMap<String, Vec<Event>>,
+    /// Blob id → the item it holds; `None` when the file could not be read
+    /// as an item (broken front matter, not UTF-8) at that revision.
+    pub blobs: BTreeMap<String, Option<Arc<CatalogItem>>>,
+    /// Tags reachable from the tip, oldest first.
+    pub tags: Vec<Tag>,
+    /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
+    /// says it, or `None` before the first tag.
+    pub version: Option<String>,
+}
+
+impl History {
+    pub fn tip(&self) -> &Commit {
+        &self.commits[self.tip]
+    }
+
+    pub fn item(&self, blob: &str) -> Option<&Arc<CatalogItem>> {
+        self.blobs.get(blob).and_then(Option::as_ref)
+    }
+}
+
+/// Read the history of the site in `repo` up to `tip` (a commit id).
+pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
+    let known = cache::load(&repo.cache_dir);
+    let records = repo.commits(tip, &known)?;
+    if records.keys().any(|id| !known.contains_key(id)) {
+        let mut all = known;
+        all.extend(records.iter().map(|(k, v)| (k.clone(), v.clone())));
+        cache::save(&repo.cache_dir, &all);
+    }
+
+    let mut order: Vec<&String> = records.keys().collect();
+    order.sort_by(|a, b| {
+        records[*a]
+            .seconds
+            .cmp(&records[*b].seconds)
+            .then_with(|| a.cmp(b))
+    });
+    let position: BTreeMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let commits: Vec<Commit> = order
+        .iter()
+        .enumerate()
+        .map(|(position, id)| {
+            let r = &records[*id];
+            Commit {
+                id: (*id).clone(),
+                position,
+                date: Date::from_unix(r.seconds, r.offset)
+                    .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
+                summary: r.summary.clone(),
+            }
+        })
+        .collect();
+
+    // Every blob that a change names, with one path it had (for its
+    // department and for messages).
+    let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
+    for record in records.values() {
+        for change in record.changes.iter().flatten() {
+            for blob in [&change.old, &change.new].into_iter().flatten() {
+                paths.entry(blob).or_insert(&change.path);
+            }
+        }
+    }
+    // Reading objects is sequential (a gix handle is not shared between
+    // threads without gix's `parallel` feature); parsing is not.
+    let reader = repo.reader();
+    let mut read = Vec::with_capacity(paths.len());
+    for (blob, path) in paths {
+        read.push((blob, path, repo.read_blob(&reader, blob)?));
+    }
+    let blobs: BTreeMap<String, Option<Arc<CatalogItem>>> = read
+        .into_par_iter()
+        .map(|(blob, path, bytes)| (blob.to_string(), parse_item(path, bytes).map(Arc::new)))
+        .collect();
+    let index_no = |blob: &Option<String>| -> Option<&str> {
+        let blob = blob.as_ref()?;
+        let item = blobs.get(blob)?.as_ref()?;
+        Some(item.index_no.value.as_str()).filter(|s| !s.is_empty())
+    };
+
+    let mut items: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    for (pos, id) in order.iter().enumerate() {
+        let record = &records[*id];
+        // Per parent: 索引号 → (blob before, file after).
+        let mut per_parent: Vec<ItemChanges> = Vec::new();
+        for changes in &record.changes {
+            let mut states: ItemChanges = BTreeMap::new();
+            for change in changes {
+                if let Some(x) = index_no(&change.old) {
+                    let slot = states.entry(x).or_default();
+                    slot.0 = slot.0.or(change.old.as_deref());
+                }
+                if let (Some(x), Some(new)) = (index_no(&change.new), &change.new) {
+                    let slot = states.entry(x).or_default();
+                    slot.1 = slot.1.or(Some((new.as_str(), change.path.as_str())));
+                }
+            }
+            states.retain(|_, (old, new)| *old != new.map(|n| n.0));
+            per_parent.push(states);
+        }
+        let Some((first, rest)) = per_parent.split_first() else {
+            continue;
+        };
+        for (x, (_, new)) in first {
+            if rest.iter().all(|states| states.contains_key(x)) {
+                items.entry((*x).to_string()).or_default().push(Event {
+                    commit: pos,
+                    version: new.map(|(blob, path)| Version {
+                        blob: blob.to_string(),
+                        path: path.to_string(),
+                    }),
+                });
+            }
+        }
+    }
+
+    let tip_pos = position[tip];
+    let mut tags: Vec<Tag> = repo
+        .tags()?
+        .into_iter()
+        .filter_map(|(name, commit)| {
+            position
+                .get(commit.as_str())
+                .map(|&commit| Tag { name, commit })
+        })
+        .collect();
+    tags.sort_by(|a, b| a.commit.cmp(&b.commit).then_with(|| a.name.cmp(&b.name)));
+    let version = describe(&records, &position, &tags, tip, &commits[tip_pos]);
+
+    Ok(History {
+        commits,
+        tip: tip_pos,
+        items,
+        blobs,
+        tags,
+        version,
+    })
+}
+
+/// Per 索引号 within one commit and one parent: the blob before and the
+/// (blob, path) after.
+type ItemChanges<'a> = BTreeMap<&'a str, (Option<&'a str>, Option<(&'a str, &'a str)>)>;
+
+/// Parse one revision of a catalog file, as `load` parses the current one.
+fn parse_item(path: &str, bytes: Vec<u8>) -> Option<CatalogItem> {
+    let text = String::from_utf8(bytes).ok()?;
+    let department = path.split('/').nth(1)?;
+    let mut ignored = Diagnostics::default();
+    let item = load::load_catalog_item(SourceFile::new(path, text), department, &mut ignored)?;
+    item.complete.then_some(item)
+}
+
+/// `git describe --tags`: the tip's tag, or the newest tag below it with the
+/// number of commits since and the tip's short id.
+fn describe(
+    records: &BTreeMap<String, cache::CommitRecord>,
+    position: &BTreeMap<&str, usize>,
+    tags: &[Tag],
+    tip: &str,
+    tip_commit: &Commit,
+) -> Option<String> {
+    let tip_pos = position[tip];
+    if let Some(tag) = tags.iter().rev().find(|t| t.commit == tip_pos) {
+        return Some(tag.name.clone());
+    }
+    let newest = tags.last()?;
+    let tag_commit = &records_id(position, newest.commit)?;
+    let since_tag = ancestors(records, tip).len() - ancestors(records, tag_commit).len();
+    Some(format!(
+        "{}-{}-g{}",
+        newest.name,
+        since_tag,
+        tip_commit.short_id()
+    ))
+}
+
+fn records_id(position: &BTreeMap<&str, usize>, pos: usize) -> Option<String> {
+    position
+        .iter()
+        .find(|(_, p)| **p == pos)
+        .map(|(id, _)| (*id).to_string())
+}
+
+fn ancestors<'a>(
+    records: &'a BTreeMap<String, cache::CommitRecord>,
+    tip: &'a str,
+) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![tip];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(record) = records.get(id) {
+            stack.extend(record.parents.iter().map(String::as_str));
+        }
+    }
+    seen
+}

@@ -1,0 +1,336 @@
+//! The content repository through gix: commits, the catalog files each
+//! commit changed, blobs, tags. Only this module and `crate::git` import
+//! gix; everything above works on plain ids and strings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+
+use super::cache::{CommitRecord, FileChange};
+
+/// A git repository holding a site, possibly in a subfolder.
+pub struct Repo {
+    repo: gix::ThreadSafeRepository,
+    /// The site root relative to the work tree, as path components.
+    prefix: Vec<String>,
+    /// Where the history cache lives: `<site root>/.gongkai-cache`.
+    pub cache_dir: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct GitError(pub String);
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err(context: &str, e: impl std::fmt::Display) -> GitError {
+    GitError(format!("{context}: {e}"))
+}
+
+/// Which part of the site tree a path walk is in; only catalog files
+/// (`content/<dept>/catalog/**/*.md`) make up item histories.
+#[derive(Clone, Copy)]
+enum Level {
+    Content,
+    Department,
+    Catalog,
+}
+
+struct Entry {
+    name: String,
+    id: ObjectId,
+    is_tree: bool,
+    is_blob: bool,
+}
+
+impl Repo {
+    /// The repository whose work tree contains `root`, if any.
+    pub fn discover(root: &Path) -> Option<Repo> {
+        let repo = gix::discover(root).ok()?;
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        let root = root.canonicalize().ok()?;
+        let relative = root.strip_prefix(&workdir).ok()?;
+        let prefix = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(Repo {
+            repo: repo.into_sync(),
+            prefix,
+            cache_dir: root.join(".gongkai-cache"),
+        })
+    }
+
+    fn local(&self) -> gix::Repository {
+        let mut repo = self.repo.to_thread_local();
+        // Blobs are read once each; a larger pack cache pays off on big histories.
+        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        repo
+    }
+
+    /// HEAD's commit, `None` in a repository without commits.
+    pub fn head(&self) -> Option<String> {
+        let repo = self.local();
+        let id = repo.head_commit().ok()?.id;
+        Some(id.to_string())
+    }
+
+    /// A revision as git understands it (`v2024.1`, `HEAD~3`, an id) → commit id.
+    pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
+        let repo = self.local();
+        let id = repo
+            .rev_parse_single(rev)
+            .map_err(|e| err(&format!("`{rev}` is not a revision of this repository"), e))?;
+        let commit = id
+            .object()
+            .map_err(|e| err(rev, e))?
+            .peel_to_commit()
+            .map_err(|e| err(&format!("`{rev}` does not name a commit"), e))?;
+        Ok(commit.id.to_string())
+    }
+
+    /// Every commit reachable from `tip`, with what it changed in the
+    /// catalog relative to each parent. Commits found in `known` are not
+    /// read again.
+    pub fn commits(
+        &self,
+        tip: &str,
+        known: &BTreeMap<String, CommitRecord>,
+    ) -> Result<BTreeMap<String, CommitRecord>, GitError> {
+        let repo = self.local();
+        let mut records = BTreeMap::new();
+        let mut stack = vec![tip.to_string()];
+        while let Some(id) = stack.pop() {
+            if records.contains_key(&id) {
+                continue;
+            }
+            let record = match known.get(&id) {
+                Some(record) => record.clone(),
+                None => self.read_commit(&repo, &id)?,
+            };
+            stack.extend(
+                record
+                    .parents
+                    .iter()
+                    .filter(|p| !records.contains_key(*p))
+                    .cloned(),
+            );
+            records.insert(id, record);
+        }
+        Ok(records)
+    }
+
+    fn read_commit(&self, repo: &gix::Repository, id: &str) -> Result<CommitRecord, GitError> {
+        let oid = ObjectId::from_hex(id.as_bytes()).map_err(|e| err(id, e))?;
+        let commit = repo.find_commit(oid).map_err(|e| err(id, e))?;
+        let time = commit.time().map_err(|e| err(id, e))?;
+        let summary = commit
+            .message()
+            .map(|m| m.summary().to_string())
+            .unwrap_or_default();
+        let tree = commit.tree_id().map_err(|e| err(id, e))?.detach();
+        let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        let content = self.content_tree(repo, tree)?;
+        let mut changes = Vec::new();
+        if parents.is_empty() {
+            let mut list = Vec::new();
+            self.diff(repo, None, content, "content", Level::Content, &mut list)?;
+            changes.push(list);
+        }
+        for parent in &parents {
+            let parent_tree = repo
+                .find_commit(*parent)
+                .and_then(|c| c.tree_id().map(|t| t.detach()))
+                .map_err(|e| err(&parent.to_string(), e))?;
+            let parent_content = self.content_tree(repo, parent_tree)?;
+            let mut list = Vec::new();
+            self.diff(
+                repo,
+                parent_content,
+                content,
+                "content",
+                Level::Content,
+                &mut list,
+            )?;
+            changes.push(list);
+        }
+        Ok(CommitRecord {
+            parents: parents.iter().map(ObjectId::to_string).collect(),
+            seconds: time.seconds,
+            offset: time.offset,
+            summary,
+            changes,
+        })
+    }
+
+    /// The `content/` tree of the site within a commit's tree.
+    fn content_tree(
+        &self,
+        repo: &gix::Repository,
+        tree: ObjectId,
+    ) -> Result<Option<ObjectId>, GitError> {
+        let mut current = tree;
+        for name in self.prefix.iter().map(String::as_str).chain(["content"]) {
+            match entries(repo, current)?
+                .into_iter()
+                .find(|e| e.is_tree && e.name == name)
+            {
+                Some(e) => current = e.id,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(current))
+    }
+
+    /// Catalog files that differ between two trees, descending only into
+    /// subtrees whose ids differ.
+    fn diff(
+        &self,
+        repo: &gix::Repository,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        path: &str,
+        level: Level,
+        out: &mut Vec<FileChange>,
+    ) -> Result<(), GitError> {
+        if old == new {
+            return Ok(());
+        }
+        let mut children: BTreeMap<String, (Option<Entry>, Option<Entry>)> = BTreeMap::new();
+        for (side, tree) in [(0, old), (1, new)] {
+            let Some(tree) = tree else { continue };
+            for entry in entries(repo, tree)? {
+                let slot = children.entry(entry.name.clone()).or_default();
+                if side == 0 {
+                    slot.0 = Some(entry);
+                } else {
+                    slot.1 = Some(entry);
+                }
+            }
+        }
+        for (name, (old, new)) in children {
+            let child_path = format!("{path}/{name}");
+            let tree_of = |e: &Option<Entry>| e.as_ref().filter(|e| e.is_tree).map(|e| e.id);
+            let next = match level {
+                Level::Content => Some(Level::Department),
+                Level::Department if name == "catalog" => Some(Level::Catalog),
+                Level::Department => None,
+                Level::Catalog => Some(Level::Catalog),
+            };
+            if let Some(next) = next {
+                self.diff(repo, tree_of(&old), tree_of(&new), &child_path, next, out)?;
+            }
+            if matches!(level, Level::Catalog) && name.ends_with(".md") {
+                let blob_of =
+                    |e: &Option<Entry>| e.as_ref().filter(|e| e.is_blob).map(|e| e.id.to_string());
+                let (old, new) = (blob_of(&old), blob_of(&new));
+                if old != new {
+                    out.push(FileChange {
+                        path: child_path,
+                        old,
+                        new,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes of a blob.
+    pub fn read_blob(&self, repo: &gix::Repository, id: &str) -> Result<Vec<u8>, GitError> {
+        let oid = ObjectId::from_hex(id.as_bytes()).map_err(|e| err(id, e))?;
+        let blob = repo.find_blob(oid).map_err(|e| err(id, e))?;
+        Ok(blob.detach().data)
+    }
+
+    /// A handle for reading objects on the current thread.
+    pub fn reader(&self) -> gix::Repository {
+        self.local()
+    }
+
+    /// Tags (lightweight or annotated) that point to commits: name → commit id.
+    pub fn tags(&self) -> Result<Vec<(String, String)>, GitError> {
+        let repo = self.local();
+        let references = repo.references().map_err(|e| err("tags", e))?;
+        let mut tags = Vec::new();
+        for reference in references.tags().map_err(|e| err("tags", e))? {
+            let Ok(mut reference) = reference else {
+                continue;
+            };
+            let name = reference.name().shorten().to_string();
+            if let Ok(commit) = reference.peel_to_commit() {
+                tags.push((name, commit.id.to_string()));
+            }
+        }
+        tags.sort();
+        Ok(tags)
+    }
+
+    /// Write the site as it was at `commit` (site.toml, content/, themes/)
+    /// into `dest`, for building an earlier state.
+    pub fn checkout_site(&self, commit: &str, dest: &Path) -> Result<(), GitError> {
+        let repo = self.local();
+        let oid = ObjectId::from_hex(commit.as_bytes()).map_err(|e| err(commit, e))?;
+        let mut tree = repo
+            .find_commit(oid)
+            .and_then(|c| c.tree_id().map(|t| t.detach()))
+            .map_err(|e| err(commit, e))?;
+        for name in &self.prefix {
+            tree = entries(&repo, tree)?
+                .into_iter()
+                .find(|e| e.is_tree && &e.name == name)
+                .map(|e| e.id)
+                .ok_or_else(|| GitError(format!("the site is not in commit {commit}")))?;
+        }
+        for entry in entries(&repo, tree)? {
+            let wanted = match entry.name.as_str() {
+                "site.toml" => entry.is_blob,
+                "content" | "themes" => entry.is_tree,
+                _ => false,
+            };
+            if wanted {
+                write_entry(&repo, &entry, &dest.join(&entry.name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_entry(repo: &gix::Repository, entry: &Entry, dest: &Path) -> Result<(), GitError> {
+    let io = |e: std::io::Error| err(&dest.display().to_string(), e);
+    if entry.is_tree {
+        std::fs::create_dir_all(dest).map_err(io)?;
+        for child in entries(repo, entry.id)? {
+            // Names come from git and could be anything: stay inside `dest`.
+            if child.name.contains(['/', '\\']) || child.name == ".." || child.name == "." {
+                continue;
+            }
+            write_entry(repo, &child, &dest.join(&child.name))?;
+        }
+    } else if entry.is_blob {
+        let blob = repo.find_blob(entry.id).map_err(|e| err(&entry.name, e))?;
+        std::fs::write(dest, &blob.data).map_err(io)?;
+    }
+    Ok(())
+}
+
+fn entries(repo: &gix::Repository, tree: ObjectId) -> Result<Vec<Entry>, GitError> {
+    let tree = repo
+        .find_tree(tree)
+        .map_err(|e| err(&tree.to_string(), e))?;
+    let decoded = tree.decode().map_err(|e| err("tree", e))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| Entry {
+            name: e.filename.to_string(),
+            id: e.oid.to_owned(),
+            is_tree: e.mode.is_tree(),
+            is_blob: e.mode.is_blob(),
+        })
+        .collect())
+}

@@ -1,0 +1,261 @@
+//! The published site across time: which revisions of each item are
+//! published, which items were deleted or withdrawn, and what each release
+//! changed. Pure functions of the current items and the [`History`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::history::{Commit, History};
+use crate::model::{CatalogItem, Date, Disclosure};
+
+use super::{Item, validity_on};
+
+/// One published revision of an item.
+#[derive(Clone, Debug)]
+pub struct Revision {
+    /// The commit that made it; `None` for a change not committed yet.
+    pub commit: Option<Commit>,
+    pub blob: String,
+    /// The item as it was; `None` when it is the item's current file.
+    pub catalog: Option<Arc<CatalogItem>>,
+}
+
+impl Revision {
+    pub fn date(&self) -> Option<Date> {
+        self.commit.as_ref().map(|c| c.date)
+    }
+}
+
+/// A file deleted from the repository.
+#[derive(Clone, Debug)]
+pub struct Removal {
+    /// The deleting commit; `None` when deleted in the work tree only.
+    pub commit: Option<Commit>,
+    pub date: Date,
+}
+
+/// An item whose latest revision is `exempt`: its URLs stay, naming nothing.
+#[derive(Clone, Debug)]
+pub struct Withdrawn {
+    pub index_no: String,
+    /// Blobs of the revisions that used to be published.
+    pub blobs: Vec<String>,
+}
+
+/// A git tag and what it changed since the previous one.
+#[derive(Clone, Debug)]
+pub struct Release {
+    pub name: String,
+    pub commit: Commit,
+    pub added: Vec<ReleaseEntry>,
+    pub amended: Vec<ReleaseEntry>,
+    pub retired: Vec<ReleaseEntry>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReleaseEntry {
+    pub index_no: String,
+    pub title: String,
+    /// The revision the release published (for a deletion: the last one).
+    pub blob: String,
+}
+
+fn publishable(item: &CatalogItem) -> bool {
+    item.complete && item.disclosure == Disclosure::Active && !item.draft
+}
+
+/// Published revisions of one item from its events: consecutive identical
+/// bytes are one revision, exempt and draft revisions are never published.
+/// Also says whether the newest revision is exempt.
+fn published_revisions(history: &History, index_no: &str) -> (Vec<Revision>, bool) {
+    let mut revisions: Vec<Revision> = Vec::new();
+    let mut last_blob: Option<&str> = None;
+    let mut latest_exempt = false;
+    for event in history.items.get(index_no).into_iter().flatten() {
+        let Some(version) = &event.version else {
+            continue;
+        };
+        let Some(item) = history.item(&version.blob) else {
+            continue;
+        };
+        latest_exempt = item.disclosure == Disclosure::Exempt;
+        if last_blob == Some(version.blob.as_str()) || !publishable(item) {
+            last_blob = Some(&version.blob);
+            continue;
+        }
+        last_blob = Some(&version.blob);
+        revisions.push(Revision {
+            commit: Some(history.commits[event.commit].clone()),
+            blob: version.blob.clone(),
+            catalog: Some(item.clone()),
+        });
+    }
+    (revisions, latest_exempt)
+}
+
+/// What the current files say about items known to the history.
+pub struct Current<'a> {
+    /// Published current items.
+    pub items: Vec<Item>,
+    /// 索引号 of current files that are exempt.
+    pub exempt: &'a BTreeSet<String>,
+    /// 索引号 of current files that are drafts (not published in this build).
+    pub drafts: &'a BTreeSet<String>,
+}
+
+/// Attach revisions to current items; add deleted items and withdrawn ones.
+pub fn merge(
+    current: Current,
+    history: Option<&History>,
+    as_of: Date,
+) -> (Vec<Item>, Vec<Withdrawn>) {
+    let Current {
+        mut items,
+        exempt,
+        drafts,
+    } = current;
+    let Some(history) = history else {
+        for item in &mut items {
+            item.revisions = vec![uncommitted(&item.catalog)];
+        }
+        return (items, Vec::new());
+    };
+
+    let on_disk: BTreeSet<String> = items
+        .iter()
+        .map(|i| i.index_no().to_string())
+        .chain(exempt.iter().cloned())
+        .chain(drafts.iter().cloned())
+        .collect();
+    let mut withdrawn = Vec::new();
+    let published_now: BTreeSet<String> = items.iter().map(|i| i.index_no().to_string()).collect();
+
+    for item in &mut items {
+        let (mut revisions, _) = published_revisions(history, item.index_no());
+        match revisions.last_mut() {
+            Some(last) if last.blob == item.catalog.blob => last.catalog = None,
+            _ => revisions.push(uncommitted(&item.catalog)),
+        }
+        item.revisions = revisions;
+    }
+
+    for (index_no, events) in &history.items {
+        if published_now.contains(index_no) {
+            continue;
+        }
+        let (revisions, latest_exempt) = published_revisions(history, index_no);
+        if revisions.is_empty() {
+            continue;
+        }
+        if exempt.contains(index_no) || (!on_disk.contains(index_no) && latest_exempt) {
+            withdrawn.push(Withdrawn {
+                index_no: index_no.clone(),
+                blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
+            });
+            continue;
+        }
+        let last = revisions.last().expect("not empty");
+        let catalog = (**last.catalog.as_ref().expect("from history")).clone();
+        let removed = if drafts.contains(index_no) {
+            // Being redrafted: the last published revision stays current.
+            None
+        } else {
+            let commit = events
+                .iter()
+                .rev()
+                .take_while(|e| e.version.is_none())
+                .last()
+                .map(|e| history.commits[e.commit].clone());
+            let date = commit.as_ref().map_or(as_of, |c| c.date);
+            Some(Removal { commit, date })
+        };
+        let (validity, retired_on) = validity_on(&catalog, as_of);
+        let retired_on = match (&removed, retired_on) {
+            (Some(r), Some(d)) => Some(d.min(r.date)),
+            (Some(r), None) => Some(r.date),
+            (None, d) => d,
+        };
+        items.push(Item {
+            catalog,
+            validity,
+            retired_on,
+            removed,
+            revisions,
+        });
+    }
+    (items, withdrawn)
+}
+
+fn uncommitted(catalog: &CatalogItem) -> Revision {
+    Revision {
+        commit: None,
+        blob: catalog.blob.clone(),
+        catalog: None,
+    }
+}
+
+/// Releases, newest first: for each tag, what changed since the previous tag.
+pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
+    let Some(history) = history else {
+        return Vec::new();
+    };
+    // What an item was at a commit position: its last revision up to there,
+    // whether it was retired then. Only published items count.
+    let state_at = |item: &Item, pos: usize| -> Option<(String, bool)> {
+        let commits = &history.commits;
+        let revision = item
+            .revisions
+            .iter()
+            .rev()
+            .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
+        let removed_before = history
+            .items
+            .get(item.index_no())
+            .into_iter()
+            .flatten()
+            .rfind(|e| e.commit <= pos)
+            .is_some_and(|e| e.version.is_none());
+        let catalog = revision.catalog.as_deref().unwrap_or(&item.catalog);
+        let retired = removed_before || validity_on(catalog, commits[pos].date).0.is_retired();
+        Some((revision.blob.clone(), retired))
+    };
+    let mut releases = Vec::new();
+    let mut previous: Option<usize> = None;
+    for tag in &history.tags {
+        let mut release = Release {
+            name: tag.name.clone(),
+            commit: history.commits[tag.commit].clone(),
+            added: Vec::new(),
+            amended: Vec::new(),
+            retired: Vec::new(),
+        };
+        for item in items {
+            let now = state_at(item, tag.commit);
+            let before = previous.and_then(|p| state_at(item, p));
+            let entry = |blob: &str| ReleaseEntry {
+                index_no: item.index_no().to_string(),
+                title: item.catalog.title.clone(),
+                blob: blob.to_string(),
+            };
+            match (before, now) {
+                (None, Some((blob, _))) => release.added.push(entry(&blob)),
+                (Some((_, false)), Some((blob, true))) => release.retired.push(entry(&blob)),
+                (Some((old, false)), Some((blob, false))) if old != blob => {
+                    release.amended.push(entry(&blob))
+                }
+                _ => {}
+            }
+        }
+        for list in [
+            &mut release.added,
+            &mut release.amended,
+            &mut release.retired,
+        ] {
+            list.sort_by(|a, b| a.index_no.cmp(&b.index_no));
+        }
+        releases.push(release);
+        previous = Some(tag.commit);
+    }
+    releases.reverse();
+    releases
+}
