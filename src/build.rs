@@ -48,6 +48,8 @@ pub enum BuildError {
     Io(io::Error),
     Theme(String),
     Render(String),
+    /// The repository cannot be read, or a revision does not exist.
+    Git(String),
 }
 
 impl std::fmt::Display for BuildError {
@@ -57,6 +59,7 @@ impl std::fmt::Display for BuildError {
             BuildError::Io(e) => write!(f, "{e}"),
             BuildError::Theme(e) => write!(f, "theme: {e}"),
             BuildError::Render(e) => write!(f, "{e}"),
+            BuildError::Git(e) => write!(f, "{e}"),
         }
     }
 }
@@ -226,4 +229,115 @@ pub fn build(
             Err(BuildError::Render(e.to_string()))
         }
     }
+}
+
+/// Records the paths a render would write, writing nothing.
+#[derive(Default)]
+struct PathSink(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+impl crate::write::Sink for PathSink {
+    fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
+        self.0.lock().expect("not poisoned").insert(rel.to_string());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, _: &str) -> io::Result<()> {
+        self.write(rel, &[])
+    }
+}
+
+/// The files (as site-relative paths) that a build of `snapshot` would
+/// write, with the theme of the site at `theme_root`.
+fn published_paths(theme_root: &Path, snapshot: Snapshot) -> Result<Vec<String>, BuildError> {
+    let Snapshot {
+        site,
+        diagnostics,
+        build,
+        ..
+    } = snapshot;
+    let site = match site {
+        Some(site) if !diagnostics.has_errors() => site,
+        _ => return Err(BuildError::Content(diagnostics)),
+    };
+    let theme = Theme::load(theme_root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let sink = PathSink::default();
+    render::render(&site, &theme, &build, &sink, &|| {})
+        .map_err(|e| BuildError::Render(e.to_string()))?;
+    Ok(sink
+        .0
+        .into_inner()
+        .expect("not poisoned")
+        .into_iter()
+        .collect())
+}
+
+/// What `check --since REV` found.
+#[derive(Debug)]
+pub struct LostUrls {
+    /// The commit REV names.
+    pub commit: String,
+    /// Site-relative URLs that the build at REV published and the current
+    /// build does not: pages as `items/…/`, other files by name.
+    pub lost: Vec<String>,
+    /// How many files each build publishes.
+    pub then: usize,
+    pub now: usize,
+}
+
+/// Build the site as it was at `rev` and as it is now (without writing
+/// either) and list what the current build would stop publishing.
+pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
+    let repo = history::Repo::discover(root).ok_or_else(|| {
+        BuildError::Git(format!(
+            "{} is not in a git repository: there is no earlier build to compare with",
+            root.display()
+        ))
+    })?;
+    let commit = repo.resolve(rev).map_err(|e| BuildError::Git(e.0))?;
+    let checkout = tempfile::Builder::new()
+        .prefix("gongkai-since-")
+        .tempdir()
+        .map_err(BuildError::Io)?;
+    repo.checkout_site(&commit, checkout.path())
+        .map_err(|e| BuildError::Git(e.0))?;
+    let then = load_and_validate_at(checkout.path(), &repo, &commit, Audience::Publish)
+        .map_err(BuildError::Io)?;
+    // The current theme renders both builds: URLs do not depend on it, and
+    // an old theme may lack templates that the current code needs.
+    let then = published_paths(root, then).map_err(|e| match e {
+        BuildError::Content(d) => BuildError::Git(format!(
+            "the site at {rev} does not build ({} error(s)); compare with a revision that does",
+            d.error_count()
+        )),
+        other => other,
+    })?;
+    let now = load_and_validate(root, None, Audience::Publish, HistoryMode::Read)
+        .map_err(BuildError::Io)?;
+    let now = published_paths(root, now)?;
+    let current: std::collections::BTreeSet<&str> = now.iter().map(String::as_str).collect();
+    let lost = then
+        .iter()
+        .filter(|path| !current.contains(path.as_str()))
+        .map(|path| path.strip_suffix("index.html").unwrap_or(path).to_string())
+        .collect();
+    Ok(LostUrls {
+        commit,
+        lost,
+        then: then.len(),
+        now: now.len(),
+    })
+}
+
+/// The history of the repository holding `root`, up to HEAD.
+pub fn read_history(root: &Path) -> Result<History, BuildError> {
+    let repo = history::Repo::discover(root).ok_or_else(|| {
+        BuildError::Git(format!(
+            "{} is not in a git repository: there is no history to read",
+            root.display()
+        ))
+    })?;
+    let tip = repo
+        .head()
+        .ok_or_else(|| BuildError::Git("the repository has no commit yet".to_string()))?;
+    history::read(&repo, &tip).map_err(|e| BuildError::Git(e.0))
 }

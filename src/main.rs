@@ -2,13 +2,14 @@
 //! colours, the process environment and exit codes.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gongkai::build::{self, BuildError, BuildOptions};
 use gongkai::diagnostics::Diagnostics;
+use gongkai::history::log;
 use gongkai::model::{Audience, Date};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -55,6 +56,33 @@ enum Command {
         format: Format,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Also list every URL that the build at this git revision (tag,
+        /// commit, branch) published and the current build would not, and
+        /// fail if there is one.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+    },
+    /// Print the revisions of one item: date, commit, blob, status, message.
+    History {
+        /// The item's 索引号.
+        index_no: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the source of one item as it was (default: its latest revision).
+    Show {
+        /// The item's 索引号.
+        index_no: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// A blob or commit id (or its first characters).
+        #[arg(long, conflicts_with = "as_of")]
+        rev: Option<String>,
+        /// The revision current at the end of this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
     },
 }
 
@@ -87,7 +115,150 @@ fn main() -> ExitCode {
             root,
             format,
             as_of,
-        } => run_check(root, format, as_of),
+            since,
+        } => {
+            let status = run_check(&root, format, as_of);
+            match since {
+                Some(rev) if status == ExitCode::SUCCESS => run_since(&root, &rev, format),
+                _ => status,
+            }
+        }
+        Command::History {
+            index_no,
+            root,
+            format,
+        } => run_history(&root, &index_no, format),
+        Command::Show {
+            index_no,
+            root,
+            rev,
+            as_of,
+        } => {
+            let selector = match (&rev, as_of) {
+                (Some(rev), _) => log::Selector::Rev(rev),
+                (None, Some(date)) => log::Selector::AsOf(date),
+                (None, None) => log::Selector::Latest,
+            };
+            run_show(&root, &index_no, selector)
+        }
+    }
+}
+
+fn history_or_exit(root: &Path) -> Result<gongkai::history::History, ExitCode> {
+    build::read_history(root).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+fn unknown_item(history: &gongkai::history::History, index_no: &str) -> ExitCode {
+    let hint =
+        gongkai::diagnostics::did_you_mean(index_no, history.items.keys().map(String::as_str))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+    eprintln!("error: no item with 索引号 `{index_no}` in the history{hint}");
+    ExitCode::from(EXIT_CONTENT)
+}
+
+fn run_history(root: &Path, index_no: &str, format: Format) -> ExitCode {
+    let history = match history_or_exit(root) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let entries = log::log(&history, index_no);
+    if entries.is_empty() {
+        return unknown_item(&history, index_no);
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&entries).expect("json")),
+        Format::Human => {
+            for e in &entries {
+                println!(
+                    "{}  {}  {}  {:<10}  {}",
+                    e.date,
+                    &e.commit[..10.min(e.commit.len())],
+                    e.blob
+                        .as_deref()
+                        .unwrap_or("-                                       "),
+                    e.status,
+                    e.message
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
+    let history = match history_or_exit(root) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    if !history.items.contains_key(index_no) {
+        return unknown_item(&history, index_no);
+    }
+    match log::show(&history, index_no, selector) {
+        Ok(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
+                return ExitCode::from(EXIT_USAGE);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_CONTENT)
+        }
+    }
+}
+
+fn run_since(root: &Path, rev: &str, format: Format) -> ExitCode {
+    match build::lost_urls_since(root, rev) {
+        Ok(report) => {
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::json!({"since": rev, "commit": report.commit, "lost": report.lost})
+                ),
+                Format::Human => {
+                    for url in &report.lost {
+                        println!("/{url}");
+                    }
+                    if report.lost.is_empty() {
+                        eprintln!(
+                            "check --since {rev}: all {} files published at {} are still published ({} now)",
+                            report.then,
+                            &report.commit[..10],
+                            report.now
+                        );
+                    } else {
+                        eprintln!(
+                            "check --since {rev}: {} URL(s) published at {} would break; keep the files, add the old slug to `aliases` in department.toml, or restore them",
+                            report.lost.len(),
+                            &report.commit[..10]
+                        );
+                    }
+                }
+            }
+            if report.lost.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_CONTENT)
+            }
+        }
+        Err(BuildError::Content(d)) => {
+            print_diagnostics(&d);
+            ExitCode::from(EXIT_CONTENT)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 
@@ -99,13 +270,13 @@ fn print_diagnostics(diagnostics: &Diagnostics) {
     eprint!("{}", diagnostics.render_human(color));
 }
 
-fn run_check(root: PathBuf, format: Format, as_of: Option<Date>) -> ExitCode {
+fn run_check(root: &Path, format: Format, as_of: Option<Date>) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: {} is not a folder", root.display());
         return ExitCode::from(EXIT_USAGE);
     }
     let snapshot = match build::load_and_validate(
-        &root,
+        root,
         as_of,
         Audience::Publish,
         build::HistoryMode::HeadOnly,

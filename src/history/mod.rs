@@ -9,6 +9,7 @@
 //! cached (see `cache`), so a build after one new commit reads one commit.
 
 pub mod cache;
+pub mod log;
 mod repo;
 
 use std::collections::{BTreeMap, BTreeSet};

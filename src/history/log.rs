@@ -1,0 +1,122 @@
+//! One item's history for people at a terminal: `gongkai history` and
+//! `gongkai show`. Unlike the site, this shows every revision, exempt and
+//! draft ones included: it reads the repository the editor already has.
+
+use serde::Serialize;
+
+use crate::model::{Date, Disclosure};
+use crate::validate::validity_on;
+
+use super::{Commit, History};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LogEntry {
+    pub commit: String,
+    pub date: Date,
+    pub message: String,
+    /// `None` when the commit deleted the file.
+    pub blob: Option<String>,
+    pub path: Option<String>,
+    /// `deleted`, `exempt`, `draft`, or the validity on the commit's date.
+    pub status: String,
+}
+
+/// Every event of `index_no`, oldest first; empty when unknown.
+pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
+    let entry =
+        |commit: &Commit, blob: Option<String>, path: Option<String>, status: &str| LogEntry {
+            commit: commit.id.clone(),
+            date: commit.date,
+            message: commit.summary.clone(),
+            blob,
+            path,
+            status: status.to_string(),
+        };
+    history
+        .items
+        .get(index_no)
+        .into_iter()
+        .flatten()
+        .map(|event| {
+            let commit = &history.commits[event.commit];
+            match &event.version {
+                None => entry(commit, None, None, "deleted"),
+                Some(v) => {
+                    let status = match history.item(&v.blob) {
+                        Some(item) if item.disclosure == Disclosure::Exempt => "exempt",
+                        Some(item) if item.draft => "draft",
+                        Some(item) => validity_on(item, commit.date).0.key(),
+                        None => "unreadable",
+                    };
+                    entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Which revision `gongkai show` prints.
+pub enum Selector<'a> {
+    Latest,
+    /// A blob or commit id, or a prefix of one (at least 4 characters).
+    Rev(&'a str),
+    /// The revision in force at the end of that day.
+    AsOf(Date),
+}
+
+/// The source bytes of one revision, or why there is none.
+pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<String, String> {
+    let entries = log(history, index_no);
+    if entries.is_empty() {
+        return Err(format!("no item with 索引号 `{index_no}` in the history"));
+    }
+    let chosen = match selector {
+        Selector::Latest => entries.iter().rev().find(|e| e.blob.is_some()),
+        Selector::Rev(rev) => {
+            if rev.len() < 4 {
+                return Err(format!(
+                    "`{rev}` is too short: give at least 4 characters of a blob or commit id"
+                ));
+            }
+            let matches: Vec<&LogEntry> = entries
+                .iter()
+                .filter(|e| {
+                    e.blob.as_deref().is_some_and(|b| b.starts_with(rev))
+                        || e.commit.starts_with(rev)
+                })
+                .collect();
+            let blobs: std::collections::BTreeSet<Option<&str>> =
+                matches.iter().map(|e| e.blob.as_deref()).collect();
+            if blobs.len() > 1 {
+                return Err(format!(
+                    "`{rev}` matches several revisions; give more characters"
+                ));
+            }
+            matches.last().copied()
+        }
+        Selector::AsOf(date) => {
+            let last = entries.iter().rev().find(|e| e.date <= date);
+            match last {
+                Some(e) if e.blob.is_none() => {
+                    return Err(format!(
+                        "`{index_no}` was deleted on {} (commit {})",
+                        e.date, e.commit
+                    ));
+                }
+                None => return Err(format!("`{index_no}` did not exist yet on {date}")),
+                some => some,
+            }
+        }
+    };
+    let entry = chosen.ok_or_else(|| format!("no revision of `{index_no}` matches"))?;
+    let blob = entry.blob.as_deref().ok_or_else(|| {
+        format!(
+            "commit {} deleted `{index_no}`; it has no source",
+            entry.commit
+        )
+    })?;
+    history
+        .item(blob)
+        .map(|item| item.source.text.to_string())
+        .ok_or_else(|| format!("revision {blob} cannot be read"))
+}
