@@ -185,19 +185,21 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     let catalog_parent = vec![("catalog_title".to_string(), CATALOG.to_string())];
     let archive_parent = vec![("archive_title".to_string(), ARCHIVE.to_string())];
 
-    // The current catalog and its facets.
-    let by_department = group(&current, |i| vec![i.catalog.department.clone()]);
-    let by_category = group(&current, |i| {
+    // The current catalog and its facets. A facet value keeps its page
+    // after its last item retires: the URL was published once.
+    let all: Vec<&Item> = site.items.iter().collect();
+    let by_department = group_current(&all, |i| vec![i.catalog.department.clone()]);
+    let by_category = group_current(&all, |i| {
         let c = &i.catalog.category.value;
         match split_category(c) {
             (top, Some(_)) => vec![top.to_string(), c.clone()],
             (top, None) => vec![top.to_string()],
         }
     });
-    let by_kind = group(&current, |i| {
+    let by_kind = group_current(&all, |i| {
         i.catalog.kind.iter().map(|k| k.value.clone()).collect()
     });
-    let by_year = group(&current, |i| {
+    let by_year = group_current(&all, |i| {
         vec![i.catalog.published.value.year().to_string()]
     });
 
@@ -451,6 +453,23 @@ fn group<'a>(
     for item in items {
         for key in keys(item) {
             out.entry(key).or_default().push(item);
+        }
+    }
+    out
+}
+
+/// Like [`group`] over every item, keeping only current items in each group.
+fn group_current<'a>(
+    items: &[&'a Item],
+    keys: impl Fn(&Item) -> Vec<String>,
+) -> BTreeMap<String, Vec<&'a Item>> {
+    let mut out: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+    for item in items {
+        for key in keys(item) {
+            let list = out.entry(key).or_default();
+            if !item.is_retired() {
+                list.push(item);
+            }
         }
     }
     out

@@ -138,7 +138,11 @@ pub fn render(
                 .get(d.slug.as_str())
                 .copied()
                 .unwrap_or_default();
-            for (root, count) in [(urls::CATALOG, current), (urls::ARCHIVE, archived)] {
+            // Catalog facet pages stay while a department has any item.
+            for (root, count) in [
+                (urls::CATALOG, current + archived),
+                (urls::ARCHIVE, archived),
+            ] {
                 if count > 0 {
                     pages.push((
                         urls::facet(root, "department", alias),
