@@ -199,9 +199,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     let by_kind = group_current(&all, |i| {
         i.catalog.kind.iter().map(|k| k.value.clone()).collect()
     });
-    let by_year = group_current(&all, |i| {
-        vec![i.catalog.published.value.year().to_string()]
-    });
+    let by_year = group_current(&all, |i| vec![i.catalog.published.value.year().to_string()]);
 
     let catalog_filters = vec![FilterGroup {
         title_key: "browse_by",

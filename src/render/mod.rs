@@ -165,8 +165,21 @@ pub fn render(
         Ok::<_, RenderError>(())
     })?;
 
+    // A feed reader does not follow an HTML redirect: a former slug's feed
+    // URL serves the department's feed itself.
+    let alias_feeds: BTreeMap<String, Vec<String>> = site
+        .departments
+        .iter()
+        .map(|d| {
+            let aliases = d.aliases.iter().map(|a| urls::department_feed(a)).collect();
+            (urls::department_feed(&d.slug), aliases)
+        })
+        .collect();
     for (path, bytes) in feeds::feeds(site, lookup) {
         sink.write(&path, bytes.as_bytes())?;
+        for alias in alias_feeds.get(&path).into_iter().flatten() {
+            sink.write(alias, bytes.as_bytes())?;
+        }
     }
     let sitemap_pages = listing_pages
         .iter()

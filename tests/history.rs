@@ -1,0 +1,591 @@
+//! Versions and archives from git history: a scripted repository with fixed
+//! dates that adds, amends, moves, retires, deletes, tags, branches and
+//! merges, and withdraws an item, built at every commit.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+use std::sync::LazyLock;
+
+use support::{Run, SiteTest, list_files, read_text, run_in};
+
+const DEPT: &str = "content/bgt";
+const PREFIX: &str = "11530100MB0A00001B/2024-000";
+
+fn id(n: u32) -> String {
+    format!("{PREFIX}{n:02}")
+}
+
+fn item(n: u32, title: &str, extra: &str, body: &str) -> String {
+    format!(
+        "+++\nindex_no = \"{}\"\ntitle = \"{title}\"\npublished = 2024-01-02\ncategory = '综合政务\\政务公开'\n{extra}+++\n\n{body}\n",
+        id(n)
+    )
+}
+
+/// A site in a git repository of its own, outside the project's.
+struct Repo {
+    site: SiteTest,
+    /// Commit ids, in the order they were made.
+    commits: Vec<String>,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let site = SiteTest::from_fixture("minimal");
+        std::fs::remove_file(site.root().join(format!("{DEPT}/catalog/2024-00001.md")))
+            .expect("remove the fixture's item");
+        let repo = Repo {
+            site,
+            commits: Vec::new(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    fn root(&self) -> &Path {
+        self.site.root()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        self.git_at(args, "2024-01-01T09:00:00+08:00")
+    }
+
+    fn git_at(&self, args: &[&str], date: &str) -> String {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "编辑")
+            .env("GIT_AUTHOR_EMAIL", "editor@example.gov.cn")
+            .env("GIT_COMMITTER_NAME", "编辑")
+            .env("GIT_COMMITTER_EMAIL", "editor@example.gov.cn")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    fn write(&self, n: u32, rel: &str, text: String) {
+        let _ = n;
+        self.site.write(&format!("{DEPT}/catalog/{rel}"), &text);
+    }
+
+    fn commit(&mut self, day: &str, message: &str) -> String {
+        let date = format!("{day}T10:00:00+08:00");
+        self.git_at(&["add", "-A"], &date);
+        self.git_at(&["commit", "-q", "-m", message], &date);
+        let id = self.git(&["rev-parse", "HEAD"]);
+        self.commits.push(id.clone());
+        id
+    }
+
+    fn build(&self, out: &Path) -> Run {
+        let run = run_in(
+            self.site.tmp(),
+            &[
+                "build".as_ref(),
+                "--root".as_ref(),
+                self.root().as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ],
+            &[],
+        );
+        run.assert_success();
+        run
+    }
+}
+
+/// The scripted history, built at HEAD.
+struct Built {
+    repo: Repo,
+    /// c[1] … c[9]; c[0] unused.
+    c: Vec<String>,
+    out: std::path::PathBuf,
+    manifest: serde_json::Value,
+}
+
+static BUILT: LazyLock<Built> = LazyLock::new(|| {
+    let mut repo = Repo::new();
+    let first = "第一版正文：本办法自发布之日起施行。";
+    // c1: six items, one of them exempt from the start.
+    repo.write(1, "a.md", item(1, "甲通知", "", first));
+    repo.write(2, "b.md", item(2, "乙通知", "", "乙的正文。"));
+    repo.write(3, "c.md", item(3, "丙办法", "", "丙的正文。"));
+    repo.write(
+        4,
+        "d.md",
+        item(
+            4,
+            "不予公开的内部事项",
+            "disclosure = \"exempt\"\n",
+            "绝密标记XYZ",
+        ),
+    );
+    repo.write(5, "e.md", item(5, "戊通知", "", "戊的正文。"));
+    repo.write(6, "f.md", item(6, "后来撤回的通知", "", "撤回标记QWE"));
+    let c1 = repo.commit("2024-01-02", "首次发布");
+    // c2: a new item; tagged v2024.1.
+    repo.write(7, "g.md", item(7, "己通知", "", "己的正文。"));
+    let c2 = repo.commit("2024-02-01", "新增己通知");
+    repo.git(&["tag", "v2024.1"]);
+    // c3: B moves into a folder unchanged; A is amended.
+    std::fs::create_dir_all(repo.root().join(format!("{DEPT}/catalog/2024"))).unwrap();
+    repo.git(&[
+        "mv",
+        &format!("{DEPT}/catalog/b.md"),
+        &format!("{DEPT}/catalog/2024/b.md"),
+    ]);
+    repo.write(
+        1,
+        "a.md",
+        item(1, "甲通知", "", "第二版正文：本规定自发布之日起施行。"),
+    );
+    let c3 = repo.commit("2024-03-01", "修改甲通知；移动乙通知");
+    // c4: C is repealed.
+    repo.write(
+        3,
+        "c.md",
+        item(
+            3,
+            "丙办法",
+            "status = \"repealed\"\nretired = 2024-04-01\nretired_reason = \"已被新办法取代\"\n",
+            "丙的正文。",
+        ),
+    );
+    let c4 = repo.commit("2024-04-01", "废止丙办法");
+    // c5: E is deleted.
+    repo.git(&["rm", "-q", &format!("{DEPT}/catalog/e.md")]);
+    let c5 = repo.commit("2024-05-01", "删除过时的戊通知");
+    // c6: F becomes exempt: withdrawn. Tagged v2024.2.
+    repo.write(
+        6,
+        "f.md",
+        item(
+            6,
+            "后来撤回的通知",
+            "disclosure = \"exempt\"\n",
+            "撤回标记QWE",
+        ),
+    );
+    let c6 = repo.commit("2024-06-03", "撤回");
+    repo.git(&["tag", "v2024.2"]);
+    // c7 on a branch amends B; c8 on main amends G; c9 merges.
+    repo.git(&["checkout", "-q", "-b", "edit"]);
+    repo.write(
+        2,
+        "2024/b.md",
+        item(2, "乙通知", "", "乙的正文，分支上修改。"),
+    );
+    let c7 = repo.commit("2024-07-01", "分支：修改乙通知");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(7, "g.md", item(7, "己通知", "", "己的正文，已修改。"));
+    let c8 = repo.commit("2024-07-02", "修改己通知");
+    repo.git_at(
+        &["merge", "-q", "--no-ff", "-m", "合并分支", "edit"],
+        "2024-07-03T10:00:00+08:00",
+    );
+    let c9 = repo.git(&["rev-parse", "HEAD"]);
+    repo.commits.push(c9.clone());
+    repo.git(&["tag", "v2024.3"]);
+
+    let out = repo.site.tmp().join("public");
+    repo.build(&out);
+    let manifest = serde_json::from_str(&read_text(&out.join("api/manifest.json"))).unwrap();
+    Built {
+        c: vec![String::new(), c1, c2, c3, c4, c5, c6, c7, c8, c9],
+        repo,
+        out,
+        manifest,
+    }
+});
+
+fn manifest_item(b: &Built, n: u32) -> &serde_json::Value {
+    let id = id(n);
+    b.manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("{id} is not in the manifest"))
+}
+
+fn revision_commits(b: &Built, n: u32) -> Vec<String> {
+    manifest_item(b, n)["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["commit"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn read(b: &Built, url: &str) -> String {
+    let rel = url.trim_start_matches('/');
+    let rel = if rel.ends_with('/') || rel.is_empty() {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    read_text(&b.out.join(rel))
+}
+
+#[test]
+fn manifest_names_the_build() {
+    let b = &*BUILT;
+    assert_eq!(b.manifest["build"]["commit"], b.c[9].as_str());
+    assert_eq!(b.manifest["build"]["as_of"], "2024-07-03");
+    assert_eq!(b.manifest["build"]["version"], "v2024.3");
+    let home = read(b, "/");
+    assert!(home.contains("v2024.3"), "footer names the release");
+    assert!(home.contains(&b.c[9][..10]), "footer names the commit");
+}
+
+#[test]
+fn revisions_are_the_commits_that_changed_each_item_oldest_first() {
+    let b = &*BUILT;
+    let c = &b.c;
+    assert_eq!(revision_commits(b, 1), [c[1].clone(), c[3].clone()]);
+    assert_eq!(revision_commits(b, 3), [c[1].clone(), c[4].clone()]);
+    assert_eq!(revision_commits(b, 7), [c[2].clone(), c[8].clone()]);
+    let a = manifest_item(b, 1);
+    assert_eq!(a["revisions"][0]["date"], "2024-01-02");
+    assert_eq!(a["revisions"][1]["date"], "2024-03-01");
+}
+
+#[test]
+fn a_moved_item_keeps_its_history_and_a_merge_adds_no_revision() {
+    let b = &*BUILT;
+    // B was moved in c3 without a change (no revision), changed on a branch
+    // in c7, and merged in c9 (no revision: the merge took the branch's bytes).
+    assert_eq!(revision_commits(b, 2), [b.c[1].clone(), b.c[7].clone()]);
+}
+
+#[test]
+fn every_published_source_hashes_to_its_blob() {
+    let b = &*BUILT;
+    let mut checked = 0;
+    for item in b.manifest["items"].as_array().unwrap() {
+        for r in item["revisions"].as_array().unwrap() {
+            let rel = r["source_url"].as_str().unwrap().trim_start_matches('/');
+            let output = Command::new("git")
+                .args(["hash-object", "--no-filters"])
+                .arg(b.out.join(rel))
+                .output()
+                .expect("git hash-object");
+            let hash = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            assert_eq!(hash, r["blob"].as_str().unwrap(), "{rel}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} sources checked");
+}
+
+#[test]
+fn the_first_snapshot_shows_the_first_revision() {
+    let b = &*BUILT;
+    let a = manifest_item(b, 1);
+    let first = read(b, a["revisions"][0]["snapshot_url"].as_str().unwrap());
+    assert!(first.contains("本办法自发布之日起施行"), "{first}");
+    assert!(
+        !first.contains("本规定"),
+        "the first snapshot shows later text"
+    );
+    assert!(first.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(first.contains(&format!(
+        r#"<link rel="canonical" href="https://xxgk.example.gov.cn/items/{}/">"#,
+        id(1)
+    )));
+    assert!(first.contains("第 1 个版本（共 2 个）"), "{first}");
+    assert!(first.contains("2024-01-02"));
+    let second = read(b, a["revisions"][1]["source_url"].as_str().unwrap());
+    assert!(second.contains("本规定自发布之日起施行"));
+    let current = read(b, a["url"].as_str().unwrap());
+    assert!(current.contains("本规定自发布之日起施行"));
+}
+
+#[test]
+fn the_history_page_lists_revisions_with_messages_and_a_word_level_diff() {
+    let b = &*BUILT;
+    let page = read(b, &format!("/items/{}/history/", id(1)));
+    assert!(page.contains("修改甲通知；移动乙通知"), "{page}");
+    assert!(page.contains("首次发布"));
+    assert!(page.contains(&b.c[3][..7]));
+    // 办法 → 规定 changes two characters, not the whole line.
+    assert!(page.contains("删除：</span>办法</del>"), "{page}");
+    assert!(page.contains("新增：</span>规定</ins>"), "{page}");
+    let current = read(b, &format!("/items/{}/", id(1)));
+    assert!(current.contains(&format!("/items/{}/history/", id(1))));
+}
+
+#[test]
+fn a_repealed_item_is_retired_with_its_banner() {
+    let b = &*BUILT;
+    let c = manifest_item(b, 3);
+    assert_eq!(c["status"], "repealed");
+    assert_eq!(c["retired"], "2024-04-01");
+    let page = read(b, c["url"].as_str().unwrap());
+    assert!(page.contains("本文件已废止。") && page.contains("已被新办法取代"));
+}
+
+#[test]
+fn a_deleted_item_is_retired_with_its_last_revision() {
+    let b = &*BUILT;
+    let e = manifest_item(b, 5);
+    assert_eq!(e["retired"], "2024-05-01");
+    assert_eq!(revision_commits(b, 5), [b.c[1].clone()]);
+    let page = read(b, e["url"].as_str().unwrap());
+    assert!(page.contains("本文件已删除。"), "{page}");
+    assert!(
+        page.contains("删除过时的戊通知"),
+        "the deleting commit's message is the reason"
+    );
+    assert!(page.contains("戊的正文。"));
+    let archive = read(b, "/archive/");
+    assert!(
+        archive.contains("戊通知"),
+        "the deleted item is in the archive"
+    );
+    let catalog = read(b, "/catalog/");
+    assert!(
+        !catalog.contains("戊通知"),
+        "and not in the current catalog"
+    );
+    let year = read(b, "/archive/year/2024/");
+    assert!(year.contains("戊通知"));
+}
+
+#[test]
+fn an_exempt_item_leaves_no_trace() {
+    let b = &*BUILT;
+    let d = id(4);
+    for rel in list_files(&b.out) {
+        let bytes = std::fs::read(b.out.join(&rel)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "绝密标记XYZ",
+            "不予公开的内部事项",
+            d.as_str(),
+            "2024-00004",
+        ] {
+            assert!(!text.contains(secret), "{rel} contains {secret}");
+            assert!(!rel.contains("2024-00004"), "{rel}");
+        }
+    }
+}
+
+#[test]
+fn a_withdrawn_item_keeps_its_urls_naming_nothing() {
+    let b = &*BUILT;
+    let f = id(6);
+    assert!(
+        b.manifest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != f.as_str()),
+        "withdrawn items are not in the manifest"
+    );
+    let page = read(b, &format!("/items/{f}/"));
+    assert!(page.contains("本信息已不再公开"), "{page}");
+    let files: Vec<String> = list_files(&b.out)
+        .into_iter()
+        .filter(|r| r.starts_with(&format!("items/{f}/")))
+        .collect();
+    assert_eq!(files.len(), 4, "page, history, snapshot, source: {files:?}");
+    for rel in list_files(&b.out) {
+        let text = String::from_utf8_lossy(&std::fs::read(b.out.join(&rel)).unwrap()).into_owned();
+        assert!(
+            !text.contains("后来撤回的通知"),
+            "{rel} names the withdrawn title"
+        );
+        assert!(
+            !text.contains("撤回标记QWE"),
+            "{rel} shows withdrawn content"
+        );
+    }
+}
+
+#[test]
+fn the_versions_page_lists_tags_with_their_changes() {
+    let b = &*BUILT;
+    let page = read(b, "/versions/");
+    let p1 = page.find("v2024.1").expect("v2024.1 listed");
+    let p2 = page.find("v2024.2").expect("v2024.2 listed");
+    let p3 = page.find("v2024.3").expect("v2024.3 listed");
+    assert!(p3 < p2 && p2 < p1, "newest first");
+    let section = |from: usize, to: usize| &page[from..to];
+    let v3 = section(p3, p2);
+    assert!(v3.contains("乙通知") && v3.contains("己通知") && v3.contains("修改"));
+    let v2 = section(p2, p1);
+    assert!(v2.contains("甲通知"), "v2024.2 amended A: {v2}");
+    assert!(
+        v2.contains("丙办法") && v2.contains("戊通知"),
+        "v2024.2 retired C and E"
+    );
+    let v1 = &page[p1..];
+    assert!(v1.contains("己通知") && v1.contains("新增"));
+    // Entries link to the snapshot that the release published.
+    let a_second = manifest_item(b, 1)["revisions"][1]["snapshot_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(v2.contains(&a_second), "{v2}");
+    assert!(!page.contains("后来撤回的通知"));
+}
+
+#[test]
+fn history_and_show_print_what_was() {
+    let b = &*BUILT;
+    let root = b.repo.root();
+    let run = run_in(root, &["history", &id(1)], &[]);
+    run.assert_success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{run}");
+    assert!(lines[0].starts_with("2024-01-02") && lines[0].contains(&b.c[1][..10]));
+    assert!(lines[1].contains("修改甲通知"));
+    let deleted = run_in(root, &["history", &id(5)], &[]);
+    assert!(
+        deleted.stdout.lines().last().unwrap().contains("deleted"),
+        "{deleted}"
+    );
+
+    let blob = manifest_item(b, 1)["revisions"][0]["blob"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let show = run_in(root, &["show", &id(1), "--rev", &blob[..8]], &[]);
+    show.assert_success();
+    assert!(show.stdout.contains("本办法自发布之日起施行"));
+    let as_of = run_in(root, &["show", &id(1), "--as-of", "2024-02-15"], &[]);
+    assert!(as_of.stdout.contains("本办法"), "{as_of}");
+    let later = run_in(root, &["show", &id(1), "--as-of", "2024-03-01"], &[]);
+    assert!(later.stdout.contains("本规定"), "{later}");
+    let gone = run_in(root, &["show", &id(5), "--as-of", "2024-06-01"], &[]);
+    gone.assert_code(1);
+    assert!(gone.stderr.contains("deleted on 2024-05-01"), "{gone}");
+    run_in(root, &["history", "11530100MB0A00001B/2024-00099"], &[]).assert_code(1);
+}
+
+#[test]
+fn no_url_of_an_earlier_commit_is_missing_later() {
+    // A separate repository: this test checks out every commit.
+    let b = &*BUILT;
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = tmp.path().join("clone");
+    let status = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(b.repo.root())
+        .arg(&clone)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut built: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for commit in &b.repo.commits {
+        let ok = Command::new("git")
+            .args(["checkout", "-q", "--detach", commit])
+            .current_dir(&clone)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let out = tmp.path().join("out");
+        run_in(
+            tmp.path(),
+            &[
+                "build".as_ref(),
+                "--root".as_ref(),
+                clone.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ],
+            &[],
+        )
+        .assert_success();
+        let files: BTreeSet<String> = list_files(&out).into_iter().collect();
+        // Consecutive = a commit and each of its parents (the merge has two).
+        let parents = b.repo.git(&["rev-list", "--parents", "-n", "1", commit]);
+        for parent in parents.split_whitespace().skip(1) {
+            let earlier = &built[parent];
+            let lost: Vec<&String> = earlier.difference(&files).collect();
+            assert!(lost.is_empty(), "{parent} → {commit}: lost {lost:?}");
+        }
+        built.insert(commit.clone(), files);
+    }
+    assert_eq!(built.len(), 9);
+}
+
+#[test]
+fn check_since_lists_urls_that_would_break() {
+    let b = &*BUILT;
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = tmp.path().join("clone");
+    assert!(
+        Command::new("git")
+            .args(["clone", "-q"])
+            .arg(b.repo.root())
+            .arg(&clone)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let since = |rev: &str| run_in(&clone, &["check", "--since", rev], &[]);
+    since("v2024.1").assert_success();
+    // Renaming the department without an alias breaks its URLs…
+    std::fs::rename(clone.join("content/bgt"), clone.join("content/bangongting")).unwrap();
+    let broken = since("v2024.1");
+    broken.assert_code(1);
+    assert!(broken.stdout.contains("/departments/bgt/"), "{broken}");
+    assert!(
+        !broken.stdout.contains("/items/"),
+        "items keep their URLs: {broken}"
+    );
+    // …and the alias mends them.
+    let toml = clone.join("content/bangongting/department.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}aliases = [\"bgt\"]\n")).unwrap();
+    since("v2024.1").assert_success();
+    run_in(&clone, &["check", "--since", "no-such-tag"], &[]).assert_code(2);
+}
+
+#[test]
+fn the_cache_changes_nothing_and_is_safe_to_delete() {
+    let b = &*BUILT;
+    let cache = b.repo.root().join(".gongkai-cache");
+    assert!(
+        cache.join("history.json").is_file(),
+        "the build cached the history"
+    );
+    let again = b.repo.site.tmp().join("again");
+    let fresh = b.repo.site.tmp().join("fresh");
+    b.repo.build(&again);
+    // Other tests may build the same repository; remove a copy of the cache.
+    let copy = tempfile::tempdir().unwrap();
+    support::copy_dir(b.repo.root(), &copy.path().join("site"));
+    std::fs::remove_dir_all(copy.path().join("site/.gongkai-cache")).unwrap();
+    run_in(
+        copy.path(),
+        &["build", "--root", "site", "--out", fresh.to_str().unwrap()],
+        &[],
+    )
+    .assert_success();
+    let a = list_files(&again);
+    assert_eq!(a, list_files(&fresh));
+    for rel in &a {
+        assert_eq!(
+            std::fs::read(again.join(rel)).unwrap(),
+            std::fs::read(fresh.join(rel)).unwrap(),
+            "{rel} differs between cached and uncached builds"
+        );
+    }
+}
