@@ -144,7 +144,11 @@ pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
     // threads without gix's `parallel` feature); parsing is not.
     let reader = repo.reader();
     let mut read = Vec::with_capacity(paths.len());
-    for (blob, path) in paths {
+    // Revisions of one file are stored as deltas of each other: reading
+    // them together keeps their bases in gix's pack cache.
+    let mut by_path: Vec<(&str, &str)> = paths.into_iter().collect();
+    by_path.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+    for (blob, path) in by_path {
         read.push((blob, path, repo.read_blob(&reader, blob)?));
     }
     let blobs: BTreeMap<String, Option<Arc<CatalogItem>>> = read

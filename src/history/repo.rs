@@ -67,8 +67,14 @@ impl Repo {
 
     fn local(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
-        // Blobs are read once each; a larger pack cache pays off on big histories.
-        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        // Revisions of a file are deltas of one another, in chains up to 50
+        // long: without a cache of delta bases every read inflates the
+        // whole chain again (30 s instead of 1 s on 30,000 revisions).
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                64 * 1024 * 1024,
+            ))
+        });
         repo
     }
 
