@@ -91,7 +91,19 @@ pub fn load_and_validate(
     as_of: Option<Date>,
     audience: Audience,
 ) -> io::Result<Snapshot> {
-    let (raw, mut diagnostics) = load::load(root)?;
+    let (raw, diagnostics) = load::load(root)?;
+    Ok(validate_loaded(root, raw, diagnostics, as_of, audience))
+}
+
+/// The second half of [`load_and_validate`], for a caller that loaded the
+/// content itself (`serve` reuses the files that did not change).
+pub fn validate_loaded(
+    root: &Path,
+    raw: load::RawSite,
+    mut diagnostics: Diagnostics,
+    as_of: Option<Date>,
+    audience: Audience,
+) -> Snapshot {
     let head = git::head_commit(root);
     let without_git = head.is_none();
     let as_of = as_of
@@ -118,12 +130,12 @@ pub fn load_and_validate(
         as_of: Some(as_of),
         version: None,
     };
-    Ok(Snapshot {
+    Snapshot {
         site,
         diagnostics,
         build,
         without_git,
-    })
+    }
 }
 
 /// `gongkai build`. `progress` is called once per item page; `total` is

@@ -10,7 +10,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gongkai::build::{self, BuildError, BuildOptions};
 use gongkai::diagnostics::Diagnostics;
 use gongkai::model::{Audience, Date};
+use gongkai::serve::ServeOptions;
 use indicatif::{ProgressBar, ProgressStyle};
+
+mod cli;
 
 // Rendering tens of thousands of pages is allocation-heavy; mimalloc cuts
 // the build's time spent in the allocator roughly in half.
@@ -18,8 +21,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit statuses of the SPEC: 0 success, 1 content errors, 2 usage errors.
-const EXIT_CONTENT: u8 = 1;
-const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +59,19 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Preview the site, drafts included, and rebuild it on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// First port tried on 127.0.0.1 (the next free one is used if it is taken).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the web browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -88,10 +104,16 @@ fn main() -> ExitCode {
             format,
             as_of,
         } => run_check(root, format, as_of),
+        Command::Serve {
+            root,
+            port,
+            open,
+            as_of,
+        } => cli::serve::run(ServeOptions { root, port, as_of }, open),
     }
 }
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
+pub(crate) fn print_diagnostics(diagnostics: &Diagnostics) {
     if diagnostics.0.is_empty() {
         return;
     }
