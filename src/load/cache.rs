@@ -74,3 +74,94 @@ impl ItemCache {
         self.entries.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::super::{load, load_reusing};
+    use super::*;
+
+    /// What a load found, in a comparable form.
+    fn summary(root: &Path, cache: Option<&mut ItemCache>) -> String {
+        let (raw, diagnostics) = match cache {
+            Some(cache) => load_reusing(root, Some(cache)).unwrap(),
+            None => load(root).unwrap(),
+        };
+        format!(
+            "{:?}\n{:?}\n{:?}",
+            raw.items,
+            raw.departments.iter().map(|d| &d.name).collect::<Vec<_>>(),
+            diagnostics
+                .0
+                .iter()
+                .map(|d| (&d.file, d.line, d.code))
+                .collect::<Vec<_>>()
+        )
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn reusing_loads_what_a_fresh_load_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid"),
+            root,
+        );
+        let mut cache = ItemCache::default();
+        assert_eq!(summary(root, Some(&mut cache)), summary(root, None));
+        assert!(!cache.is_empty());
+
+        // An item edited, one added in a new place in path order, one
+        // deleted, reported as item changes: no walk.
+        let edited = Path::new("content/bgt/catalog/01-typo.md");
+        let text = fs::read_to_string(root.join(edited)).unwrap();
+        fs::write(root.join(edited), text.replace("titel", "title")).unwrap();
+        let added = Path::new("content/bgt/catalog/05-duplicate-aa.md");
+        fs::copy(
+            root.join("content/bgt/catalog/05-duplicate-a.md"),
+            root.join(added),
+        )
+        .unwrap();
+        let deleted = Path::new("content/bgt/catalog/08-kind.md");
+        fs::remove_file(root.join(deleted)).unwrap();
+        for rel in [edited, added, deleted] {
+            cache.item_changed(rel);
+        }
+        assert!(cache.tree.is_some());
+        assert_eq!(summary(root, Some(&mut cache)), summary(root, None));
+
+        // A change the cache is not told about is found by its stamp once
+        // the tree is read again.
+        fs::write(root.join(edited), text.replace("titel", "tittle")).unwrap();
+        cache.site_changed();
+        assert_eq!(summary(root, Some(&mut cache)), summary(root, None));
+        fs::write(
+            root.join("content/bgt/department.toml"),
+            "name = \"改名\"\n",
+        )
+        .unwrap();
+        cache.site_changed();
+        assert_eq!(summary(root, Some(&mut cache)), summary(root, None));
+        let item_files = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .filter(|e| e.path().components().any(|c| c.as_os_str() == "catalog"))
+            .count();
+        assert_eq!(cache.len(), item_files, "deleted files are forgotten");
+    }
+}
