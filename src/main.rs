@@ -72,6 +72,11 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Create a new catalog item or department, ready to fill in.
+    New {
+        #[command(subcommand)]
+        what: cli::new::NewCommand,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,7 +85,7 @@ enum Format {
     Json,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a date like 2024-03-01"))
 }
 
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
             open,
             as_of,
         } => cli::serve::run(ServeOptions { root, port, as_of }, open),
+        Command::New { what } => cli::new::run(what),
     }
 }
 

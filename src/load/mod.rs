@@ -24,6 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::{Attachment, CatalogItem, Department, SiteConfig};
 
 pub use cache::ItemCache;
+pub use department::is_valid_slug;
 pub use front_matter::split_front_matter;
 
 /// Everything read from the content repository, before cross-file checks.
