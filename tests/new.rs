@@ -44,7 +44,7 @@ fn check_accepts(site: &SiteTest, as_of: &str, files: &[&str]) {
     for d in json["diagnostics"].as_array().unwrap() {
         let file = d["file"].as_str().unwrap();
         assert!(
-            !files.iter().any(|f| file == *f),
+            !files.contains(&file),
             "check complains about a new file: {d}"
         );
     }
