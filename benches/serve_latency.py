@@ -133,7 +133,7 @@ def main():
         done = re.compile(r"rebuilt (\d+) items in (\d+) ms")
     else:
         cmd = ["hugo", "server", "--bind", "127.0.0.1", "--port", str(port), "--source", site]
-        ready = re.compile(r"Web Server is available at //127\.0\.0\.1:(\d+)/")
+        ready = re.compile(r"Web Server is available at \S*//(?:127\.0\.0\.1|localhost):(\d+)/")
         done = re.compile(r"Total in (\d+(?:\.\d+)?) ms")
     log_path = os.path.splitext(a.results)[0] + f".{a.tool}-{os.path.basename(site)}.log"
     lines = queue.Queue()
