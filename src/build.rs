@@ -111,7 +111,7 @@ pub fn load_and_validate(
         }
         _ => None,
     };
-    validate_with(root, as_of, audience, history.as_ref(), tip.is_some())
+    validate_with(root, as_of, audience, history.as_ref())
 }
 
 /// Load and validate the site as it was at `commit` (checked out into
@@ -123,7 +123,7 @@ pub fn load_and_validate_at(
     audience: Audience,
 ) -> io::Result<Snapshot> {
     let history = history::read(repo, commit).map_err(|e| io::Error::other(e.0))?;
-    validate_with(root, None, audience, Some(&history), true)
+    validate_with(root, None, audience, Some(&history))
 }
 
 fn validate_with(
@@ -131,16 +131,34 @@ fn validate_with(
     as_of: Option<Date>,
     audience: Audience,
     history: Option<&History>,
-    in_git: bool,
 ) -> io::Result<Snapshot> {
-    let (raw, mut diagnostics) = load::load(root)?;
+    let (raw, diagnostics) = load::load(root)?;
+    Ok(validate_loaded(
+        root,
+        raw,
+        diagnostics,
+        as_of,
+        audience,
+        history,
+    ))
+}
+
+/// The second half of [`load_and_validate`], for a caller that loaded the
+/// content itself (`serve` reuses the files that did not change).
+pub fn validate_loaded(
+    root: &Path,
+    raw: load::RawSite,
+    mut diagnostics: Diagnostics,
+    as_of: Option<Date>,
+    audience: Audience,
+    history: Option<&History>,
+) -> Snapshot {
     let head = match history {
         Some(h) => Some(git::HeadCommit {
             id: h.tip().id.clone(),
             date: h.tip().date,
         }),
-        None if in_git => git::head_commit(root),
-        None => None,
+        None => git::head_commit(root),
     };
     let without_git = head.is_none();
     let as_of = as_of
@@ -167,12 +185,12 @@ fn validate_with(
         as_of: Some(as_of),
         version: history.and_then(|h| h.version.clone()),
     };
-    Ok(Snapshot {
+    Snapshot {
         site,
         diagnostics,
         build,
         without_git,
-    })
+    }
 }
 
 /// `gongkai build`. `progress` is called once per item page; `total` is

@@ -12,6 +12,8 @@ pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod validate;
 pub mod vocabulary;
 pub mod write;

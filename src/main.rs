@@ -11,7 +11,10 @@ use gongkai::build::{self, BuildError, BuildOptions};
 use gongkai::diagnostics::Diagnostics;
 use gongkai::history::log;
 use gongkai::model::{Audience, Date};
+use gongkai::serve::ServeOptions;
 use indicatif::{ProgressBar, ProgressStyle};
+
+mod cli;
 
 // Rendering tens of thousands of pages is allocation-heavy; mimalloc cuts
 // the build's time spent in the allocator roughly in half.
@@ -19,8 +22,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit statuses of the SPEC: 0 success, 1 content errors, 2 usage errors.
-const EXIT_CONTENT: u8 = 1;
-const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +87,24 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Preview the site, drafts included, and rebuild it on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// First port tried on 127.0.0.1 (the next free one is used if it is taken).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the web browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Create a new catalog item or department, ready to fill in.
+    New {
+        #[command(subcommand)]
+        what: cli::new::NewCommand,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,7 +113,7 @@ enum Format {
     Json,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a date like 2024-03-01"))
 }
 
@@ -141,6 +162,13 @@ fn main() -> ExitCode {
             };
             run_show(&root, &index_no, selector)
         }
+        Command::Serve {
+            root,
+            port,
+            open,
+            as_of,
+        } => cli::serve::run(ServeOptions { root, port, as_of }, open),
+        Command::New { what } => cli::new::run(what),
     }
 }
 
@@ -262,7 +290,7 @@ fn run_since(root: &Path, rev: &str, format: Format) -> ExitCode {
     }
 }
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
+pub(crate) fn print_diagnostics(diagnostics: &Diagnostics) {
     if diagnostics.0.is_empty() {
         return;
     }

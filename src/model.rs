@@ -28,6 +28,10 @@ impl Date {
         self.0.year()
     }
 
+    pub fn month(self) -> u8 {
+        u8::from(self.0.month())
+    }
+
     /// Parse `YYYY-MM-DD` (as given to `--as-of`).
     pub fn parse_iso(s: &str) -> Option<Date> {
         let mut it = s.split('-');

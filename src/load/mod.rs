@@ -6,13 +6,14 @@
 //! (duplicates, dangling references) are `validate`'s. Never stops at the
 //! first problem; fails only on I/O errors of the root itself.
 
+mod cache;
 mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
 mod site;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,9 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::{Attachment, CatalogItem, Department, SiteConfig};
 
+pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
+pub use department::is_valid_slug;
 pub use front_matter::split_front_matter;
 
 /// Everything read from the content repository, before cross-file checks.
@@ -42,8 +45,205 @@ pub struct RawSite {
 
 /// Read the site at `root`.
 pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
+    load_reusing(root, None)
+}
+
+/// Like [`load`], with the same result, but reusing what `cache` holds
+/// from earlier loads: when only catalog items were reported changed
+/// ([`ItemCache::item_changed`]), only those files are read; otherwise
+/// the tree is walked again and only items whose file changed (size or
+/// modification time) are parsed again.
+pub fn load_reusing(
+    root: &Path,
+    cache: Option<&mut ItemCache>,
+) -> io::Result<(RawSite, Diagnostics)> {
+    let Some(cache) = cache else {
+        let (tree, mut diagnostics) = load_tree(root)?;
+        let items = parse_items(root, &tree.item_paths, None);
+        return Ok(tree.into_raw_site(items.into_iter().map(|(i, d, _)| (i, d)), &mut diagnostics));
+    };
+    let changed = std::mem::take(&mut cache.changed_items);
+    if let Some(tree) = cache.tree.as_mut()
+        && tree.apply_item_changes(root, &changed)
+    {
+        for rel in &changed {
+            cache.entries.remove(rel);
+        }
+        let missing: Vec<(String, PathBuf)> = tree
+            .item_paths
+            .iter()
+            .filter(|(_, rel)| !cache.entries.contains_key(rel))
+            .cloned()
+            .collect();
+        for ((_, rel), (item, d, fresh)) in missing.iter().zip(parse_items(root, &missing, None)) {
+            cache.entries.insert(
+                rel.clone(),
+                cache::CachedItem {
+                    stamp: fresh.or_else(|| cache::FileStamp::of(&root.join(rel))),
+                    item,
+                    diagnostics: d,
+                },
+            );
+        }
+        let tree = cache.tree.as_ref().expect("checked above").clone();
+        let items: Vec<_> = tree
+            .item_paths
+            .iter()
+            .map(|(_, rel)| {
+                let hit = &cache.entries[rel];
+                (hit.item.clone(), hit.diagnostics.clone())
+            })
+            .collect();
+        let mut diagnostics = tree.diagnostics.clone();
+        return Ok(tree.into_raw_site(items, &mut diagnostics));
+    }
+
+    // Something other than an item changed (or this is the first load):
+    // read the tree again, parse only the items whose file changed.
+    cache.tree = None;
+    let (tree, mut diagnostics) = load_tree(root)?;
+    let parsed = parse_items(root, &tree.item_paths, Some(&cache.entries));
+    let current: std::collections::HashSet<&Path> = tree
+        .item_paths
+        .iter()
+        .map(|(_, rel)| rel.as_path())
+        .collect();
+    cache
+        .entries
+        .retain(|rel, _| current.contains(rel.as_path()));
+    let mut items = Vec::with_capacity(parsed.len());
+    for ((_, rel), (item, d, fresh)) in tree.item_paths.iter().zip(parsed) {
+        if let Some(stamp) = fresh {
+            cache.entries.insert(
+                rel.clone(),
+                cache::CachedItem {
+                    stamp: Some(stamp),
+                    item: item.clone(),
+                    diagnostics: d.clone(),
+                },
+            );
+        }
+        items.push((item, d));
+    }
+    cache.tree = Some(tree.clone());
+    Ok(tree.into_raw_site(items, &mut diagnostics))
+}
+
+/// Everything `load` reads except the catalog items themselves.
+#[derive(Clone, Debug)]
+struct Tree {
+    config: Option<SiteConfig>,
+    /// Names of the folders under `content/`, sorted.
+    department_folders: Vec<String>,
+    departments: Vec<Department>,
+    /// (department slug, path) of every item file, in path order.
+    item_paths: Vec<(String, PathBuf)>,
+    attachments: BTreeMap<(String, String), Attachment>,
+    home: Option<String>,
+    /// The problems found reading all this.
+    diagnostics: Diagnostics,
+}
+
+impl Tree {
+    fn into_raw_site(
+        self,
+        items: impl IntoIterator<Item = (Option<CatalogItem>, Diagnostics)>,
+        diagnostics: &mut Diagnostics,
+    ) -> (RawSite, Diagnostics) {
+        let mut parsed = Vec::with_capacity(self.item_paths.len());
+        for (item, d) in items {
+            diagnostics.extend(d);
+            parsed.extend(item);
+        }
+        let raw = RawSite {
+            config: self.config,
+            departments: self.departments,
+            items: parsed,
+            attachments: self.attachments,
+            home: self.home,
+        };
+        (raw, std::mem::take(diagnostics))
+    }
+
+    /// Take in added, changed and deleted item files without walking the
+    /// tree. False when a change is anything else (a link, a folder, a
+    /// new department): the tree must be read again.
+    fn apply_item_changes(&mut self, root: &Path, changed: &BTreeSet<PathBuf>) -> bool {
+        let mut plan = Vec::with_capacity(changed.len());
+        for rel in changed {
+            let slug = match rel.iter().nth(1).and_then(|s| s.to_str()) {
+                Some(slug) if self.department_folders.iter().any(|d| d == slug) => slug,
+                _ => return false,
+            };
+            let exists = match std::fs::symlink_metadata(root.join(rel)) {
+                Ok(meta) if meta.file_type().is_file() => true,
+                Ok(_) => return false,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+                Err(_) => return false,
+            };
+            plan.push((slug.to_string(), rel, exists));
+        }
+        for (slug, rel, exists) in plan {
+            // Path order is the walk's order: components compared in turn.
+            let at = self
+                .item_paths
+                .binary_search_by(|(_, p)| p.as_path().cmp(rel));
+            match (at, exists) {
+                (Ok(_), true) | (Err(_), false) => {}
+                (Ok(i), false) => {
+                    self.item_paths.remove(i);
+                }
+                (Err(i), true) => self.item_paths.insert(i, (slug, rel.clone())),
+            }
+        }
+        true
+    }
+}
+
+/// Parse the items at `paths` in parallel, in their order, reusing the
+/// `previous` entries whose stamp is unchanged. The third value is the
+/// stamp of a file parsed afresh (when `previous` is given).
+#[allow(clippy::type_complexity)]
+fn parse_items(
+    root: &Path,
+    paths: &[(String, PathBuf)],
+    previous: Option<&std::collections::HashMap<PathBuf, cache::CachedItem>>,
+) -> Vec<(Option<CatalogItem>, Diagnostics, Option<cache::FileStamp>)> {
+    // Parsing is independent per file: do it in parallel, then keep path
+    // order so that diagnostics and output never depend on scheduling.
+    paths
+        .par_iter()
+        .map(|(slug, rel)| {
+            let Some(previous) = previous else {
+                let (item, d) = parse_item(root, slug, rel);
+                return (item, d, None);
+            };
+            let stamp = cache::FileStamp::of(&root.join(rel));
+            if let Some(hit) = previous.get(rel)
+                && stamp.is_some()
+                && hit.stamp == stamp
+            {
+                return (hit.item.clone(), hit.diagnostics.clone(), None);
+            }
+            let (item, d) = parse_item(root, slug, rel);
+            (item, d, stamp)
+        })
+        .collect()
+}
+
+/// Read `site.toml`, the departments and the list of item files.
+fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
     let mut diagnostics = Diagnostics::default();
     let config = site::load_site_config(root, &mut diagnostics);
+    let mut tree = Tree {
+        config,
+        department_folders: Vec::new(),
+        departments: Vec::new(),
+        item_paths: Vec::new(),
+        attachments: BTreeMap::new(),
+        home: None,
+        diagnostics: Diagnostics::default(),
+    };
 
     let content = root.join("content");
     if !content.is_dir() {
@@ -58,17 +258,11 @@ pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
                 "create `content/<department>/department.toml` with at least `name = \"…\"`",
             ),
         );
-        let raw = RawSite {
-            config,
-            departments: Vec::new(),
-            items: Vec::new(),
-            attachments: BTreeMap::new(),
-            home: None,
-        };
-        return Ok((raw, diagnostics));
+        tree.diagnostics = diagnostics.clone();
+        return Ok((tree, diagnostics));
     }
 
-    let home = read_optional(root, Path::new("content/_index.md"), &mut diagnostics);
+    tree.home = read_optional(root, Path::new("content/_index.md"), &mut diagnostics);
 
     let mut department_dirs: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(&content)? {
@@ -81,19 +275,16 @@ pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
     }
     department_dirs.sort();
 
-    let mut departments = Vec::new();
-    let mut item_paths = Vec::new();
-    let mut attachments = BTreeMap::new();
     for (slug, dir) in &department_dirs {
         if let Some(d) = department::load_department(root, slug, dir, &mut diagnostics) {
-            departments.push(d);
+            tree.departments.push(d);
         }
         collect_department_files(
             root,
             slug,
             dir,
-            &mut item_paths,
-            &mut attachments,
+            &mut tree.item_paths,
+            &mut tree.attachments,
             &mut diagnostics,
         );
     }
@@ -110,37 +301,21 @@ pub fn load(root: &Path) -> io::Result<(RawSite, Diagnostics)> {
             ),
         );
     }
+    tree.department_folders = department_dirs.into_iter().map(|(name, _)| name).collect();
+    tree.diagnostics = diagnostics.clone();
+    Ok((tree, diagnostics))
+}
 
-    // Parsing is independent per file: do it in parallel, then restore path
-    // order so that diagnostics and output never depend on scheduling.
-    let parsed: Vec<(Option<CatalogItem>, Diagnostics)> = item_paths
-        .par_iter()
-        .map(|(slug, rel)| {
-            let mut d = Diagnostics::default();
-            let item = match read_source(root, rel) {
-                Ok(source) => catalog::load_item(source, slug, &mut d),
-                Err(e) => {
-                    d.push(e);
-                    None
-                }
-            };
-            (item, d)
-        })
-        .collect();
-    let mut items = Vec::with_capacity(parsed.len());
-    for (item, d) in parsed {
-        diagnostics.extend(d);
-        items.extend(item);
-    }
-
-    let raw = RawSite {
-        config,
-        departments,
-        items,
-        attachments,
-        home,
+fn parse_item(root: &Path, slug: &str, rel: &Path) -> (Option<CatalogItem>, Diagnostics) {
+    let mut d = Diagnostics::default();
+    let item = match read_source(root, rel) {
+        Ok(source) => catalog::load_item(source, slug, &mut d),
+        Err(e) => {
+            d.push(e);
+            None
+        }
     };
-    Ok((raw, diagnostics))
+    (item, d)
 }
 
 fn collect_department_files(

@@ -199,6 +199,27 @@ pub fn render(
     })
 }
 
+/// Render only the pages of the items that `wanted` picks (page, revision
+/// snapshot and source), exactly as [`render`] renders them: `gongkai
+/// serve` shows an edited item with this while the full render runs.
+/// Returns the number of items rendered.
+pub fn render_items(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    sink: &dyn Sink,
+    wanted: &(dyn Fn(&Item) -> bool + Sync),
+) -> Result<usize, RenderError> {
+    let urls = Urls::new(&site.config.base_url);
+    let renderer = Renderer::new(site, theme, build, &urls)?;
+    let mut count = 0;
+    for item in site.items.iter().filter(|i| wanted(i)) {
+        renderer.write_item(item, sink)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Tera's default escaping also turns `/` into `&#x2F;`, which makes every
 /// URL unreadable in the source; `&<>"'` are the characters that matter
 /// in text and quoted attributes.

@@ -1,0 +1,5 @@
+//! The terminal side of the subcommands that run long or write content:
+//! what they print, how they stop, which exit status they end with.
+
+pub mod new;
+pub mod serve;

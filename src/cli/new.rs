@@ -1,0 +1,110 @@
+//! `gongkai new catalog|department`: the clock is read here (today's
+//! date), the path written is printed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Subcommand;
+use gongkai::model::Date;
+use gongkai::scaffold::{self, ScaffoldError};
+
+use crate::{EXIT_CONTENT, EXIT_USAGE, parse_date};
+
+/// China Standard Time (UTC+8, no daylight saving): the date on a
+/// Chinese government office's calendar, wherever the command runs.
+const CHINA_STANDARD_TIME: i32 = 8 * 3600;
+
+#[derive(Subcommand)]
+pub enum NewCommand {
+    /// A catalog item (a draft) with the department's next free 索引号.
+    Catalog {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The department's folder name under content/.
+        #[arg(long)]
+        dept: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// The date to number and date the item with (default: today in China Standard Time).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// A department folder with department.toml and a guide skeleton.
+    Department {
+        /// The folder name: lowercase letters, digits and hyphens; part of every URL of the department.
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+}
+
+pub fn run(command: NewCommand) -> ExitCode {
+    let (root, result) = match command {
+        NewCommand::Catalog {
+            root,
+            dept,
+            title,
+            date,
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result = scaffold::new_catalog_item(
+                &root,
+                &dept,
+                title.as_deref(),
+                date.unwrap_or_else(today),
+            )
+            .map(|item| {
+                eprintln!("索引号 {}", item.index_no);
+                vec![item.path]
+            });
+            (root, result)
+        }
+        NewCommand::Department {
+            slug,
+            name,
+            root,
+            date,
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result = scaffold::new_department(&root, &slug, &name, date.unwrap_or_else(today));
+            (root, result)
+        }
+    };
+    match result {
+        Ok(paths) => {
+            for path in paths {
+                println!("{}", root.join(path).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ ScaffoldError::Usage(_)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_CONTENT)
+        }
+    }
+}
+
+fn not_a_folder(root: &std::path::Path) -> ExitCode {
+    eprintln!("error: {} is not a folder", root.display());
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn today() -> Date {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_unix(seconds, CHINA_STANDARD_TIME).expect("the clock is within the calendar")
+}
