@@ -447,13 +447,7 @@ fn group<'a>(
     items: &[&'a Item],
     keys: impl Fn(&Item) -> Vec<String>,
 ) -> BTreeMap<String, Vec<&'a Item>> {
-    let mut out: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
-    for item in items {
-        for key in keys(item) {
-            out.entry(key).or_default().push(item);
-        }
-    }
-    out
+    group_keeping(items, keys, |_| true)
 }
 
 /// Like [`group`] over every item, keeping only current items in each group.
@@ -461,11 +455,21 @@ fn group_current<'a>(
     items: &[&'a Item],
     keys: impl Fn(&Item) -> Vec<String>,
 ) -> BTreeMap<String, Vec<&'a Item>> {
+    group_keeping(items, keys, |i| !i.is_retired())
+}
+
+/// Groups keyed by the values of every item; only items that `keep`
+/// are listed in them.
+fn group_keeping<'a>(
+    items: &[&'a Item],
+    keys: impl Fn(&Item) -> Vec<String>,
+    keep: impl Fn(&Item) -> bool,
+) -> BTreeMap<String, Vec<&'a Item>> {
     let mut out: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
     for item in items {
         for key in keys(item) {
             let list = out.entry(key).or_default();
-            if !item.is_retired() {
+            if keep(item) {
                 list.push(item);
             }
         }
