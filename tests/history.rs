@@ -75,8 +75,7 @@ impl Repo {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
-    fn write(&self, n: u32, rel: &str, text: String) {
-        let _ = n;
+    fn write(&self, rel: &str, text: String) {
         self.site.write(&format!("{DEPT}/catalog/{rel}"), &text);
     }
 
@@ -119,11 +118,10 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     let mut repo = Repo::new();
     let first = "第一版正文：本办法自发布之日起施行。";
     // c1: six items, one of them exempt from the start.
-    repo.write(1, "a.md", item(1, "甲通知", "", first));
-    repo.write(2, "b.md", item(2, "乙通知", "", "乙的正文。"));
-    repo.write(3, "c.md", item(3, "丙办法", "", "丙的正文。"));
+    repo.write("a.md", item(1, "甲通知", "", first));
+    repo.write("b.md", item(2, "乙通知", "", "乙的正文。"));
+    repo.write("c.md", item(3, "丙办法", "", "丙的正文。"));
     repo.write(
-        4,
         "d.md",
         item(
             4,
@@ -132,11 +130,11 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
             "绝密标记XYZ",
         ),
     );
-    repo.write(5, "e.md", item(5, "戊通知", "", "戊的正文。"));
-    repo.write(6, "f.md", item(6, "后来撤回的通知", "", "撤回标记QWE"));
+    repo.write("e.md", item(5, "戊通知", "", "戊的正文。"));
+    repo.write("f.md", item(6, "后来撤回的通知", "", "撤回标记QWE"));
     let c1 = repo.commit("2024-01-02", "首次发布");
     // c2: a new item; tagged v2024.1.
-    repo.write(7, "g.md", item(7, "己通知", "", "己的正文。"));
+    repo.write("g.md", item(7, "己通知", "", "己的正文。"));
     let c2 = repo.commit("2024-02-01", "新增己通知");
     repo.git(&["tag", "v2024.1"]);
     // c3: B moves into a folder unchanged; A is amended.
@@ -147,14 +145,12 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
         &format!("{DEPT}/catalog/2024/b.md"),
     ]);
     repo.write(
-        1,
         "a.md",
         item(1, "甲通知", "", "第二版正文：本规定自发布之日起施行。"),
     );
     let c3 = repo.commit("2024-03-01", "修改甲通知；移动乙通知");
     // c4: C is repealed.
     repo.write(
-        3,
         "c.md",
         item(
             3,
@@ -169,7 +165,6 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     let c5 = repo.commit("2024-05-01", "删除过时的戊通知");
     // c6: F becomes exempt: withdrawn. Tagged v2024.2.
     repo.write(
-        6,
         "f.md",
         item(
             6,
@@ -182,14 +177,10 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     repo.git(&["tag", "v2024.2"]);
     // c7 on a branch amends B; c8 on main amends G; c9 merges.
     repo.git(&["checkout", "-q", "-b", "edit"]);
-    repo.write(
-        2,
-        "2024/b.md",
-        item(2, "乙通知", "", "乙的正文，分支上修改。"),
-    );
+    repo.write("2024/b.md", item(2, "乙通知", "", "乙的正文，分支上修改。"));
     let c7 = repo.commit("2024-07-01", "分支：修改乙通知");
     repo.git(&["checkout", "-q", "main"]);
-    repo.write(7, "g.md", item(7, "己通知", "", "己的正文，已修改。"));
+    repo.write("g.md", item(7, "己通知", "", "己的正文，已修改。"));
     let c8 = repo.commit("2024-07-02", "修改己通知");
     repo.git_at(
         &["merge", "-q", "--no-ff", "-m", "合并分支", "edit"],

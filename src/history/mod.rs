@@ -208,7 +208,7 @@ pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
         })
         .collect();
     tags.sort_by(|a, b| a.commit.cmp(&b.commit).then_with(|| a.name.cmp(&b.name)));
-    let version = describe(&records, &position, &tags, tip, &commits[tip_pos]);
+    let version = describe(&records, &commits, &tags, tip_pos);
 
     Ok(History {
         commits,
@@ -237,31 +237,23 @@ fn parse_item(path: &str, bytes: Vec<u8>) -> Option<CatalogItem> {
 /// number of commits since and the tip's short id.
 fn describe(
     records: &BTreeMap<String, cache::CommitRecord>,
-    position: &BTreeMap<&str, usize>,
+    commits: &[Commit],
     tags: &[Tag],
-    tip: &str,
-    tip_commit: &Commit,
+    tip: usize,
 ) -> Option<String> {
-    let tip_pos = position[tip];
-    if let Some(tag) = tags.iter().rev().find(|t| t.commit == tip_pos) {
+    if let Some(tag) = tags.iter().rev().find(|t| t.commit == tip) {
         return Some(tag.name.clone());
     }
     let newest = tags.last()?;
-    let tag_commit = &records_id(position, newest.commit)?;
-    let since_tag = ancestors(records, tip).len() - ancestors(records, tag_commit).len();
+    let tip_id = &commits[tip].id;
+    let since_tag =
+        ancestors(records, tip_id).len() - ancestors(records, &commits[newest.commit].id).len();
     Some(format!(
         "{}-{}-g{}",
         newest.name,
         since_tag,
-        tip_commit.short_id()
+        commits[tip].short_id()
     ))
-}
-
-fn records_id(position: &BTreeMap<&str, usize>, pos: usize) -> Option<String> {
-    position
-        .iter()
-        .find(|(_, p)| **p == pos)
-        .map(|(id, _)| (*id).to_string())
 }
 
 fn ancestors<'a>(
