@@ -541,6 +541,21 @@ fn check_since_lists_urls_that_would_break() {
         !broken.stdout.contains("/items/"),
         "items keep their URLs: {broken}"
     );
+    // With --format json, one document holds the check and the lost URLs.
+    let json = run_in(
+        &clone,
+        &["check", "--since", "v2024.1", "--format", "json"],
+        &[],
+    );
+    json.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["errors"], 0, "{json}");
+    let lost = doc["since"]["lost"].as_array().expect("since.lost");
+    assert!(
+        lost.iter()
+            .any(|u| u.as_str().unwrap().starts_with("/departments/bgt/")),
+        "{json}"
+    );
     // …and the alias mends them.
     let toml = clone.join("content/bangongting/department.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
@@ -578,5 +593,61 @@ fn the_cache_changes_nothing_and_is_safe_to_delete() {
             std::fs::read(fresh.join(rel)).unwrap(),
             "{rel} differs between cached and uncached builds"
         );
+    }
+}
+
+#[test]
+fn a_damaged_revision_cache_is_detected_and_repaired() {
+    let b = &*BUILT;
+    let expected = b.repo.site.tmp().join("before-damage");
+    b.repo.build(&expected);
+    let copy = tempfile::tempdir().unwrap();
+    support::copy_dir(b.repo.root(), &copy.path().join("site"));
+    let blobs = copy.path().join("site/.gongkai-cache/blobs.bin");
+    let bytes = std::fs::read(&blobs).expect("the build cached the revisions");
+    // Same length, different bytes: every cached revision is now wrong.
+    let mut damaged = bytes.clone();
+    let mut hits = 0;
+    for i in 0..damaged.len().saturating_sub(8) {
+        if &damaged[i..i + 8] == b"index_no" {
+            damaged[i + 7] = b'O';
+            hits += 1;
+        }
+    }
+    assert!(hits > 5, "the cache holds the revisions' text");
+    std::fs::write(&blobs, &damaged).unwrap();
+
+    let build = |name: &str| {
+        let out = copy.path().join(name);
+        run_in(
+            copy.path(),
+            &["build", "--root", "site", "--out", out.to_str().unwrap()],
+            &[],
+        )
+        .assert_success();
+        out
+    };
+    let first = build("first");
+    let repaired = std::fs::metadata(&blobs).unwrap().len();
+    assert!(
+        repaired > damaged.len() as u64,
+        "the damaged records were read from git again and appended"
+    );
+    let second = build("second");
+    assert_eq!(
+        std::fs::metadata(&blobs).unwrap().len(),
+        repaired,
+        "once repaired, nothing more is read from git"
+    );
+    let files = list_files(&expected);
+    for out in [&first, &second] {
+        assert_eq!(files, list_files(out));
+        for rel in &files {
+            assert_eq!(
+                std::fs::read(expected.join(rel)).unwrap(),
+                std::fs::read(out.join(rel)).unwrap(),
+                "{rel} differs after the cache was damaged"
+            );
+        }
     }
 }

@@ -6,8 +6,11 @@
 //! TREESAME rule, applied per item), so moves continue a history and a
 //! merge that takes one side's version adds no revision. Commits are put
 //! in one line by committer time, ties by id. What each commit changed is
-//! cached (see `cache`), so a build after one new commit reads one commit.
+//! cached (see `cache`), and so are the bytes of every revision (see
+//! `blobs`), so a build after one new commit reads one commit and the
+//! revisions it made.
 
+mod blobs;
 pub mod cache;
 pub mod log;
 mod repo;
@@ -140,21 +143,7 @@ pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
             }
         }
     }
-    // Reading objects is sequential (a gix handle is not shared between
-    // threads without gix's `parallel` feature); parsing is not.
-    let reader = repo.reader();
-    let mut read = Vec::with_capacity(paths.len());
-    // Revisions of one file are stored as deltas of each other: reading
-    // them together keeps their bases in gix's pack cache.
-    let mut by_path: Vec<(&str, &str)> = paths.into_iter().collect();
-    by_path.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
-    for (blob, path) in by_path {
-        read.push((blob, path, repo.read_blob(&reader, blob)?));
-    }
-    let blobs: BTreeMap<String, Option<Arc<CatalogItem>>> = read
-        .into_par_iter()
-        .map(|(blob, path, bytes)| (blob.to_string(), parse_item(path, bytes).map(Arc::new)))
-        .collect();
+    let blobs = read_revisions(repo, paths)?;
     let index_no = |blob: &Option<String>| -> Option<&str> {
         let blob = blob.as_ref()?;
         let item = blobs.get(blob)?.as_ref()?;
@@ -223,6 +212,58 @@ pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
 /// Per 索引号 within one commit and one parent: the blob before and the
 /// (blob, path) after.
 type ItemChanges<'a> = BTreeMap<&'a str, (Option<&'a str>, Option<(&'a str, &'a str)>)>;
+
+/// Every revision named by the changes (blob id → one path it had), parsed.
+/// Bytes come from the revision cache when they hash to their id, from git
+/// otherwise (and are then added to the cache).
+fn read_revisions(
+    repo: &Repo,
+    paths: BTreeMap<&str, &str>,
+) -> Result<BTreeMap<String, Option<Arc<CatalogItem>>>, GitError> {
+    let stored = blobs::StoredBlobs::load(&repo.cache_dir);
+    let paths: Vec<(&str, &str)> = paths.into_iter().collect();
+    let cached: Vec<Option<Option<Arc<CatalogItem>>>> = paths
+        .par_iter()
+        .map(|&(blob, path)| {
+            let bytes = stored
+                .get(blob)
+                .filter(|bytes| crate::git::blob_id(bytes) == blob)?;
+            Some(parse_item(path, bytes.to_vec()).map(Arc::new))
+        })
+        .collect();
+    let mut parsed = BTreeMap::new();
+    let mut missing = Vec::new();
+    for (&(blob, path), item) in paths.iter().zip(cached) {
+        match item {
+            Some(item) => {
+                parsed.insert(blob.to_string(), item);
+            }
+            None => missing.push((blob, path)),
+        }
+    }
+
+    // Reading objects is sequential (a gix handle is not shared between
+    // threads without gix's `parallel` feature); parsing is not. Revisions
+    // of one file are stored as deltas of each other: reading them together
+    // keeps their bases in gix's pack cache.
+    missing.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+    let reader = repo.reader();
+    let mut read = Vec::with_capacity(missing.len());
+    for (blob, path) in missing {
+        read.push((blob, path, repo.read_blob(&reader, blob)?));
+    }
+    let new: Vec<(&str, &[u8])> = read
+        .iter()
+        .map(|(blob, _, bytes)| (*blob, bytes.as_slice()))
+        .collect();
+    stored.append(&repo.cache_dir, &new);
+    drop(stored);
+    parsed.par_extend(
+        read.into_par_iter()
+            .map(|(blob, path, bytes)| (blob.to_string(), parse_item(path, bytes).map(Arc::new))),
+    );
+    Ok(parsed)
+}
 
 /// Parse one revision of a catalog file, as `load` parses the current one.
 fn parse_item(path: &str, bytes: Vec<u8>) -> Option<CatalogItem> {
