@@ -234,27 +234,31 @@ fn check_carry_over(report: &Report, previous: &Report, diagnostics: &mut Diagno
     ) else {
         return;
     };
-    for (c, column) in APPLICANT_COLUMNS.iter().enumerate() {
-        if now.cells[c] != before.cells[c] {
-            diagnostics.push(
-                report
-                    .source
-                    .warning(
-                        "report-carry-over",
-                        now.span.clone(),
-                        format!(
-                            "二、上年结转 for {column} is {} but the {} report carried forward {} (四、结转下年度 in {})",
-                            now.cells[c],
-                            previous.year(),
-                            before.cells[c],
-                            previous.source.path.display()
-                        ),
-                    )
-                    .with_related(&previous.source, before.span.clone(), "结转下年度 of the previous year")
-                    .with_help("the applications carried over into this year are those the previous report carried forward; correct whichever report is wrong"),
-            );
-        }
+    let differences: Vec<String> = APPLICANT_COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| now.cells[*c] != before.cells[*c])
+        .map(|(c, column)| format!("{column} {} here, {} there", now.cells[c], before.cells[c]))
+        .collect();
+    if differences.is_empty() {
+        return;
     }
+    diagnostics.push(
+        report
+            .source
+            .warning(
+                "report-carry-over",
+                now.span.clone(),
+                format!(
+                    "二、上年结转 differs from 四、结转下年度 of the {} report ({}): {}",
+                    previous.year(),
+                    previous.source.path.display(),
+                    differences.join("; ")
+                ),
+            )
+            .with_related(&previous.source, before.span.clone(), "结转下年度 of the previous year")
+            .with_help("the applications carried over into this year are those the previous report carried forward; correct whichever report is wrong"),
+    );
 }
 
 fn check_deadline(report: &Report, department: &Department, diagnostics: &mut Diagnostics) {
