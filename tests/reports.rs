@@ -818,3 +818,73 @@ fn new_report_never_overwrites() {
     ]);
     run.assert_code(2);
 }
+
+// ---------------------------------------------------------------------------
+// Narrative and former slugs
+
+#[test]
+fn narrative_sections_come_from_their_headings() {
+    let site = SiteTest::from_fixture("reports");
+    let md = "content/csj/reports/2025.md";
+    site.write(
+        md,
+        "前言不属于任何部分。\n\n## 一、总体情况\n\n总体情况正文。\n\n### 1. 主动公开\n\n小节正文。\n\n## 三、收到申请\n\n不显示。\n\n## 五、存在的主要问题和改进情况\n\n<!-- 只有注释 -->\n",
+    );
+    let (run, json) = site.check_json();
+    run.assert_success();
+    let w = with_code(&json, "report-narrative");
+    let messages: Vec<&str> = w.iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(w.len(), 3, "{messages:#?}");
+    assert!(w.iter().all(|d| d["file"] == md));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("text outside the sections"))
+    );
+    assert_eq!(
+        w.iter()
+            .find(|d| d["message"].as_str().unwrap().contains("三、收到申请"))
+            .expect("the foreign heading")["line"],
+        11
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("no section 六、其他需要报告的事项"))
+    );
+
+    site.build().assert_success();
+    let html = site.read("departments/csj/reports/2025/index.html");
+    assert!(html.contains("总体情况正文。"));
+    assert!(html.contains("1. 主动公开</h3>"));
+    assert!(!html.contains("不显示。"));
+    assert!(!html.contains("前言不属于任何部分"));
+    // 五 holds only a comment, 六 is missing: both say so.
+    assert_eq!(html.matches("本部分未提供文字内容。").count(), 2);
+}
+
+#[test]
+fn former_slugs_redirect_to_the_reports() {
+    let site = SiteTest::from_fixture("reports");
+    site.write(
+        "content/csj/department.toml",
+        "name = \"测试市数据局\"\nparent = \"csszf\"\naliases = [\"sjj\"]\n",
+    );
+    site.build().assert_success();
+    for (old, new) in [
+        (
+            "departments/sjj/reports/index.html",
+            "/departments/csj/reports/",
+        ),
+        (
+            "departments/sjj/reports/2025/index.html",
+            "/departments/csj/reports/2025/",
+        ),
+    ] {
+        let html = site.read(old);
+        assert!(
+            html.contains(&format!("url={new}")) || html.contains(&format!("href=\"{new}\"")),
+            "{old}: {html}"
+        );
+    }
+}

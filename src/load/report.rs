@@ -1369,6 +1369,8 @@ pub fn parse_narrative(md: &SourceFile, diagnostics: &mut Diagnostics) -> Narrat
                 }
                 None => {
                     current = None;
+                    // The warning says the text under it is not shown.
+                    warned_outside = true;
                     diagnostics.push(
                         md.warning("report-narrative", start..start + trimmed.len(), format!("heading \"{text}\" is not one of the report's narrative sections; the text under it is not shown"))
                             .with_help("use the headings `## 一、总体情况`, `## 五、存在的主要问题及改进情况` and `## 六、其他需要报告的事项`; sections 二–四 are the tables of the .toml file"),

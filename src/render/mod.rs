@@ -153,7 +153,7 @@ pub fn render(
             }
         }
     }
-    pages.extend(report::plan(&site.reports));
+    pages.extend(report::plan(&site.reports, &site.departments));
     let listing_pages = listings::plan(site, lookup);
     let page_count = pages.len() + listing_pages.len();
     pages.par_iter().try_for_each(|(rel, page)| {

@@ -383,11 +383,31 @@ pub fn by_department(reports: &[Report]) -> BTreeMap<&str, Vec<&Report>> {
 }
 
 /// The pages of the reports: one per report, one index per department
-/// with reports, and the site's index (when there is any report).
-pub(super) fn plan(reports: &[Report]) -> Vec<(String, Page<'_>)> {
+/// with reports, and the site's index (when there is any report). A
+/// department's former slugs (`aliases`) get redirects to its reports.
+pub(super) fn plan<'a>(
+    reports: &'a [Report],
+    departments: &'a [crate::model::Department],
+) -> Vec<(String, Page<'a>)> {
     let mut pages = Vec::new();
     for (slug, list) in by_department(reports) {
         pages.push((urls::department_reports(slug), Page::Reports(Some(slug))));
+        let aliases = departments
+            .iter()
+            .filter(|d| d.slug == slug)
+            .flat_map(|d| d.aliases.iter());
+        for alias in aliases {
+            pages.push((
+                urls::department_reports(alias),
+                Page::Redirect(urls::department_reports(slug)),
+            ));
+            for r in &list {
+                pages.push((
+                    urls::report(alias, r.year()),
+                    Page::Redirect(urls::report(slug, r.year())),
+                ));
+            }
+        }
         for r in list {
             pages.push((urls::report(slug, r.year()), Page::Report(r)));
         }
@@ -463,9 +483,10 @@ impl Renderer<'_> {
         let section = |i: usize, id: &'static str, text: Option<&String>| Section {
             id,
             heading: NARRATIVE_HEADINGS[i].0,
+            // A section holding only comments (as `new report` writes it) is empty.
             html: text
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| markdown::to_html(t)),
+                .map(|t| markdown::to_html(t))
+                .filter(|html| !html.trim().is_empty()),
         };
         let unit = self.report_string(lang, "unit_applications");
         let view = ReportView {
