@@ -888,3 +888,42 @@ fn former_slugs_redirect_to_the_reports() {
         );
     }
 }
+
+#[test]
+fn publication_before_the_year_ended_warns() {
+    let site = SiteTest::from_fixture("reports");
+    let text = fixture_text(CSJ_2025).replace("published = 2026-01-20", "published = 2025-12-30");
+    site.write(CSJ_2025, &text);
+    let (run, json) = site.check_json();
+    run.assert_success();
+    let w = with_code(&json, "report-early");
+    assert_eq!(w.len(), 1, "{json}");
+    assert_eq!(w[0]["file"], CSJ_2025);
+    assert_eq!(
+        w[0]["line"].as_u64().unwrap() as usize,
+        line_of(&text, "published =")
+    );
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("published 2025-12-30, before the year 2025")
+    );
+}
+
+#[test]
+fn report_pages_are_byte_identical_across_builds() {
+    let site = SiteTest::from_fixture("reports");
+    let a = site.tmp().join("a");
+    let b = site.tmp().join("b");
+    site.build_into(&a, &[]).assert_success();
+    site.build_into(&b, &[]).assert_success();
+    let a = support::snapshot_dir(&a.join("departments"));
+    let b = support::snapshot_dir(&b.join("departments"));
+    assert!(
+        a.keys().any(|k| k.contains("reports/2025")),
+        "{:?}",
+        a.keys()
+    );
+    assert_eq!(a, b);
+}

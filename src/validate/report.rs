@@ -273,6 +273,23 @@ fn check_deadline(report: &Report, department: &Department, diagnostics: &mut Di
         return;
     };
     let published = report.published.value;
+    if published.year() <= year {
+        diagnostics.push(
+            report
+                .source
+                .warning(
+                    "report-early",
+                    report.published.span.clone(),
+                    format!(
+                        "published {published}, before the year {year} that the report covers had ended"
+                    ),
+                )
+                .with_help(format!(
+                    "a report on {year} is published in {} (by {deadline}); check `published` and `year`",
+                    year + 1
+                )),
+        );
+    }
     if published > deadline {
         let who = if government {
             "a government's (人民政府) report is due by 31 March"
