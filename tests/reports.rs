@@ -768,9 +768,20 @@ fn new_report_writes_a_file_that_passes_check() {
                 || f.ends_with("2020.md")
         })
         .collect();
-    // Zero everywhere: nothing to warn about except the catalog counts,
-    // which the fixture's catalog (empty) matches.
-    assert!(new_files.is_empty(), "{new_files:#?}");
+    // Nothing to warn about but the catalog counts: the new 2026 report
+    // keeps 2025's 现行有效件数, which the fixture's (empty) catalog does not hold.
+    assert!(
+        new_files
+            .iter()
+            .all(|d| d["code"] == "report-catalog" && d["file"] == "content/csj/reports/2026.toml"),
+        "{new_files:#?}"
+    );
+    assert_eq!(new_files.len(), 2, "{new_files:#?}");
+    assert!(toml.contains("rules = [0, 0, 74]"), "{toml}");
+    assert!(
+        toml.contains("normative_documents = [0, 0, 4185]"),
+        "{toml}"
+    );
     site.build().assert_success();
     assert!(
         site.read("departments/csj/reports/2026/index.html")
@@ -926,4 +937,45 @@ fn report_pages_are_byte_identical_across_builds() {
         a.keys()
     );
     assert_eq!(a, b);
+}
+
+#[test]
+fn stock_and_flow_of_table_two_across_years() {
+    let site = SiteTest::from_fixture("reports");
+    // 2024: 76 in force; 2025: +3 −5 = 74. Claim 75.
+    let text = fixture_text(CSJ_2025).replace("rules = [3, 5, 74]", "rules = [3, 5, 75]");
+    site.write(CSJ_2025, &text);
+    let (_, json) = site.check_json();
+    let w = with_code(&json, "report-stock");
+    assert_eq!(w.len(), 1, "{json}");
+    assert_eq!(w[0]["file"], CSJ_2025);
+    assert_eq!(
+        w[0]["line"].as_u64().unwrap() as usize,
+        line_of(&text, "rules =")
+    );
+    let message = w[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "规章: 现行有效件数 is 75 but the 2024 report's 76 + 本年制发 3 − 本年废止 5 = 74"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn numbers_quoted_in_the_overview_match_the_tables() {
+    let site = SiteTest::from_fixture("reports");
+    let md = "content/csj/reports/2025.md";
+    let text = "## 一、总体情况\n\n全年新收政府信息公开申请 14069 件，上年结转 560 件；办结 13811 件，结转下年度继续办理 819 件。\n收到行政复议 790 件、行政诉讼 212 件。\n\n## 五、存在的主要问题及改进情况\n\n办结 1 件（不在第一部分，不检查）。\n\n## 六、其他需要报告的事项\n\n无。\n";
+    site.write(md, text);
+    let (_, json) = site.check_json();
+    let w = with_code(&json, "report-narrative-number");
+    assert_eq!(w.len(), 1, "{json}");
+    assert_eq!(w[0]["file"], md);
+    assert_eq!(w[0]["line"], 3);
+    let message = w[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"办结 13811 件\" but table 三 （七）总计 总计 is 13810"),
+        "{message}"
+    );
 }

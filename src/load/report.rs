@@ -567,6 +567,9 @@ pub struct Narrative {
     pub overview: String,
     pub problems: String,
     pub other: String,
+    /// Byte range of section 一's text in the `.md` file (for checking
+    /// the numbers it quotes).
+    pub overview_range: Range<usize>,
 }
 
 /// One annual report, complete: every cell of its format is present.
@@ -1342,6 +1345,7 @@ pub const NARRATIVE_HEADINGS: [(&str, &str); 3] = [
 /// warning.
 pub fn parse_narrative(md: &SourceFile, diagnostics: &mut Diagnostics) -> Narrative {
     let mut sections: [Option<String>; 3] = [None, None, None];
+    let mut overview_range = 0..0;
     let mut current: Option<usize> = None;
     let mut fence = false;
     let mut warned_outside = false;
@@ -1380,7 +1384,16 @@ pub fn parse_narrative(md: &SourceFile, diagnostics: &mut Diagnostics) -> Narrat
             continue;
         }
         match current {
-            Some(i) => sections[i].get_or_insert_with(String::new).push_str(line),
+            Some(i) => {
+                if i == 0 {
+                    if overview_range.is_empty() {
+                        overview_range = start..offset;
+                    } else {
+                        overview_range.end = offset;
+                    }
+                }
+                sections[i].get_or_insert_with(String::new).push_str(line)
+            }
             None if !trimmed.is_empty() && !warned_outside => {
                 // Once per run of such lines is enough.
                 warned_outside = true;
@@ -1410,5 +1423,6 @@ pub fn parse_narrative(md: &SourceFile, diagnostics: &mut Diagnostics) -> Narrat
         overview,
         problems,
         other,
+        overview_range,
     }
 }

@@ -1,6 +1,9 @@
 //! `gongkai new report --dept SLUG --year YYYY`: a report file with every
 //! cell of its format present and zero (so it passes `gongkai check` as
-//! written), and the narrative with the three headings.
+//! written), and the narrative with the three headings. From last year's
+//! report, when there is one, it takes 上年结转 (= its 结转下年度) and the
+//! 现行有效件数 of 规章 and 行政规范性文件, so that the carry-over and
+//! stock checks hold from the start.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -48,13 +51,33 @@ pub fn new_report(
     let format = ReportFormat::for_year(year);
     // Last year's 结转下年度 is this year's 上年结转; written as carried
     // forward again too, so that the file balances until it is filled in.
-    let carried = raw
+    let previous = raw
         .reports
         .iter()
-        .find(|r| r.department == dept && r.year() == year - 1)
+        .find(|r| r.department == dept && r.year() == year - 1);
+    let carried = previous
         .and_then(|r| r.application("carried_forward"))
         .map(|row| row.cells);
     let mut text = report_text(&department.name, year, format, today);
+    // Last year's 现行有效件数 of 规章 and 行政规范性文件 are still in force
+    // until this year's 制发 and 废止 are filled in.
+    if let Some(previous) =
+        previous.filter(|p| p.format.value == format && format == ReportFormat::Y2021)
+    {
+        for key in ["rules", "normative_documents"] {
+            if let Some(row) = previous.proactive_row(key) {
+                let current = match row.cells[2] {
+                    crate::load::report::Number::Int(n) => n.to_string(),
+                    crate::load::report::Number::Decimal(x) => x.to_string(),
+                };
+                text = text.replacen(
+                    &format!("\n{key} = [0, 0, 0]"),
+                    &format!("\n{key} = [0, 0, {current}]"),
+                    1,
+                );
+            }
+        }
+    }
     if let Some(cells) = carried {
         let row = format!(
             "[{}]",

@@ -83,7 +83,13 @@ pub fn check(
         }
         if report.format.value == ReportFormat::Y2021 {
             check_catalog(report, items, diagnostics);
+            if let Some(previous) = seen.get(&(report.department.as_str(), report.year() - 1))
+                && previous.format.value == ReportFormat::Y2021
+            {
+                check_stock(report, previous, diagnostics);
+            }
         }
+        check_narrative_numbers(report, diagnostics);
     }
     reports
 }
@@ -397,6 +403,110 @@ fn check_catalog(report: &Report, items: &[Item], diagnostics: &mut Diagnostics)
                     )
                     .with_help("the catalog counts items of that 文种 by 成文日期 (or 发布日期), `retired` date and status on 31 December; correct the report or add the missing catalog items"),
             );
+        }
+    }
+}
+
+/// 现行有效 (N) = 现行有效 (N−1) + 本年制发 (N) − 本年废止 (N), for 规章
+/// and 行政规范性文件 (domain.md AR-10; a heuristic, so a warning).
+fn check_stock(report: &Report, previous: &Report, diagnostics: &mut Diagnostics) {
+    for (key, label) in [("rules", "规章"), ("normative_documents", "行政规范性文件")] {
+        let (Some(now), Some(before)) = (report.proactive_row(key), previous.proactive_row(key))
+        else {
+            continue;
+        };
+        let [issued, repealed, current] =
+            [now.cells[0], now.cells[1], now.cells[2]].map(Number::as_f64);
+        let expected = before.cells[2].as_f64() + issued - repealed;
+        if expected != current {
+            diagnostics.push(
+                report
+                    .source
+                    .warning(
+                        "report-stock",
+                        now.span.clone(),
+                        format!(
+                            "table {TABLE_2}, {label}: 现行有效件数 is {current} but the {} report's {} + 本年制发 {issued} − 本年废止 {repealed} = {expected}",
+                            previous.year(),
+                            before.cells[2].as_f64(),
+                        ),
+                    )
+                    .with_related(&previous.source, before.span.clone(), "现行有效件数 of the previous year")
+                    .with_help("documents in force at the end of the year are last year's, plus those issued, minus those repealed this year; revisions or renumbering can explain a difference"),
+            );
+        }
+    }
+}
+
+/// Numbers that section 一 quotes ("新收…66 件", "办结 69 件") against the
+/// table cells they name (domain.md AR-12).
+fn check_narrative_numbers(report: &Report, diagnostics: &mut Diagnostics) {
+    use std::sync::OnceLock;
+    static PATTERNS: OnceLock<Vec<(regex::Regex, &'static str)>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        [
+            ("新收", "new"),
+            ("上年结转", "carried_over"),
+            ("办结", "total"),
+            ("结转下年度", "carried_forward"),
+            ("行政复议", "review"),
+            ("行政诉讼", "litigation"),
+        ]
+        .into_iter()
+        .map(|(words, cell)| {
+            let re = regex::Regex::new(&format!(r"{words}[^，。；、,;\d]{{0,20}}?(\d+)\s*件"))
+                .expect("valid pattern");
+            (re, cell)
+        })
+        .collect()
+    });
+    let (Some(narrative), Some(md)) = (&report.narrative, &report.narrative_source) else {
+        return;
+    };
+    let range = narrative.overview_range.clone();
+    let Some(text) = md.text.get(range.clone()) else {
+        return;
+    };
+    let total = |key: &str| report.application(key).map(|r| r.cells[6]);
+    let appeal = |i: usize| report.appeals.get(i).map(|r| r.cells[4]);
+    for (re, cell) in patterns {
+        let expected = match *cell {
+            "review" => appeal(0),
+            "litigation" => appeal(1).zip(appeal(2)).map(|(a, b)| a + b),
+            key => total(key),
+        };
+        let Some(expected) = expected else { continue };
+        for caps in re.captures_iter(text) {
+            let number = caps.get(1).expect("group");
+            let Ok(quoted) = number.as_str().parse::<u64>() else {
+                continue;
+            };
+            if quoted != expected {
+                let whole = caps.get(0).expect("match");
+                let span = range.start + whole.start()..range.start + whole.end();
+                let table = match *cell {
+                    "review" => "table 四 行政复议 总计".to_string(),
+                    "litigation" => "table 四 行政诉讼 总计 (直接起诉 + 复议后起诉)".to_string(),
+                    key => format!(
+                        "table 三 {} 总计",
+                        application_layout(report.format.value)
+                            .iter()
+                            .find(|d| d.key == key)
+                            .map_or(key, |d| d.short)
+                    ),
+                };
+                diagnostics.push(
+                    md.warning(
+                        "report-narrative-number",
+                        span,
+                        format!(
+                            "the text says \"{}\" but {table} is {expected}",
+                            whole.as_str()
+                        ),
+                    )
+                    .with_help("the narrative should quote the same numbers as the tables; correct whichever is wrong"),
+                );
+            }
         }
     }
 }
