@@ -959,6 +959,19 @@ fn value_type(v: &Value) -> &'static str {
 }
 
 impl Reader<'_> {
+    /// A missing row, reported at the first line of its table.
+    fn missing_row(&mut self, table_span: Range<usize>, what: String, help: String) {
+        let start = table_span.start.min(self.source.text.len());
+        let end = self.source.text[start..]
+            .find('\n')
+            .map_or(self.source.text.len(), |i| start + i);
+        self.diagnostics.push(
+            self.source
+                .error("report-missing", start..end, what)
+                .with_help(help),
+        );
+    }
+
     fn missing(&mut self, what: String, help: String) {
         self.diagnostics.push(
             Diagnostic::for_path(Severity::Error, "report-missing", &self.source.path, what)
@@ -1174,7 +1187,8 @@ impl Reader<'_> {
                     None => {
                         ok = false;
                         let (line, _) = self.source.line_column(raw.span().start);
-                        self.missing(
+                        self.missing_row(
+                            raw.span(),
                             format!(
                                 "table {TABLE_2} (`[proactive]`, line {line}) has no row {row}"
                             ),
@@ -1259,7 +1273,8 @@ impl Reader<'_> {
                 RowLookup::Missing => {
                     ok = false;
                     let (line, _) = self.source.line_column(raw.span().start);
-                    self.missing(
+                    self.missing_row(
+                        raw.span(),
                         format!("table {TABLE_3} (`[applications]`, line {line}) has no row {row}"),
                         format!(
                             "add `{} = [0, 0, 0, 0, 0, 0, 0]` under [applications] (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计)",
@@ -1302,7 +1317,8 @@ impl Reader<'_> {
                 None => {
                     ok = false;
                     let (line, _) = self.source.line_column(raw.span().start);
-                    self.missing(
+                    self.missing_row(
+                        raw.span(),
                         format!("table {TABLE_4} (`[appeals]`, line {line}) has no row {row}"),
                         format!("add `{key} = [0, 0, 0, 0, 0]` under [appeals] (结果维持, 结果纠正, 其他结果, 尚未审结, 总计)"),
                     );
