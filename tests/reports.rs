@@ -151,7 +151,11 @@ fn reduced_set_as_published_names_every_missing_row() {
     );
     // The table's own line is named, in the message and as the line.
     let table_line = line_of(text, "[applications]");
-    assert!(missing.iter().all(|e| e.line == table_line && e.file.to_str() == Some(CSJ_2025)));
+    assert!(
+        missing
+            .iter()
+            .all(|e| e.line == table_line && e.file.to_str() == Some(CSJ_2025))
+    );
     assert!(
         missing[0]
             .message
