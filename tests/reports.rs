@@ -984,3 +984,38 @@ fn numbers_quoted_in_the_overview_match_the_tables() {
         "{message}"
     );
 }
+
+#[test]
+fn huge_numbers_are_errors_not_overflows() {
+    let max = i64::MAX;
+    let text = fixture_text(CSJ_2025).replace(
+        "new = [13612, 252, 0, 45, 128, 32, 14069]",
+        &format!("new = [{max}, {max}, {max}, 0, 0, 0, {max}]"),
+    );
+    let (_, d) = check_text(CSJ_2025, &text);
+    let codes: Vec<&str> = errors(&d).iter().map(|e| e.code).collect();
+    assert!(codes.contains(&"report-row-total"), "{codes:?}");
+    assert!(codes.contains(&"report-balance"), "{codes:?}");
+
+    let mut report = check_text(CSJ_2025, &fixture_text(CSJ_2025)).0.unwrap();
+    for row in &mut report.applications {
+        row.cells = [u64::MAX; 7];
+    }
+    let svg = gongkai::render::report::outcome_chart(&report, "t", "");
+    roxmltree::Document::parse(&svg).expect("well-formed");
+    let svg = gongkai::render::report::trend_chart(&[(2024, u64::MAX), (2025, 1)], "t", "", "");
+    roxmltree::Document::parse(&svg).expect("well-formed");
+}
+
+#[test]
+fn a_report_without_its_department_is_not_a_crash() {
+    let site = SiteTest::from_fixture("reports");
+    site.write("content/ghost/reports/2025.toml", &fixture_text(CSJ_2025));
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    assert_eq!(
+        with_code(&json, "missing-department-toml").len(),
+        1,
+        "{json}"
+    );
+}

@@ -274,7 +274,7 @@ fn outcome_categories(report: &Report) -> Vec<(&'static str, u64)> {
                             .is_some_and(|rest| rest.starts_with('.'))
                 })
                 .map(|r| r.cells[6])
-                .sum();
+                .fold(0u64, u64::saturating_add);
             (*label, total)
         })
         .collect()
@@ -314,7 +314,7 @@ pub fn outcome_chart(report: &Report, title: &str, unit: &str) -> String {
     for (i, (label, n)) in data.iter().enumerate() {
         let y = 6 + i * row_height;
         // Integer arithmetic: the same numbers always draw the same bytes.
-        let width = (*n * bar_max / max) as usize;
+        let width = (u128::from(*n) * bar_max as u128 / u128::from(max)) as usize;
         let _ = write!(
             svg,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n<rect x=\"{bar_x}\" y=\"{y}\" width=\"{width}\" height=\"18\" fill=\"{BAR}\"/>\n<text x=\"{}\" y=\"{}\">{}</text>\n",
@@ -355,7 +355,7 @@ pub fn trend_chart(points: &[(i32, u64)], title: &str, year_suffix: &str, unit: 
     );
     for (i, (year, n)) in points.iter().enumerate() {
         let center = 10 + slot * i + slot / 2;
-        let h = (*n * plot as u64 / max) as usize;
+        let h = (u128::from(*n) * plot as u128 / u128::from(max)) as usize;
         let _ = write!(
             svg,
             "<rect x=\"{}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" fill=\"{BAR}\"/>\n<text x=\"{center}\" y=\"{}\">{}</text>\n<text x=\"{center}\" y=\"{}\">{year}</text>\n",

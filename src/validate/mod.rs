@@ -233,6 +233,12 @@ pub fn validate(
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
     let releases = history::releases(history, &published);
+    // A report in a folder whose department.toml is missing or broken (that
+    // is reported already) has no department to be published under.
+    let reports = reports
+        .into_iter()
+        .filter(|r| department_names.contains_key(r.department.as_str()))
+        .collect();
     let reports = report::check(reports, &departments, &published, &mut diagnostics);
 
     let site = Site {

@@ -94,8 +94,9 @@ pub fn check(
     reports
 }
 
-fn sum(cells: &[u64]) -> u64 {
-    cells.iter().sum()
+/// Sums in u128: seven cells of up to 2⁶³ each cannot overflow it.
+fn sum(cells: &[u64]) -> u128 {
+    cells.iter().map(|&c| u128::from(c)).sum()
 }
 
 fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
@@ -146,7 +147,7 @@ fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
     // Row totals.
     for (row, def) in report.applications.iter().zip(layout) {
         let parts = sum(&row.cells[..6]);
-        if parts != row.cells[6] {
+        if parts != u128::from(row.cells[6]) {
             diagnostics.push(
                 src.error(
                     "report-row-total",
@@ -184,8 +185,8 @@ fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
         return;
     };
     for (c, column) in APPLICANT_COLUMNS.iter().enumerate() {
-        let added: u64 = outcomes.iter().map(|r| r.cells[c]).sum();
-        if added != total.cells[c] {
+        let added: u128 = outcomes.iter().map(|r| u128::from(r.cells[c])).sum();
+        if added != u128::from(total.cells[c]) {
             diagnostics.push(
                 src.error(
                     "report-result-total",
@@ -199,8 +200,8 @@ fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
                 .with_help("（七）总计 is the sum of the outcome rows （一） to （六） in each column; each application has exactly one outcome"),
             );
         }
-        let left = new.cells[c] + carried_over.cells[c];
-        let right = total.cells[c] + forward.cells[c];
+        let left = u128::from(new.cells[c]) + u128::from(carried_over.cells[c]);
+        let right = u128::from(total.cells[c]) + u128::from(forward.cells[c]);
         if left != right {
             diagnostics.push(
                 src.error(
@@ -216,7 +217,7 @@ fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
     }
     for (row, (_, label)) in report.appeals.iter().zip(APPEAL_GROUPS) {
         let parts = sum(&row.cells[..4]);
-        if parts != row.cells[4] {
+        if parts != u128::from(row.cells[4]) {
             diagnostics.push(
                 src.error(
                     "report-appeals-total",
