@@ -13,6 +13,9 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 use crate::load::{self, RawSite, is_valid_slug};
 use crate::model::{Date, Department};
 
+mod report;
+pub use report::{new_report, report_text};
+
 /// Why nothing was written.
 #[derive(Debug)]
 pub enum ScaffoldError {

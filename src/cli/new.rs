@@ -1,4 +1,4 @@
-//! `gongkai new catalog|department`: the clock is read here (today's
+//! `gongkai new catalog|report|department`: the clock is read here (today's
 //! date), the path written is printed.
 
 use std::path::PathBuf;
@@ -27,6 +27,20 @@ pub enum NewCommand {
         #[arg(long)]
         title: Option<String>,
         /// The date to number and date the item with (default: today in China Standard Time).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// An annual report (政府信息公开工作年度报告): every cell present and zero, and the narrative's headings.
+    Report {
+        /// The department's folder name under content/.
+        #[arg(long)]
+        dept: String,
+        /// The year the report covers.
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The publication date to write (default: today in China Standard Time).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
@@ -64,6 +78,18 @@ pub fn run(command: NewCommand) -> ExitCode {
                 eprintln!("索引号 {}", item.index_no);
                 vec![item.path]
             });
+            (root, result)
+        }
+        NewCommand::Report {
+            dept,
+            year,
+            root,
+            date,
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result = scaffold::new_report(&root, &dept, year, date.unwrap_or_else(today));
             (root, result)
         }
         NewCommand::Department {

@@ -11,6 +11,7 @@ mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
+pub mod report;
 mod site;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,8 @@ pub struct RawSite {
     pub attachments: BTreeMap<(String, String), Attachment>,
     /// `content/_index.md`: optional home-page text.
     pub home: Option<String>,
+    /// Annual reports (`reports/<year>.toml`), sorted by department and path.
+    pub reports: Vec<report::Report>,
 }
 
 /// Read the site at `root`.
@@ -140,6 +143,7 @@ struct Tree {
     item_paths: Vec<(String, PathBuf)>,
     attachments: BTreeMap<(String, String), Attachment>,
     home: Option<String>,
+    reports: Vec<report::Report>,
     /// The problems found reading all this.
     diagnostics: Diagnostics,
 }
@@ -161,6 +165,7 @@ impl Tree {
             items: parsed,
             attachments: self.attachments,
             home: self.home,
+            reports: self.reports,
         };
         (raw, std::mem::take(diagnostics))
     }
@@ -242,6 +247,7 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
         item_paths: Vec::new(),
         attachments: BTreeMap::new(),
         home: None,
+        reports: Vec::new(),
         diagnostics: Diagnostics::default(),
     };
 
@@ -287,6 +293,7 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
             &mut tree.attachments,
             &mut diagnostics,
         );
+        load_reports(root, slug, dir, &mut tree.reports, &mut diagnostics);
     }
     if department_dirs.is_empty() {
         diagnostics.push(
@@ -407,6 +414,88 @@ fn collect_department_files(
                 size,
             },
         );
+    }
+}
+
+/// `reports/<year>.toml` files (with their optional `<year>.md`).
+fn load_reports(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    reports: &mut Vec<report::Report>,
+    diagnostics: &mut Diagnostics,
+) {
+    let folder = dir.join("reports");
+    if is_link(&folder) {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "linked-folder",
+                &relative(root, &folder),
+                "this folder is a symbolic link; its contents are not read",
+            )
+            .with_help(
+                "move the files into the repository instead of linking to a folder elsewhere",
+            ),
+        );
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return;
+    };
+    let mut names: Vec<(String, bool)> = entries
+        .flatten()
+        .map(|e| {
+            let is_file = e.file_type().is_ok_and(|t| t.is_file());
+            (e.file_name().to_string_lossy().into_owned(), is_file)
+        })
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    names.sort();
+    let tomls: BTreeSet<String> = names
+        .iter()
+        .filter_map(|(n, f)| {
+            (*f).then(|| n.strip_suffix(".toml").map(str::to_string))
+                .flatten()
+        })
+        .collect();
+    for (name, is_file) in &names {
+        let rel = relative(root, &folder.join(name));
+        let stem = name.strip_suffix(".toml");
+        if !is_file {
+            diagnostics.push(
+                Diagnostic::for_path(Severity::Warning, "ignored-file", &rel, "only files `<year>.toml` and `<year>.md` are read in `reports/`; this is ignored")
+                    .with_help("keep one file per year directly in `reports/`, e.g. `reports/2024.toml`"),
+            );
+        } else if let Some(stem) = stem {
+            if stem.len() != 4 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+                diagnostics.push(
+                    Diagnostic::for_path(
+                        Severity::Error,
+                        "report-file-name",
+                        &rel,
+                        format!("an annual report is named after its year, not `{name}`"),
+                    )
+                    .with_help("rename it to the year it covers, e.g. `reports/2024.toml`"),
+                );
+                continue;
+            }
+            if let Some(r) = report::load_report(root, slug, &rel, diagnostics) {
+                reports.push(r);
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            if !tomls.contains(stem) {
+                diagnostics.push(
+                    Diagnostic::for_path(Severity::Warning, "report-narrative", &rel, format!("this narrative has no `{stem}.toml` next to it and is not shown"))
+                        .with_help(format!("add `reports/{stem}.toml` with the report's tables (`gongkai new report --dept {slug} --year {stem}`)")),
+                );
+            }
+        } else {
+            diagnostics.push(
+                Diagnostic::for_path(Severity::Warning, "ignored-file", &rel, "only `<year>.toml` and `<year>.md` are read in `reports/`; this file is ignored")
+                    .with_help("move attachments to the department's `files/` folder"),
+            );
+        }
     }
 }
 

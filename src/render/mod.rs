@@ -11,6 +11,7 @@ mod feeds;
 mod listings;
 pub mod manifest;
 pub mod markdown;
+pub mod report;
 pub mod theme;
 pub mod urls;
 mod views;
@@ -152,6 +153,7 @@ pub fn render(
             }
         }
     }
+    pages.extend(report::plan(&site.reports, &site.departments));
     let listing_pages = listings::plan(site, lookup);
     let page_count = pages.len() + listing_pages.len();
     pages.par_iter().try_for_each(|(rel, page)| {
@@ -184,7 +186,13 @@ pub fn render(
     let sitemap_pages = listing_pages
         .iter()
         .filter(|l| l.number == 1)
-        .map(|l| l.rel.as_str());
+        .map(|l| l.rel.as_str())
+        .chain(
+            pages
+                .iter()
+                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_)))
+                .map(|(rel, _)| rel.as_str()),
+        );
     for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
         sink.write(&path, bytes.as_bytes())?;
     }
@@ -252,6 +260,10 @@ enum Page<'a> {
     Versions,
     /// A former URL: points to its new site-relative path.
     Redirect(String),
+    /// An annual report.
+    Report(&'a crate::load::report::Report),
+    /// The reports of one department, or of the whole site (`None`).
+    Reports(Option<&'a str>),
 }
 
 struct Renderer<'a> {
@@ -717,6 +729,10 @@ impl<'a> Renderer<'a> {
                     "archived_count",
                     &site.items.iter().filter(|i| i.is_retired()).count(),
                 );
+                ctx.insert(
+                    "reports_url",
+                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
+                );
                 self.render(site_lang, "index.html", &ctx)
             }
             Page::NotFound => {
@@ -741,6 +757,14 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
+                ctx.insert(
+                    "reports_url",
+                    &site
+                        .reports
+                        .iter()
+                        .any(|r| r.department == *slug)
+                        .then(|| self.urls().href(&urls::department_reports(slug))),
+                );
                 self.render(lang, "department.html", &ctx)
             }
             Page::Guide(slug) => {
@@ -795,6 +819,8 @@ impl<'a> Renderer<'a> {
                 ctx.insert("in_git", &site.history.is_some());
                 self.render(site_lang, "versions.html", &ctx)
             }
+            Page::Report(report) => self.render_report(rel, report),
+            Page::Reports(slug) => self.render_reports(rel, *slug),
             Page::Redirect(target) => {
                 let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
                 meta.noindex = true;

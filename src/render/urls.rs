@@ -113,6 +113,19 @@ pub fn attachment(slug: &str, path: &str) -> String {
     format!("departments/{slug}/files/{path}")
 }
 
+/// Every department's annual reports.
+pub const REPORTS: &str = "reports/";
+
+/// A department's annual reports.
+pub fn department_reports(slug: &str) -> String {
+    format!("departments/{slug}/reports/")
+}
+
+/// One annual report (政府信息公开工作年度报告).
+pub fn report(slug: &str, year: i32) -> String {
+    format!("departments/{slug}/reports/{year}/")
+}
+
 pub const CATALOG: &str = "catalog/";
 pub const ARCHIVE: &str = "archive/";
 

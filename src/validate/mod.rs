@@ -7,6 +7,7 @@
 //! them, so they cannot leak into any output file.
 
 mod history;
+pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,6 +49,8 @@ pub struct Site {
     pub releases: Vec<Release>,
     /// The history the site was built from: `None` outside git.
     pub history: Option<HistoryInfo>,
+    /// Annual reports, by department slug and year.
+    pub reports: Vec<crate::load::report::Report>,
 }
 
 /// What the site says about where it comes from.
@@ -113,6 +116,7 @@ pub fn validate(
         items,
         attachments,
         home,
+        reports,
     } = raw;
 
     check_aliases(&departments, &mut diagnostics);
@@ -229,6 +233,13 @@ pub fn validate(
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
     let releases = history::releases(history, &published);
+    // A report in a folder whose department.toml is missing or broken (that
+    // is reported already) has no department to be published under.
+    let reports = reports
+        .into_iter()
+        .filter(|r| department_names.contains_key(r.department.as_str()))
+        .collect();
+    let reports = report::check(reports, &departments, &published, &mut diagnostics);
 
     let site = Site {
         config,
@@ -244,6 +255,7 @@ pub fn validate(
             tip: h.tip().clone(),
             version: h.version.clone(),
         }),
+        reports,
     };
     (Some(site), diagnostics)
 }

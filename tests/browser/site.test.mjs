@@ -141,6 +141,16 @@ async function discoverPages() {
     department,
   );
 
+  // Annual reports: linked from the home page, a report from their index.
+  const homeHtml = (await get('/')).text;
+  const reports = firstMatch(homeHtml, /href="(\/reports\/)"/, 'a link to the annual reports', '/');
+  const report = firstMatch(
+    (await get(reports)).text,
+    /href="(\/departments\/[^"]+\/reports\/\d{4}\/)"/,
+    'a link to an annual report',
+    reports,
+  );
+
   return [
     { name: 'home', path: '/', status: 200 },
     { name: 'catalog', path: '/catalog/', status: 200 },
@@ -150,6 +160,8 @@ async function discoverPages() {
     { name: 'in-force item (table, attachments)', path: inForce.item.url, status: 200 },
     { name: 'repealed item', path: repealed.url, status: 200 },
     { name: 'snapshot', path: snapshot, status: 200 },
+    { name: 'annual reports', path: reports, status: 200 },
+    { name: 'annual report (tables, charts)', path: report, status: 200 },
     { name: '404', path: '/no-such-page/', status: 404 },
   ];
 }
@@ -165,6 +177,8 @@ const PAGE_NAMES = [
   'in-force item (table, attachments)',
   'repealed item',
   'snapshot',
+  'annual reports',
+  'annual report (tables, charts)',
   '404',
 ];
 
