@@ -139,7 +139,10 @@ pub fn wrap(text: &str, width: f64) -> Vec<String> {
     let mut used = 0.0;
     for c in text.chars() {
         let w = if c.is_ascii() { 0.55 } else { 1.0 };
-        if used + w > width && !line.is_empty() {
+        // Closing punctuation never starts a line (禁则): it stays on the
+        // line it closes, a little over the width.
+        if used + w > width && !line.is_empty() && !"，。、；：？！）》」』”’,.;:?!)".contains(c)
+        {
             lines.push(std::mem::take(&mut line));
             used = 0.0;
         }
@@ -420,5 +423,6 @@ mod tests {
         );
         assert_eq!(wrap("ABCDEFGHIJ", 5.0), ["ABCDEFGHI", "J"]);
         assert!(wrap("", 5.0).is_empty());
+        assert_eq!(wrap("材料是否齐全？", 6.0), ["材料是否齐全？"]);
     }
 }

@@ -55,7 +55,7 @@ pub fn check_powers(
     let mut by_code: BTreeMap<&str, &PowerItem> = BTreeMap::new();
     for power in powers.iter().filter(|p| !p.code.value.is_empty()) {
         let code = &power.code.value;
-        if !is_url_safe(code) {
+        if !is_valid_code(code) {
             diagnostics.push(
                 power
                     .source
@@ -124,7 +124,7 @@ pub fn check_powers(
 }
 
 /// Letters, digits, `-`, `_`, `.`; not `.` or `..`.
-pub fn is_url_safe(code: &str) -> bool {
+pub fn is_valid_code(code: &str) -> bool {
     !code.is_empty()
         && code != "."
         && code != ".."
@@ -275,8 +275,15 @@ fn check_steps(power: &PowerItem, diagnostics: &mut Diagnostics) {
 
     let graph = power.successors();
     let walk = Walk::from_first(&graph);
+    // A misspelt `next` also cuts off the steps after it: report the
+    // misspelling alone.
+    let dangling = power
+        .steps
+        .iter()
+        .flat_map(|s| s.next.iter().flatten())
+        .any(|n| !names_contain(power, &n.step.value));
     for (i, step) in power.steps.iter().enumerate() {
-        if !walk.reached[i] {
+        if !walk.reached[i] && !dangling {
             diagnostics.push(
                 source
                     .error(
@@ -492,12 +499,12 @@ mod tests {
 
     #[test]
     fn codes_that_escape_are_rejected() {
-        assert!(is_url_safe("530100-XK-001"));
-        assert!(is_url_safe("XK00001.001"));
-        assert!(!is_url_safe(".."));
-        assert!(!is_url_safe("a/b"));
-        assert!(!is_url_safe("许可-1"));
-        assert!(!is_url_safe(""));
+        assert!(is_valid_code("530100-XK-001"));
+        assert!(is_valid_code("XK00001.001"));
+        assert!(!is_valid_code(".."));
+        assert!(!is_valid_code("a/b"));
+        assert!(!is_valid_code("许可-1"));
+        assert!(!is_valid_code(""));
     }
 
     #[test]
