@@ -86,13 +86,18 @@ pub fn layout(power: &PowerItem) -> Layout {
     let mut next_column = 0;
     let mut placed_rows = 0;
     for &s in &order {
-        if !walk.reached.get(s).copied().unwrap_or(false) {
+        let reached = walk.reached.get(s).copied().unwrap_or(false);
+        if !reached {
             row[s] = placed_rows;
         }
         placed_rows = placed_rows.max(row[s] + 1);
         if column[s].is_none() {
             column[s] = Some(next_column);
             next_column += 1;
+        }
+        if !reached {
+            // Its arrows are drawn as loops when they go up.
+            continue;
         }
         let mut first = true;
         for &(t, _) in &graph[s] {
@@ -115,12 +120,12 @@ pub fn layout(power: &PowerItem) -> Layout {
         .iter()
         .enumerate()
         .flat_map(|(s, targets)| {
-            let back = &walk.back_edges;
+            let (back, row) = (&walk.back_edges, &row);
             targets.iter().map(move |&(t, label)| Edge {
                 from: s,
                 to: t,
                 label: label.map(str::to_string),
-                back: back.contains(&(s, t)) || t == s,
+                back: back.contains(&(s, t)) || row[t] <= row[s],
             })
         })
         .collect();
