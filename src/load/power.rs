@@ -18,7 +18,8 @@
 //! ]
 //! ```
 //!
-//! `next` may also be a list of plain step names (`next = ["审查"]`).
+//! `next` may also be a list of plain step names (`next = ["审查"]`), or
+//! one name (`next = "审查"`).
 //! Without `next` a step leads to the following one in the file (the last
 //! one ends the flow); `next = []` ends the flow at that step.
 
@@ -275,6 +276,11 @@ fn read_next(
     diagnostics: &mut Diagnostics,
 ) -> Vec<NextStep> {
     let help = "write `next = [\"审查\"]`, or for a decision `next = [{ step = \"审查\", when = \"材料齐全\" }, { step = \"补正\", when = \"材料不全\" }]`";
+    // `next = "审查"`: one way on, written without the brackets.
+    let value = match value {
+        Value::String(s) => Value::Array(vec![Value::String(s)]),
+        other => other,
+    };
     let Value::Array(entries) = value else {
         diagnostics.push(
             source
