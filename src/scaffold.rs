@@ -244,6 +244,9 @@ accountability = [
 supervision = {supervision}
 # 状态 (status): in-force (default), amended, repealed, expired.
 # status = \"in-force\"
+# 取消或失效日期及原因 (with status repealed or expired): the 调整类型 (取消/下放/合并/变更) and the decision document.
+# retired = 2025-01-01
+# retired_reason = \"依据示政发〔2025〕1号取消\"
 # 公开方式 (disclosure): active (default) or exempt (never published).
 # disclosure = \"active\"
 # 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.

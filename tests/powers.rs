@@ -26,6 +26,7 @@ const EXPECTED: &[(&str, &str, &str, u64)] = &[
     ("error", "step-without-actor", "12-step-field.toml", 12),
     ("error", "unknown-field", "12-step-field.toml", 13),
     ("error", "missing-steps", "13-no-steps.toml", 1),
+    ("error", "missing-retired", "14-retired.toml", 10),
 ];
 
 fn invalid() -> (support::Run, Value) {
@@ -210,6 +211,12 @@ fn power_pages_catalogs_manifest_and_sitemap() {
     assert_eq!(xk["status"], "in-force");
     let qx = powers.iter().find(|p| p["id"] == "QX-001").unwrap();
     assert_eq!(qx["status"], "repealed");
+    assert_eq!(qx["retired"], "2025-06-30");
+    assert_eq!(xk["retired"], Value::Null);
+    let repealed = site.read("powers/QX-001/index.html");
+    assert!(
+        repealed.contains("本事项已取消或失效") && repealed.contains("依据示政发〔2025〕8号取消")
+    );
     let revision = &xk["revisions"][0];
     let source_url = revision["source_url"].as_str().unwrap();
     let source = site.out().join(source_url.trim_start_matches('/'));

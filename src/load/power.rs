@@ -49,6 +49,8 @@ pub const POWER_FIELDS: &[&str] = &[
     "accountability",
     "supervision",
     "status",
+    "retired",
+    "retired_reason",
     "disclosure",
     "draft",
     "steps",
@@ -102,6 +104,8 @@ pub fn load_power(
     let accountability = f.text_list("accountability", "[\"对符合条件的申请不予受理的\"]");
     let supervision = f.string("supervision", false, "\"监督电话：0871-12345678\"");
     let status_text = f.string("status", false, "\"in-force\"");
+    let retired = f.date("retired", false);
+    let retired_reason = f.string("retired_reason", false, "\"依据示政发〔2024〕3号取消\"");
     let disclosure_text = f.string("disclosure", false, "\"active\"");
     let draft = f.boolean("draft").unwrap_or(false);
     let steps_span = f.key_span_of("steps");
@@ -215,6 +219,8 @@ pub fn load_power(
         supervision: supervision.map(|s| s.value),
         status,
         status_span,
+        retired,
+        retired_reason: retired_reason.map(|r| r.value),
         disclosure,
         draft,
         steps,

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::diagnostics::SourceFile;
-use crate::model::{Disclosure, Located, Status};
+use crate::model::{Date, Disclosure, Located, Status};
 
 /// One 行政职权 with its 流程 (steps).
 #[derive(Clone, Debug)]
@@ -45,6 +45,10 @@ pub struct PowerItem {
     pub supervision: Option<String>,
     pub status: Status,
     pub status_span: Range<usize>,
+    /// When a repealed or expired power stopped (取消, 下放, 合并…).
+    pub retired: Option<Located<Date>>,
+    /// Why: the 调整类型 and the decision document.
+    pub retired_reason: Option<String>,
     pub disclosure: Disclosure,
     pub draft: bool,
     /// 流程, in file order; the first step is where the flow starts.

@@ -86,7 +86,7 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             title: p.name.clone(),
             department: p.department.clone(),
             status: power.validity.key(),
-            retired: None,
+            retired: power.retired_on,
             deleted: None,
             url: u.href(&urls::power(code)),
             revisions: vec![ManifestRevision {

@@ -20,6 +20,8 @@ struct PowerView {
     category: String,
     validity: &'static str,
     validity_label: String,
+    retired_on: Option<crate::model::Date>,
+    retired_reason: Option<String>,
     department: Link,
     basis: Vec<String>,
     subject: Option<String>,
@@ -139,6 +141,8 @@ impl Renderer<'_> {
             category: p.category.value.clone(),
             validity: power.validity.key(),
             validity_label: self.validity_label(lang, power.validity.key()),
+            retired_on: power.retired_on,
+            retired_reason: p.retired_reason.clone(),
             department: Link {
                 title: self.lookup.department_name(&p.department),
                 url: u.href(&urls::department(&p.department)),

@@ -26,6 +26,8 @@ use crate::model::{Audience, Disclosure, PowerItem, SiteConfig, Status, Validity
 pub struct Power {
     pub item: PowerItem,
     pub validity: Validity,
+    /// When a repealed or expired power stopped.
+    pub retired_on: Option<crate::model::Date>,
 }
 
 impl Power {
@@ -116,7 +118,15 @@ pub fn check_powers(
             Status::Repealed => Validity::Repealed,
             Status::Expired => Validity::Expired,
         };
-        published.push(Power { item, validity });
+        let retired_on = match validity {
+            Validity::Repealed | Validity::Expired => item.retired.as_ref().map(|r| r.value),
+            _ => None,
+        };
+        published.push(Power {
+            item,
+            validity,
+            retired_on,
+        });
     }
     published.sort_by(|a, b| a.code().cmp(b.code()));
     published.dedup_by(|a, b| a.code() == b.code());
@@ -183,6 +193,27 @@ fn check_power(power: &PowerItem, vocabulary: &[&str], diagnostics: &mut Diagnos
                     legal.value
                 )),
         );
+    }
+    match (power.status, &power.retired) {
+        (Status::Repealed | Status::Expired, None) => diagnostics.push(
+            source
+                .error(
+                    "missing-retired",
+                    power.status_span.clone(),
+                    "a repealed or expired power needs the date it stopped",
+                )
+                .with_help("add `retired = 2024-03-01` and `retired_reason = \"……取消\"` (the 调整类型 and the decision document)"),
+        ),
+        (Status::InForce | Status::Amended, Some(retired)) => diagnostics.push(
+            source
+                .error(
+                    "retired-but-in-force",
+                    retired.span.clone(),
+                    "`retired` is set but the status says the power is in force",
+                )
+                .with_help("set status = \"repealed\" or \"expired\", or remove `retired`"),
+        ),
+        _ => {}
     }
     let missing: Vec<&str> = [
         ("office (承办机构)", power.office.is_none()),
