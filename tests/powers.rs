@@ -378,3 +378,47 @@ fn power_page_main() {
     let html = site.read("powers/XK-001/index.html");
     insta::assert_snapshot!("power_page_main", main_of(&html));
 }
+
+#[test]
+fn text_from_the_content_is_escaped_in_the_page_and_the_svg() {
+    let site = SiteTest::from_fixture("powers");
+    site.write(
+        "content/tjj/powers/x.toml",
+        r#"code = "X-1"
+name = "<script>alert(1)</script>名称"
+category = "行政检查"
+basis = ["<b onmouseover=alert(2)>依据</b>"]
+subject = "示例市统计局"
+office = "执法科"
+responsibilities = ["责任"]
+accountability = ["追责"]
+supervision = "监督"
+
+[[steps]]
+name = "受理 & <审查>"
+actor = "\"窗口\" <img src=x>"
+question = "</text><script>alert(3)</script>"
+next = [{ step = "决定", when = "<i>是</i>" }, { step = "退回", when = "否 & 'x'" }]
+
+[[steps]]
+name = "决定"
+actor = "科室"
+
+[[steps]]
+name = "退回"
+actor = "科室"
+"#,
+    );
+    site.build().assert_success();
+    let page = site.read("powers/X-1/index.html");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("<b onmouseover"));
+    assert!(!page.contains("<img src=x>"));
+    assert!(!page.contains("<i>是</i>"));
+    let svg = flowchart_of(&page);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let all: Vec<&str> = texts(doc.root_element());
+    assert!(all.contains(&"受理 & <审查>"), "{all:?}");
+    assert!(all.contains(&"否 & 'x'"), "{all:?}");
+    assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
+}
