@@ -66,6 +66,8 @@ pub(super) struct PowerSummary {
     name: String,
     url: String,
     department: String,
+    /// The power's content language (its department's).
+    lang: Language,
     validity: &'static str,
     validity_label: String,
     promised_limit_days: Option<i64>,
@@ -178,6 +180,7 @@ impl Renderer<'_> {
             name: p.name.clone(),
             url: self.urls().href(&urls::power(power.code())),
             department: self.lookup.department_name(&p.department),
+            lang: self.power_language(power),
             validity: power.validity.key(),
             validity_label: self.validity_label(lang, power.validity.key()),
             promised_limit_days: p.promised_limit_days.as_ref().map(|l| l.value),
