@@ -11,6 +11,7 @@ mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
+pub mod power;
 pub mod report;
 mod site;
 
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use crate::model::{Attachment, CatalogItem, Department, SiteConfig};
+use crate::model::{Attachment, CatalogItem, Department, PowerItem, SiteConfig};
 
 pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
@@ -38,6 +39,8 @@ pub struct RawSite {
     pub departments: Vec<Department>,
     /// Sorted by path.
     pub items: Vec<CatalogItem>,
+    /// 权力清单 items (`powers/**/*.toml`), sorted by path.
+    pub powers: Vec<PowerItem>,
     /// Keyed by (department slug, path under `files/`).
     pub attachments: BTreeMap<(String, String), Attachment>,
     /// `content/_index.md`: optional home-page text.
@@ -141,6 +144,9 @@ struct Tree {
     departments: Vec<Department>,
     /// (department slug, path) of every item file, in path order.
     item_paths: Vec<(String, PathBuf)>,
+    /// Powers are few and read with the tree: a change to one is not an
+    /// item change for the cache, so the tree is read again.
+    powers: Vec<PowerItem>,
     attachments: BTreeMap<(String, String), Attachment>,
     home: Option<String>,
     reports: Vec<report::Report>,
@@ -163,6 +169,7 @@ impl Tree {
             config: self.config,
             departments: self.departments,
             items: parsed,
+            powers: self.powers,
             attachments: self.attachments,
             home: self.home,
             reports: self.reports,
@@ -245,6 +252,7 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
         department_folders: Vec::new(),
         departments: Vec::new(),
         item_paths: Vec::new(),
+        powers: Vec::new(),
         attachments: BTreeMap::new(),
         home: None,
         reports: Vec::new(),
@@ -294,6 +302,7 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
             &mut diagnostics,
         );
         load_reports(root, slug, dir, &mut tree.reports, &mut diagnostics);
+        collect_powers(root, slug, dir, &mut tree.powers, &mut diagnostics);
     }
     if department_dirs.is_empty() {
         diagnostics.push(
@@ -495,6 +504,72 @@ fn load_reports(
                 Diagnostic::for_path(Severity::Warning, "ignored-file", &rel, "only `<year>.toml` and `<year>.md` are read in `reports/`; this file is ignored")
                     .with_help("move attachments to the department's `files/` folder"),
             );
+        }
+    }
+}
+
+/// Read `powers/**/*.toml` of one department, in path order. Symbolic
+/// links are never followed (as in `catalog/`).
+fn collect_powers(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    powers: &mut Vec<PowerItem>,
+    diagnostics: &mut Diagnostics,
+) {
+    let folder = dir.join("powers");
+    if is_link(&folder) {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "linked-folder",
+                &relative(root, &folder),
+                "this folder is a symbolic link; its contents are not read",
+            )
+            .with_help(
+                "move the files into the repository instead of linking to a folder elsewhere",
+            ),
+        );
+        return;
+    }
+    for entry in WalkDir::new(&folder)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if !entry.file_type().is_file() {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "not-a-file",
+                    &rel,
+                    "symbolic links are ignored",
+                )
+                .with_help("copy the file here instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.path().extension().is_none_or(|e| e != "toml") {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "ignored-file",
+                    &rel,
+                    "only `.toml` files are read in `powers/`; this file is ignored",
+                )
+                .with_help(
+                    "write each power as `powers/<code>.toml` (`gongkai new power` makes one)",
+                ),
+            );
+            continue;
+        }
+        match read_source(root, &rel) {
+            Ok(source) => powers.extend(power::load_power(source, slug, diagnostics)),
+            Err(d) => diagnostics.push(d),
         }
     }
 }

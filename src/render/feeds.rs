@@ -167,6 +167,18 @@ pub fn sitemaps<'a>(
         ));
     }
 
+    // 权力清单: the catalogs, then each power (no date: powers have no
+    // history yet).
+    entries.push((u.absolute(urls::POWERS), None));
+    for d in &site.departments {
+        if site.powers.iter().any(|p| p.item.department == d.slug) {
+            entries.push((u.absolute(&urls::department_powers(&d.slug)), None));
+        }
+    }
+    for power in &site.powers {
+        entries.push((u.absolute(&urls::power(power.code())), None));
+    }
+
     let chunks: Vec<_> = entries.chunks(SITEMAP_LIMIT).collect();
     if chunks.len() == 1 {
         return vec![("sitemap.xml".into(), urlset(chunks[0]))];

@@ -75,7 +75,30 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             }
         })
         .collect();
-    items.sort_by(|a, b| a.id.cmp(&b.id));
+    // Powers have no git history yet: their one revision is the current
+    // file, as for catalog items built outside git.
+    items.extend(site.powers.iter().map(|power| {
+        let p = &power.item;
+        let code = power.code();
+        ManifestItem {
+            id: code.to_string(),
+            kind: "power",
+            title: p.name.clone(),
+            department: p.department.clone(),
+            status: power.validity.key(),
+            retired: power.retired_on,
+            deleted: None,
+            url: u.href(&urls::power(code)),
+            revisions: vec![ManifestRevision {
+                commit: None,
+                date: None,
+                blob: p.blob.clone(),
+                snapshot_url: u.href(&urls::power_snapshot(code, &p.blob)),
+                source_url: u.href(&urls::power_source(code, &p.blob)),
+            }],
+        }
+    }));
+    items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));
     Manifest {
         build: build.clone(),
         items,

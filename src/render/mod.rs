@@ -8,9 +8,11 @@
 
 mod diff;
 mod feeds;
+pub mod flowchart;
 mod listings;
 pub mod manifest;
 pub mod markdown;
+mod power;
 pub mod report;
 pub mod theme;
 pub mod urls;
@@ -117,6 +119,9 @@ pub fn render(
     for withdrawn in &site.withdrawn {
         renderer.write_withdrawn(withdrawn, sink)?;
     }
+    site.powers
+        .par_iter()
+        .try_for_each(|power| renderer.write_power(power, sink))?;
 
     let mut pages: Vec<(String, Page)> = Vec::new();
     pages.push((String::new(), Page::Home));
@@ -124,6 +129,12 @@ pub fn render(
     pages.push((urls::VERSIONS.into(), Page::Versions));
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
+        if site.powers.iter().any(|p| p.item.department == d.slug) {
+            pages.push((
+                urls::department_powers(&d.slug),
+                Page::Powers(Some(&d.slug)),
+            ));
+        }
         if d.guide.is_some() {
             pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
         }
@@ -154,6 +165,7 @@ pub fn render(
         }
     }
     pages.extend(report::plan(&site.reports, &site.departments));
+    pages.push((urls::POWERS.into(), Page::Powers(None)));
     let listing_pages = listings::plan(site, lookup);
     let page_count = pages.len() + listing_pages.len();
     pages.par_iter().try_for_each(|(rel, page)| {
@@ -200,7 +212,12 @@ pub fn render(
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
-    let revision_files: usize = site.items.iter().map(|i| 2 * i.revisions.len() + 2).sum();
+    let revision_files: usize = site
+        .items
+        .iter()
+        .map(|i| 2 * i.revisions.len() + 2)
+        .sum::<usize>()
+        + 3 * site.powers.len();
     Ok(RenderReport {
         pages: page_count + revision_files,
         items: site.items.len(),
@@ -258,6 +275,8 @@ enum Page<'a> {
     Department(&'a str),
     Guide(&'a str),
     Versions,
+    /// A power catalog: the site's, or one department's.
+    Powers(Option<&'a str>),
     /// A former URL: points to its new site-relative path.
     Redirect(String),
     /// An annual report.
@@ -733,6 +752,11 @@ impl<'a> Renderer<'a> {
                     "reports_url",
                     &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
                 );
+                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
+                ctx.insert(
+                    "power_count",
+                    &site.powers.iter().filter(|p| !p.is_retired()).count(),
+                );
                 self.render(site_lang, "index.html", &ctx)
             }
             Page::NotFound => {
@@ -764,6 +788,19 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .any(|r| r.department == *slug)
                         .then(|| self.urls().href(&urls::department_reports(slug))),
+                );
+                let powers = site
+                    .powers
+                    .iter()
+                    .filter(|p| p.item.department == *slug)
+                    .collect::<Vec<_>>();
+                ctx.insert(
+                    "powers_url",
+                    &(!powers.is_empty()).then(|| self.urls().href(&urls::department_powers(slug))),
+                );
+                ctx.insert(
+                    "power_count",
+                    &powers.iter().filter(|p| !p.is_retired()).count(),
                 );
                 self.render(lang, "department.html", &ctx)
             }
@@ -821,6 +858,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Report(report) => self.render_report(rel, report),
             Page::Reports(slug) => self.render_reports(rel, *slug),
+            Page::Powers(department) => self.render_power_catalog(rel, *department),
             Page::Redirect(target) => {
                 let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
                 meta.noindex = true;

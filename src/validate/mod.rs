@@ -6,7 +6,9 @@
 //! where `exempt` items and drafts are dropped: later stages never see
 //! them, so they cannot leak into any output file.
 
+pub mod guide;
 mod history;
+pub mod power;
 pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +23,7 @@ use crate::model::{
 };
 
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
+pub use self::power::Power;
 use crate::history::Commit;
 use crate::vocabulary::split_category;
 
@@ -38,6 +41,8 @@ pub struct Site {
     /// Published items (current and retired), newest first: by 发布日期
     /// descending, then 索引号 ascending.
     pub items: Vec<Item>,
+    /// Published 权力清单 items, sorted by code.
+    pub powers: Vec<Power>,
     /// (department, path under files/) → size in bytes, of attachments of
     /// published items: the only files of `files/` that are copied.
     pub attachments: BTreeMap<(String, String), u64>,
@@ -114,12 +119,16 @@ pub fn validate(
         config,
         departments,
         items,
+        powers,
         attachments,
         home,
         reports,
     } = raw;
 
     check_aliases(&departments, &mut diagnostics);
+    guide::check_guides(&departments, &mut diagnostics);
+    let (powers, withheld_powers) =
+        power::check_powers(powers, config.as_ref(), audience, &mut diagnostics);
     let department_names: BTreeMap<&str, &Department> =
         departments.iter().map(|d| (d.slug.as_str(), d)).collect();
 
@@ -177,7 +186,10 @@ pub fn validate(
         return (None, diagnostics);
     };
 
-    let mut withheld = Withheld::default();
+    let mut withheld = Withheld {
+        exempt: withheld_powers.exempt,
+        drafts: withheld_powers.drafts,
+    };
     let mut published = Vec::new();
     let mut exempt = BTreeSet::new();
     let mut drafts = BTreeSet::new();
@@ -246,6 +258,7 @@ pub fn validate(
         as_of,
         departments,
         items: published,
+        powers,
         attachments: used_attachments,
         home,
         withheld,

@@ -112,7 +112,7 @@ async function discoverPages() {
 
   // An in-force item whose page has a wide table and attachments.
   let inForce;
-  for (const item of items.filter((i) => i.status === 'in-force')) {
+  for (const item of items.filter((i) => i.type !== 'power' && i.status === 'in-force')) {
     const { text } = await get(item.url);
     if (text.includes('class="table-scroll"') && /class="attachments"/.test(text)) {
       inForce = { item, html: text };
@@ -121,7 +121,7 @@ async function discoverPages() {
   }
   assert.ok(inForce, 'no in-force item in the manifest has both a table and attachments');
 
-  const repealed = items.find((i) => i.status === 'repealed');
+  const repealed = items.find((i) => i.type !== 'power' && i.status === 'repealed');
   assert.ok(repealed, 'no repealed item in the manifest');
 
   const snapshot = inForce.item.revisions?.[0]?.snapshot_url;
@@ -151,6 +151,24 @@ async function discoverPages() {
     reports,
   );
 
+  // A power whose flowchart forks (a decision diamond), and the power
+  // catalog linked from the home page.
+  let power;
+  for (const item of items.filter((i) => i.type === 'power')) {
+    const { text } = await get(item.url);
+    if (text.includes('class="decision"')) {
+      power = item;
+      break;
+    }
+  }
+  assert.ok(power, 'no power in the manifest has a flowchart with a decision');
+  const powers = firstMatch(
+    (await get('/')).text,
+    /href="(\/powers\/)"/,
+    'a link to the power catalog',
+    '/',
+  );
+
   return [
     { name: 'home', path: '/', status: 200 },
     { name: 'catalog', path: '/catalog/', status: 200 },
@@ -162,6 +180,8 @@ async function discoverPages() {
     { name: 'snapshot', path: snapshot, status: 200 },
     { name: 'annual reports', path: reports, status: 200 },
     { name: 'annual report (tables, charts)', path: report, status: 200 },
+    { name: 'power catalog', path: powers, status: 200 },
+    { name: 'power (flowchart with a decision)', path: power.url, status: 200 },
     { name: '404', path: '/no-such-page/', status: 404 },
   ];
 }
@@ -179,6 +199,8 @@ const PAGE_NAMES = [
   'snapshot',
   'annual reports',
   'annual report (tables, charts)',
+  'power catalog',
+  'power (flowchart with a decision)',
   '404',
 ];
 

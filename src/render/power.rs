@@ -1,0 +1,301 @@
+//! 权力清单 pages: one page per power (with its 流程图), its source and
+//! snapshot, and the power catalogs of the site and of each department,
+//! grouped by 职权类型.
+
+use serde::Serialize;
+
+use crate::model::Language;
+use crate::validate::Power;
+use crate::write::Sink;
+
+use super::flowchart::{self, FlowLabels};
+use super::urls;
+use super::views::Link;
+use super::{RenderError, Renderer};
+
+#[derive(Serialize)]
+struct PowerView {
+    code: String,
+    name: String,
+    category: String,
+    validity: &'static str,
+    validity_label: String,
+    retired_on: Option<crate::model::Date>,
+    retired_reason: Option<String>,
+    department: Link,
+    basis: Vec<String>,
+    subject: Option<String>,
+    office: Option<String>,
+    legal_limit_days: Option<i64>,
+    promised_limit_days: Option<i64>,
+    fee: Option<String>,
+    materials: Vec<String>,
+    responsibilities: Vec<String>,
+    accountability: Vec<String>,
+    supervision: Option<String>,
+    steps: Vec<StepView>,
+    /// The inline `<svg>` of the 流程图.
+    flowchart: String,
+    blob: String,
+    snapshot_url: String,
+    source_url: String,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    number: usize,
+    name: String,
+    actor: Option<String>,
+    limit_days: Option<i64>,
+    description: Option<String>,
+    question: Option<String>,
+    /// Where the flow goes next; empty: the flow ends here.
+    next: Vec<NextView>,
+}
+
+#[derive(Serialize)]
+struct NextView {
+    number: usize,
+    name: String,
+    when: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PowerSummary {
+    code: String,
+    name: String,
+    url: String,
+    department: String,
+    /// The power's content language (its department's).
+    lang: Language,
+    validity: &'static str,
+    validity_label: String,
+    promised_limit_days: Option<i64>,
+    legal_limit_days: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct PowerGroup {
+    category: String,
+    /// Fragment id of the group's heading.
+    id: String,
+    count: usize,
+    powers: Vec<PowerSummary>,
+}
+
+impl Renderer<'_> {
+    fn power_language(&self, power: &Power) -> Language {
+        self.lookup.content_language(&power.item.department)
+    }
+
+    /// A string of the `[power]` table of the interface strings.
+    fn power_string(&self, lang: Language, key: &str) -> String {
+        self.table_string(lang, "power", key)
+    }
+
+    /// The `[validity]` label (有效, 已废止, …).
+    fn validity_label(&self, lang: Language, key: &str) -> String {
+        self.table_string(lang, "validity", key)
+    }
+
+    fn table_string(&self, lang: Language, table: &str, key: &str) -> String {
+        self.languages[&lang]
+            .strings
+            .get(table)
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    fn power_view(&self, power: &Power, lang: Language) -> PowerView {
+        let p = &power.item;
+        let u = self.urls();
+        let code = power.code();
+        let names: Vec<&str> = p.steps.iter().map(|s| s.name.value.as_str()).collect();
+        let steps = p
+            .successors()
+            .into_iter()
+            .zip(&p.steps)
+            .enumerate()
+            .map(|(i, (next, step))| StepView {
+                number: i + 1,
+                name: step.name.value.clone(),
+                actor: step.actor.as_ref().map(|a| a.value.clone()),
+                limit_days: step.limit_days.as_ref().map(|l| l.value),
+                description: step.description.clone(),
+                question: step.question.clone(),
+                next: next
+                    .into_iter()
+                    .map(|(j, when)| NextView {
+                        number: j + 1,
+                        name: names[j].to_string(),
+                        when: when.map(str::to_string),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let title = self.power_string(lang, "flowchart_title");
+        let limit = self.power_string(lang, "days");
+        PowerView {
+            code: code.to_string(),
+            name: p.name.clone(),
+            category: p.category.value.clone(),
+            validity: power.validity.key(),
+            validity_label: self.validity_label(lang, power.validity.key()),
+            retired_on: power.retired_on,
+            retired_reason: p.retired_reason.clone(),
+            department: Link {
+                title: self.lookup.department_name(&p.department),
+                url: u.href(&urls::department(&p.department)),
+            },
+            basis: p.basis.iter().map(|b| b.value.clone()).collect(),
+            subject: p.subject.clone(),
+            office: p.office.clone(),
+            legal_limit_days: p.legal_limit_days.as_ref().map(|l| l.value),
+            promised_limit_days: p.promised_limit_days.as_ref().map(|l| l.value),
+            fee: p.fee.clone(),
+            materials: p.materials.clone(),
+            responsibilities: p.responsibilities.clone(),
+            accountability: p.accountability.clone(),
+            supervision: p.supervision.clone(),
+            steps,
+            flowchart: flowchart::svg(
+                p,
+                &FlowLabels {
+                    title: &title,
+                    limit: &limit,
+                },
+            ),
+            blob: p.blob.clone(),
+            snapshot_url: u.href(&urls::power_snapshot(code, &p.blob)),
+            source_url: u.href(&urls::power_source(code, &p.blob)),
+        }
+    }
+
+    pub(super) fn power_summary(&self, power: &Power, lang: Language) -> PowerSummary {
+        let p = &power.item;
+        PowerSummary {
+            code: power.code().to_string(),
+            name: p.name.clone(),
+            url: self.urls().href(&urls::power(power.code())),
+            department: self.lookup.department_name(&p.department),
+            lang: self.power_language(power),
+            validity: power.validity.key(),
+            validity_label: self.validity_label(lang, power.validity.key()),
+            promised_limit_days: p.promised_limit_days.as_ref().map(|l| l.value),
+            legal_limit_days: p.legal_limit_days.as_ref().map(|l| l.value),
+        }
+    }
+
+    /// The power's page, and the snapshot page and exact source of its
+    /// current revision (the only one until powers get git history).
+    pub(super) fn write_power(&self, power: &Power, sink: &dyn Sink) -> Result<(), RenderError> {
+        let p = &power.item;
+        let lang = self.power_language(power);
+        let rel = urls::power(power.code());
+        let view = self.power_view(power, lang);
+        let crumbs = vec![
+            self.crumb(&self.string(lang, "home"), ""),
+            self.crumb(&self.power_string(lang, "title"), urls::POWERS),
+        ];
+        let mut ctx = self.context(lang, self.meta(p.name.clone(), &rel, crumbs.clone()));
+        ctx.insert("power", &view);
+        ctx.insert("snapshot", &false);
+        sink.write(
+            &urls::file_of(&rel),
+            &self.render(lang, "power.html", &ctx)?,
+        )?;
+
+        let mut meta = self.meta(p.name.clone(), &rel, crumbs);
+        meta.noindex = true;
+        let mut ctx = self.context(lang, meta);
+        ctx.insert("power", &view);
+        ctx.insert("snapshot", &true);
+        ctx.insert("current_url", &self.urls().href(&rel));
+        sink.write(
+            &urls::power_snapshot(power.code(), &p.blob),
+            &self.render(lang, "power.html", &ctx)?,
+        )?;
+        sink.write(
+            &urls::power_source(power.code(), &p.blob),
+            p.source.text.as_bytes(),
+        )?;
+        Ok(())
+    }
+
+    /// A power catalog: the site's (`department` = `None`) or one
+    /// department's, grouped by 职权类型 in the vocabulary's order.
+    pub(super) fn render_power_catalog(
+        &self,
+        rel: &str,
+        department: Option<&str>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let site = self.site();
+        let lang = match department {
+            Some(slug) => self.lookup.content_language(slug),
+            None => site.config.language,
+        };
+        let powers: Vec<&Power> = site
+            .powers
+            .iter()
+            .filter(|p| department.is_none_or(|d| p.item.department == d))
+            .collect();
+        let mut groups: Vec<PowerGroup> = Vec::new();
+        let mut categories: Vec<&str> = site
+            .config
+            .power_categories
+            .iter()
+            .map(String::as_str)
+            .collect();
+        // A category dropped from the vocabulary after a preview build.
+        for p in &powers {
+            if !categories.contains(&p.item.category.value.as_str()) {
+                categories.push(&p.item.category.value);
+            }
+        }
+        for (n, category) in categories.iter().enumerate() {
+            let members: Vec<PowerSummary> = powers
+                .iter()
+                .filter(|p| !p.is_retired() && p.item.category.value == *category)
+                .map(|p| self.power_summary(p, lang))
+                .collect();
+            if !members.is_empty() {
+                groups.push(PowerGroup {
+                    category: category.to_string(),
+                    id: format!("category-{}", n + 1),
+                    count: members.len(),
+                    powers: members,
+                });
+            }
+        }
+        let retired: Vec<PowerSummary> = powers
+            .iter()
+            .filter(|p| p.is_retired())
+            .map(|p| self.power_summary(p, lang))
+            .collect();
+        let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
+        let title = match department {
+            Some(slug) => {
+                let name = self.lookup.department_name(slug);
+                crumbs.push(self.crumb(&name, &urls::department(slug)));
+                self.power_string(lang, "of_department")
+                    .replace("{name}", &name)
+            }
+            None => self.power_string(lang, "title"),
+        };
+        let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
+        ctx.insert("groups", &groups);
+        ctx.insert("retired", &retired);
+        ctx.insert(
+            "current_count",
+            &powers.iter().filter(|p| !p.is_retired()).count(),
+        );
+        ctx.insert("show_department", &department.is_none());
+        ctx.insert(
+            "site_powers_url",
+            &department.map(|_| self.urls().href(urls::POWERS)),
+        );
+        self.render(lang, "powers.html", &ctx)
+    }
+}
