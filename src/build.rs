@@ -359,3 +359,21 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
         .ok_or_else(|| BuildError::Git("the repository has no commit yet".to_string()))?;
     history::read(&repo, &tip).map_err(|e| BuildError::Git(e.0))
 }
+
+/// The search index of the site at `root`, as `build` would publish it
+/// (`gongkai search`): loaded, validated and indexed in memory.
+pub fn search_index(
+    root: &Path,
+    as_of: Option<Date>,
+) -> Result<crate::index::SearchIndex, BuildError> {
+    let snapshot = load_and_validate(root, as_of, Audience::Publish, HistoryMode::Read)
+        .map_err(BuildError::Io)?;
+    let site = match snapshot.site {
+        Some(site) if !snapshot.diagnostics.has_errors() => site,
+        _ => return Err(BuildError::Content(snapshot.diagnostics)),
+    };
+    let mut index = crate::index::SearchIndex::build(crate::index::documents(&site))
+        .map_err(|e| BuildError::Render(format!("search index: {e}")))?;
+    index.base_url = Some(site.config.base_url.clone());
+    Ok(index)
+}
