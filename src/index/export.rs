@@ -11,8 +11,9 @@
 //! - `filters.json` (larger sites): per facet its values and each document's
 //!   value number.
 //!
-//! Documents are numbered current first, so "current only" is `doc <
-//! current` and needs no file. The number of files is at most one per 20
+//! Documents are numbered in id order; which are retired is a bit set in
+//! the entry (`retired`: 6 documents per base64 character, lowest bit
+//! first), so "current only" needs no other file. The number of files is at most one per 20
 //! pages of the site (at least 3).
 
 use std::collections::BTreeMap;
@@ -64,7 +65,7 @@ struct Entry<'a> {
     format: u32,
     stamp: String,
     docs: usize,
-    current: usize,
+    retired: String,
     shards: usize,
     group: usize,
     scale: f64,
@@ -128,6 +129,21 @@ pub fn filters(docs: &[SearchDoc]) -> Value {
         out.insert(facet.to_string(), json!({"values": values, "docs": codes}));
     }
     Value::Object(out)
+}
+
+/// Bits as base64 characters, six per character, lowest bit first.
+pub fn bitset(bits: impl Iterator<Item = bool>) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bits: Vec<bool> = bits.collect();
+    bits.chunks(6)
+        .map(|chunk| {
+            let v = chunk
+                .iter()
+                .enumerate()
+                .fold(0usize, |v, (i, b)| v | (usize::from(*b) << i));
+            ALPHABET[v] as char
+        })
+        .collect()
 }
 
 fn excerpt(body: &str) -> String {
@@ -237,7 +253,7 @@ pub fn export(
         format: FORMAT,
         stamp: stamp(docs),
         docs: docs.len(),
-        current: docs.iter().filter(|d| !d.retired).count(),
+        retired: bitset(docs.iter().map(|d| d.retired)),
         shards: layout.shards,
         group: layout.group,
         scale: super::SCORE_SCALE,
@@ -259,5 +275,14 @@ mod tests {
         // FNV-1a 32 of "a" is 0xe40c292c.
         assert_eq!(shard_of("a", usize::MAX), 0xe40c_292c);
         assert_eq!(shard_of("公开", 1), 0);
+    }
+
+    #[test]
+    fn bitsets_are_six_documents_per_character() {
+        assert_eq!(
+            bitset([true, false, false, false, false, false, true].into_iter()),
+            "BB"
+        );
+        assert_eq!(bitset(std::iter::empty()), "");
     }
 }

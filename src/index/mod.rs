@@ -53,9 +53,9 @@ pub struct SearchDoc {
     pub body: String,
 }
 
-/// The documents of the site: current items first, then retired ones, each
-/// part in the site's order (newest first, then 索引号). Their position is
-/// their number in every exported file.
+/// The documents of the site, current and retired, in 索引号 order: their
+/// position is their number in every exported file, so a tie in score is
+/// broken by the number alone.
 pub fn documents(site: &Site) -> Vec<SearchDoc> {
     let names: BTreeMap<&str, &str> = site
         .departments
@@ -86,7 +86,7 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
             }
         })
         .collect();
-    docs.sort_by_key(|d| d.retired);
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
     docs
 }
 
