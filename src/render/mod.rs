@@ -117,11 +117,12 @@ pub fn render(
         renderer.write_withdrawn(withdrawn, sink)?;
     }
 
-    let mut pages: Vec<(String, Page)> = Vec::new();
-    pages.push((String::new(), Page::Home));
-    pages.push(("404.html".into(), Page::NotFound));
-    pages.push((urls::VERSIONS.into(), Page::Versions));
-    pages.push((urls::SEARCH.into(), Page::Search));
+    let mut pages: Vec<(String, Page)> = vec![
+        (String::new(), Page::Home),
+        ("404.html".into(), Page::NotFound),
+        (urls::VERSIONS.into(), Page::Versions),
+        (urls::SEARCH.into(), Page::Search),
+    ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
         if d.guide.is_some() {
