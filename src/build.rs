@@ -336,6 +336,9 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
     let lost = then
         .iter()
         .filter(|path| !current.contains(path.as_str()))
+        // The search index's parts are renumbered as the site grows; only
+        // its entry file and page are URLs.
+        .filter(|path| !crate::index::export::is_part(path))
         .map(|path| path.strip_suffix("index.html").unwrap_or(path).to_string())
         .collect();
     Ok(LostUrls {

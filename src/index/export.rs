@@ -50,6 +50,12 @@ pub fn facet_value<'a>(d: &'a SearchDoc, facet: &str) -> &'a str {
     }
 }
 
+/// A numbered part of the index (shard, document group, filters), which
+/// the entry file names: not a URL anyone links to.
+pub fn is_part(path: &str) -> bool {
+    path.starts_with("search/t/") || path.starts_with("search/d/") || path == "search/filters.json"
+}
+
 /// FNV-1a, 32 bits, of the UTF-8 bytes: where a token's postings live.
 pub fn shard_of(token: &str, shards: usize) -> usize {
     let mut h: u32 = 0x811c_9dc5;

@@ -141,6 +141,10 @@ async function discoverPages() {
     department,
   );
 
+  // The search page, linked from the header of every page, with a query.
+  const homeHtml = (await get('/')).text;
+  const search = firstMatch(homeHtml, /href="(\/search\/)"/, 'a link to the search page', '/');
+
   return [
     { name: 'home', path: '/', status: 200 },
     { name: 'catalog', path: '/catalog/', status: 200 },
@@ -151,6 +155,7 @@ async function discoverPages() {
     { name: 'repealed item', path: repealed.url, status: 200 },
     { name: 'snapshot', path: snapshot, status: 200 },
     { name: '404', path: '/no-such-page/', status: 404 },
+    { name: 'search', path: `${search}?q=${encodeURIComponent('公开')}`, status: 200 },
   ];
 }
 
@@ -166,6 +171,7 @@ const PAGE_NAMES = [
   'repealed item',
   'snapshot',
   '404',
+  'search',
 ];
 
 function pageNamed(name) {

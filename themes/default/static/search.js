@@ -300,8 +300,10 @@
     var mine = ++generation;
     list.textContent = '';
     more.hidden = true;
+    status.removeAttribute('data-done');
     if (!query) {
       status.textContent = S.empty || '';
+      status.setAttribute('data-done', '');
       return Promise.resolve();
     }
     status.textContent = S.loading || '';
@@ -315,6 +317,9 @@
       return showMore();
     }).catch(function () {
       if (mine === generation) status.textContent = S.failed || '';
+    }).then(function () {
+      // Tests wait for this: the results of `query` are on the page.
+      if (mine === generation) status.setAttribute('data-done', query);
     });
   }
 
