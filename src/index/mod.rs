@@ -31,7 +31,7 @@ pub const TITLE_BOOST: f32 = 2.0;
 /// Scores are exported as integers in these units.
 pub const SCORE_SCALE: f64 = 1000.0;
 /// Characters of body text kept for the excerpt.
-pub const EXCERPT_CHARS: usize = 400;
+pub const EXCERPT_CHARS: usize = 240;
 
 /// One published item as search sees it.
 #[derive(Clone, Debug)]

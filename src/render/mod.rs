@@ -197,7 +197,15 @@ pub fn render(
     // Search: indexed from the same items, exported as static files.
     let index = crate::index::SearchIndex::build(crate::index::documents(site))
         .map_err(|e| RenderError::Template(format!("search index: {e}")))?;
-    crate::index::export::export(&index, &urls, page_count + site.items.len(), sink)
+    // HTML pages: listings and the like, and per item its page, its
+    // history page and a snapshot per revision.
+    let html_pages = page_count
+        + site
+            .items
+            .iter()
+            .map(|i| 2 + i.revisions.len())
+            .sum::<usize>();
+    crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
 
     let revision_files: usize = site.items.iter().map(|i| 2 * i.revisions.len() + 2).sum();

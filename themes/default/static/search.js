@@ -89,98 +89,106 @@
   var api = { analyze: analyze, queryTokens: queryTokens, setFold: setFold, shardOf: shardOf };
   globalThis.gongkaiSearch = api;
 
-  if (typeof document === 'undefined') return;
-  var form = document.getElementById('search-form');
-  if (!form) return;
-
   // ------------------------------------------------------------ data
-  var base = form.getAttribute('data-index').replace(/index\.json$/, '');
-  var strings = JSON.parse(document.getElementById('search-strings').textContent);
-  var S = strings.search || {};
-  var entryPromise = null;
-  var files = new Map();
+  // A searcher over the files under `base` (the folder of index.json).
+  function createSearcher(base) {
+    var entryPromise = null;
+    var files = new Map();
 
-  function getJSON(url) {
-    if (!files.has(url)) {
-      files.set(url, fetch(url, { credentials: 'same-origin' }).then(function (r) {
-        if (!r.ok) throw new Error(url + ': ' + r.status);
-        return r.json();
-      }));
+    function getJSON(url) {
+      if (!files.has(url)) {
+        files.set(url, fetch(url, { credentials: 'same-origin' }).then(function (r) {
+          if (!r.ok) throw new Error(url + ': ' + r.status);
+          return r.json();
+        }));
+      }
+      return files.get(url);
     }
-    return files.get(url);
-  }
 
-  function entry() {
-    if (!entryPromise) {
-      entryPromise = getJSON(base + 'index.json').then(function (e) {
-        setFold(e.fold);
-        e.isRetired = function (doc) {
-          var c = e.retired.charCodeAt(doc / 6 | 0);
-          var v = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : 63;
-          return (v >> (doc % 6)) & 1;
-        };
-        return e;
+    function entry() {
+      if (!entryPromise) {
+        entryPromise = getJSON(base + 'index.json').then(function (e) {
+          setFold(e.fold);
+          e.isRetired = function (doc) {
+            var c = e.retired.charCodeAt(doc / 6 | 0);
+            var v = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : 63;
+            return (v >> (doc % 6)) & 1;
+          };
+          return e;
+        });
+      }
+      return entryPromise;
+    }
+
+    function part(e, path) { return getJSON(base + path + '?v=' + e.stamp); }
+
+    function filterData(e) {
+      return e.filters ? Promise.resolve(e.filters) : part(e, 'filters.json');
+    }
+
+    // Every document with all tokens of the query that passes the filters,
+    // best first (ties by number, which is 索引号 order).
+    function search(query, chosen) {
+      return entry().then(function (e) {
+        var tokens = queryTokens(query);
+        if (!tokens.length) return { entry: e, tokens: tokens, hits: [] };
+        var needFilters = Object.keys(FACETS).some(function (f) { return chosen[f] && chosen[f] !== 'all'; });
+        var loads = tokens.map(function (t) { return part(e, 't/' + shardOf(t, e.shards) + '.json'); });
+        loads.push(needFilters ? filterData(e) : Promise.resolve(null));
+        return Promise.all(loads).then(function (got) {
+          var filters = got.pop();
+          var scores = null;
+          tokens.forEach(function (t, i) {
+            var list = got[i][t] || [];
+            var next = new Map();
+            var doc = 0;
+            for (var j = 0; j < list.length; j += 2) {
+              doc += list[j];
+              if (scores === null) next.set(doc, list[j + 1]);
+              else if (scores.has(doc)) next.set(doc, scores.get(doc) + list[j + 1]);
+            }
+            scores = next;
+          });
+          var keep = function (doc) {
+            if (!chosen.status && e.isRetired(doc)) return false;
+            for (var f in FACETS) {
+              var want = chosen[f];
+              if (!want || want === 'all') continue;
+              var facet = filters[FACETS[f]];
+              if (facet.values[facet.docs[doc]] !== want) return false;
+            }
+            return true;
+          };
+          var hits = [];
+          scores.forEach(function (score, doc) { if (keep(doc)) hits.push({ doc: doc, score: score }); });
+          hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+          return { entry: e, tokens: tokens, hits: hits };
+        });
       });
     }
-    return entryPromise;
-  }
 
-  function part(e, path) { return getJSON(base + path + '?v=' + e.stamp); }
+    // [id, title, url, department, date, 文号, state, text] of each hit.
+    function details(e, hits) {
+      return Promise.all(hits.map(function (h) {
+        var g = Math.floor(h.doc / e.group);
+        return part(e, 'd/' + g + '.json').then(function (rows) { return rows[h.doc - g * e.group]; });
+      }));
+    }
 
-  function filterData(e) {
-    return e.filters ? Promise.resolve(e.filters) : part(e, 'filters.json');
+    return { search: search, details: details };
   }
 
   var FACETS = { department: 'department', category: 'category', kind: 'kind', year: 'year', status: 'state' };
+  api.createSearcher = createSearcher;
 
-  // Every document with all tokens of the query that passes the filters,
-  // best first (ties by number, which is 索引号 order).
-  function search(query, chosen) {
-    return entry().then(function (e) {
-      var tokens = queryTokens(query);
-      if (!tokens.length) return { entry: e, tokens: tokens, hits: [] };
-      var needFilters = Object.keys(FACETS).some(function (f) { return chosen[f] && chosen[f] !== 'all'; });
-      var loads = tokens.map(function (t) { return part(e, 't/' + shardOf(t, e.shards) + '.json'); });
-      loads.push(needFilters ? filterData(e) : Promise.resolve(null));
-      return Promise.all(loads).then(function (got) {
-        var filters = got.pop();
-        var scores = null;
-        tokens.forEach(function (t, i) {
-          var list = got[i][t] || [];
-          var next = new Map();
-          var doc = 0;
-          for (var j = 0; j < list.length; j += 2) {
-            doc += list[j];
-            if (scores === null) next.set(doc, list[j + 1]);
-            else if (scores.has(doc)) next.set(doc, scores.get(doc) + list[j + 1]);
-          }
-          scores = next;
-        });
-        var keep = function (doc) {
-          if (!chosen.status && e.isRetired(doc)) return false;
-          for (var f in FACETS) {
-            var want = chosen[f];
-            if (!want || want === 'all') continue;
-            var facet = filters[FACETS[f]];
-            if (facet.values[facet.docs[doc]] !== want) return false;
-          }
-          return true;
-        };
-        var hits = [];
-        scores.forEach(function (score, doc) { if (keep(doc)) hits.push({ doc: doc, score: score }); });
-        hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-        return { entry: e, tokens: tokens, hits: hits };
-      });
-    });
-  }
-
-  // [id, title, url, department, date, 文号, state, text] of each hit.
-  function details(e, hits) {
-    return Promise.all(hits.map(function (h) {
-      var g = Math.floor(h.doc / e.group);
-      return part(e, 'd/' + g + '.json').then(function (rows) { return rows[h.doc - g * e.group]; });
-    }));
-  }
+  if (typeof document === 'undefined') return;
+  var form = document.getElementById('search-form');
+  if (!form) return;
+  var searcher = createSearcher(form.getAttribute('data-index').replace(/index\.json$/, ''));
+  var search = searcher.search;
+  var details = searcher.details;
+  var strings = JSON.parse(document.getElementById('search-strings').textContent);
+  var S = strings.search || {};
 
   // ------------------------------------------------------------ display
   var input = document.getElementById('search-q');
