@@ -3,7 +3,11 @@
 // query, every file it fetches: requests, raw bytes, gzip -9 bytes (what a
 // server with compression sends), result count and the top 10 ids.
 //
-//   node benches/search_query.mjs OUT_DIR QUERIES.json   # QUERIES: ["政务公开", …]
+//   node benches/search_query.mjs OUT_DIR QUERIES.json
+//
+// QUERIES.json: ["政务公开", …] or [{"query": "…", "doc": N, "status": "all"}, …];
+// with `doc` (a document number: the position of its 索引号 in sorted
+// order) the output has its `rank` among all results (-1: not found).
 //
 // Each query runs cold (a new searcher, empty cache), as a first query
 // after the page. Output: one JSON object per line.
@@ -31,11 +35,12 @@ globalThis.fetch = async (url) => {
 };
 
 const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
-for (const query of queries) {
+for (const q of queries) {
+  const { query, doc, status } = typeof q === 'string' ? { query: q } : q;
   loads = [];
   const searcher = api.createSearcher('/search/');
   const t0 = performance.now();
-  const result = await searcher.search(query, {});
+  const result = await searcher.search(query, status ? { status } : {});
   const rows = await searcher.details(result.entry, result.hits.slice(0, 10));
   const ms = performance.now() - t0;
   const sum = (k) => loads.reduce((a, l) => a + l[k], 0);
@@ -48,5 +53,6 @@ for (const query of queries) {
     ms: Math.round(ms),
     files: loads.map((l) => [l.file, l.bytes]),
     top: rows.map((r) => r[0]),
+    rank: doc === undefined ? undefined : result.hits.findIndex((h) => h.doc === doc),
   }));
 }

@@ -4,8 +4,10 @@
 //!   the other files are fetched with as `?v=`, document counts, the number
 //!   of term shards and documents per group, the folding table of the
 //!   analyzer, and the filter data when the site is small);
-//! - `t/<k>.json`: term shards; a token is in shard `fnv1a32(utf8) % shards`
-//!   and maps to `[doc, score, doc delta, score, …]` (scores in thousandths);
+//! - `t/<k>.json`: term shards `{"t": {token: [doc, score, doc delta,
+//!   score, …]}, "c": {doc: row}}`; a token is in shard `fnv1a32(utf8) %
+//!   shards`; scores in hundredths; `c` holds the rows of the ten best
+//!   current documents of each token found in ≥ 500 documents;
 //! - `d/<g>.json`: documents `g·group … g·group+group-1`, each
 //!   `[id, title, url, department, date, 文号, state, text]`;
 //! - `filters.json` (larger sites): per facet its values and each document's
@@ -16,7 +18,7 @@
 //! first), so "current only" needs no other file. The number of files is at most one per 20
 //! pages of the site (at least 3).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,12 +30,16 @@ use crate::render::urls::Urls;
 use crate::write::Sink;
 
 /// Bumped when the layout of the files changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Above this many documents the filter data is a file of its own.
 const INLINE_FILTERS_UP_TO: usize = 1000;
 /// Aimed-at sizes (raw JSON bytes) of a term shard and a document group.
 const SHARD_BYTES: usize = 64 * 1024;
-const GROUP_BYTES: usize = 32 * 1024;
+const GROUP_BYTES: usize = 12 * 1024;
+/// A token in this many documents or more carries the result rows of its
+/// ten best current documents in its shard: a one-token query (a common
+/// two-character word) then needs no document group.
+const CARDS_FROM_DOCS: usize = 500;
 /// Rough bytes of one posting in a shard (`123,4567,`).
 const POSTING_BYTES: usize = 9;
 
@@ -102,8 +108,16 @@ pub fn layout(docs: &[SearchDoc], postings: usize, pages: usize) -> Layout {
         .iter()
         .map(|d| 120 + d.title.len() + d.body.len().min(EXCERPT_CHARS * 3))
         .sum();
-    let want_shards = (postings * POSTING_BYTES).div_ceil(SHARD_BYTES).max(1);
-    let want_groups = doc_bytes.div_ceil(GROUP_BYTES).max(1);
+    // A small site loads in one shard and one group: fewer requests.
+    let one = |bytes: usize, aim: usize, whole: usize| {
+        if bytes <= whole {
+            1
+        } else {
+            bytes.div_ceil(aim)
+        }
+    };
+    let want_shards = one(postings * POSTING_BYTES, SHARD_BYTES, 2 * SHARD_BYTES);
+    let want_groups = one(doc_bytes, GROUP_BYTES, 64 * 1024);
     let (shards, groups) = if want_shards + want_groups <= available {
         (want_shards, want_groups)
     } else {
@@ -150,6 +164,32 @@ pub fn bitset(bits: impl Iterator<Item = bool>) -> String {
             ALPHABET[v] as char
         })
         .collect()
+}
+
+/// What a result shows: `[id, title, url, department, date, 文号, state, text]`.
+fn row(d: &SearchDoc, urls: &Urls) -> Value {
+    json!([
+        d.id,
+        d.title,
+        urls.href(&d.rel),
+        d.department_name,
+        d.published,
+        d.doc_no.as_deref().unwrap_or(""),
+        d.state,
+        excerpt(&d.body),
+    ])
+}
+
+/// The ten best current documents of one token's postings (ties by
+/// number): the first page of results when the token is the whole query.
+fn top_current(docs: &[SearchDoc], postings: &[(u32, u32)]) -> Vec<u32> {
+    let mut best: Vec<(u32, u32)> = postings
+        .iter()
+        .filter(|(d, _)| !docs[*d as usize].retired)
+        .copied()
+        .collect();
+    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    best.into_iter().take(10).map(|(d, _)| d).collect()
 }
 
 fn excerpt(body: &str) -> String {
@@ -202,9 +242,13 @@ pub fn export(
         by_shard[shard_of(t, layout.shards)].push(t);
     }
     by_shard.par_iter().enumerate().try_for_each(|(k, terms)| {
-        let mut out = String::from("{");
+        let mut out = String::from("{\"t\":{");
+        let mut cards: BTreeSet<u32> = BTreeSet::new();
         for (i, t) in terms.iter().enumerate() {
             let postings = index.postings(t).map_err(err)?;
+            if postings.len() >= CARDS_FROM_DOCS {
+                cards.extend(top_current(docs, &postings));
+            }
             if i > 0 {
                 out.push(',');
             }
@@ -220,7 +264,15 @@ pub fn export(
             }
             out.push(']');
         }
-        out.push('}');
+        out.push_str("},\"c\":{");
+        for (i, doc) in cards.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("\"{doc}\":"));
+            out.push_str(&row(&docs[*doc as usize], urls).to_string());
+        }
+        out.push_str("}}");
         sink.write(&format!("search/t/{k}.json"), out.as_bytes())
             .map_err(|e| e.to_string())
     })?;
@@ -229,21 +281,7 @@ pub fn export(
     docs.par_chunks(layout.group)
         .enumerate()
         .try_for_each(|(g, chunk)| {
-            let rows: Vec<Value> = chunk
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.id,
-                        d.title,
-                        urls.href(&d.rel),
-                        d.department_name,
-                        d.published,
-                        d.doc_no.as_deref().unwrap_or(""),
-                        d.state,
-                        excerpt(&d.body),
-                    ])
-                })
-                .collect();
+            let rows: Vec<Value> = chunk.iter().map(|d| row(d, urls)).collect();
             let bytes = serde_json::to_vec(&rows).expect("json");
             sink.write(&format!("search/d/{g}.json"), &bytes)
                 .map_err(|e| e.to_string())

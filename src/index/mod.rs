@@ -5,7 +5,7 @@
 //! Scores are tantivy's BM25 (`Bm25Weight`, the statistics of the whole
 //! index), per query token summed over the fields title (boost
 //! [`TITLE_BOOST`]), body and metadata, then rounded to an integer number of
-//! thousandths per (token, document): the CLI and the browser add the same
+//! hundredths per (token, document): the CLI and the browser add the same
 //! integers, so they rank identically (ties by id). All tokens of a query
 //! must match (AND).
 
@@ -29,9 +29,9 @@ use crate::validate::Site;
 /// How much more a match in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
 /// Scores are exported as integers in these units.
-pub const SCORE_SCALE: f64 = 1000.0;
+pub const SCORE_SCALE: f64 = 100.0;
 /// Characters of body text kept for the excerpt.
-pub const EXCERPT_CHARS: usize = 240;
+pub const EXCERPT_CHARS: usize = 160;
 
 /// One published item as search sees it.
 #[derive(Clone, Debug)]
@@ -163,7 +163,7 @@ impl Filter {
 pub struct Hit {
     /// Position in [`SearchIndex::docs`].
     pub doc: u32,
-    /// In thousandths ([`SCORE_SCALE`]).
+    /// In hundredths ([`SCORE_SCALE`]).
     pub score: u64,
 }
 
@@ -267,7 +267,7 @@ impl SearchIndex {
     }
 
     /// The score of `token` in each document that has it: tantivy's BM25 of
-    /// each field (boosted) summed, in thousandths; sorted by document.
+    /// each field (boosted) summed, in hundredths; sorted by document.
     pub fn postings(&self, token: &str) -> Result<Vec<(u32, u32)>> {
         let mut scores: BTreeMap<u32, f32> = BTreeMap::new();
         for (field, boost) in self.text_fields() {
@@ -342,7 +342,7 @@ impl SearchIndex {
     }
 }
 
-/// A score in thousandths, the unit both the CLI and the browser add.
+/// A score in hundredths, the unit both the CLI and the browser add.
 pub fn quantize(score: f32) -> u32 {
     (f64::from(score) * SCORE_SCALE).round().max(0.0) as u32
 }

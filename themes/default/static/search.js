@@ -94,6 +94,8 @@
   function createSearcher(base) {
     var entryPromise = null;
     var files = new Map();
+    // Result rows that came with term shards, by document.
+    var cards = new Map();
 
     function getJSON(url) {
       if (!files.has(url)) {
@@ -139,7 +141,9 @@
           var filters = got.pop();
           var scores = null;
           tokens.forEach(function (t, i) {
-            var list = got[i][t] || [];
+            var shard = got[i];
+            for (var d in shard.c) cards.set(Number(d), shard.c[d]);
+            var list = shard.t[t] || [];
             var next = new Map();
             var doc = 0;
             for (var j = 0; j < list.length; j += 2) {
@@ -170,6 +174,7 @@
     // [id, title, url, department, date, 文号, state, text] of each hit.
     function details(e, hits) {
       return Promise.all(hits.map(function (h) {
+        if (cards.has(h.doc)) return cards.get(h.doc);
         var g = Math.floor(h.doc / e.group);
         return part(e, 'd/' + g + '.json').then(function (rows) { return rows[h.doc - g * e.group]; });
       }));
