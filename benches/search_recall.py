@@ -14,6 +14,7 @@ Prints one JSON object.
 """
 import argparse
 import json
+import os
 import pathlib
 import random
 import re
@@ -62,7 +63,8 @@ def run(qs):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(qs, f, ensure_ascii=False)
     out = subprocess.run(["node", str(here / "search_query.mjs"), args.out, f.name],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True,
+                         env=dict(os.environ, NO_GZIP="1")).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     n = len(rows)
     return {

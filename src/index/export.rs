@@ -19,6 +19,7 @@
 //! pages of the site (at least 3).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -259,7 +260,7 @@ pub fn export(
                 if j > 0 {
                     out.push(',');
                 }
-                out.push_str(&format!("{},{score}", doc - last));
+                let _ = write!(out, "{},{score}", doc - last);
                 last = *doc;
             }
             out.push(']');
@@ -269,7 +270,7 @@ pub fn export(
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("\"{doc}\":"));
+            let _ = write!(out, "\"{doc}\":");
             out.push_str(&row(&docs[*doc as usize], urls).to_string());
         }
         out.push_str("}}");

@@ -110,6 +110,21 @@ pub fn plain_text(markdown: &str) -> String {
     out.trim().to_string()
 }
 
+/// What scoring needs of one segment, opened once.
+struct SegmentParts {
+    /// Per text field (in [`SearchIndex::fields_stats`] order).
+    inverted: Vec<std::sync::Arc<tantivy::InvertedIndexReader>>,
+    norms: Vec<tantivy::fieldnorm::FieldNormReader>,
+    /// tantivy's document id → position in `docs`.
+    ords: Vec<u32>,
+}
+
+struct FieldStats {
+    field: Field,
+    boost: f32,
+    average_fieldnorm: f32,
+}
+
 struct Fields {
     ord: Field,
     title: Field,
@@ -129,8 +144,10 @@ pub struct SearchIndex {
     pub base_url: Option<String>,
     searcher: Searcher,
     fields: Fields,
-    /// Per segment, tantivy's document id → position in `docs`.
-    ords: Vec<Vec<u32>>,
+    segments: Vec<SegmentParts>,
+    /// The text fields with their boost and BM25 statistics.
+    fields_stats: Vec<FieldStats>,
+    total_docs: u64,
 }
 
 /// What a query keeps.
@@ -224,20 +241,48 @@ impl SearchIndex {
         writer.wait_merging_threads()?;
         let reader = index.reader()?;
         let searcher = reader.searcher();
-        let mut ords = Vec::new();
+        let text_fields = [
+            (fields.title, TITLE_BOOST),
+            (fields.body, 1.0),
+            (fields.meta, 1.0),
+        ];
+        let total_docs = Bm25StatisticsProvider::total_num_docs(&searcher)?;
+        let mut fields_stats = Vec::new();
+        for (field, boost) in text_fields {
+            let tokens = Bm25StatisticsProvider::total_num_tokens(&searcher, field)?;
+            fields_stats.push(FieldStats {
+                field,
+                boost,
+                // As `Bm25Weight::for_terms` computes it.
+                average_fieldnorm: tokens as f32 / total_docs as f32,
+            });
+        }
+        let mut segments = Vec::new();
         for segment in searcher.segment_readers() {
             let column = segment.fast_fields().u64("ord")?;
-            let map = (0..segment.max_doc())
+            let ords = (0..segment.max_doc())
                 .map(|doc| column.first(doc).unwrap_or(0) as u32)
                 .collect();
-            ords.push(map);
+            let mut inverted = Vec::new();
+            let mut norms = Vec::new();
+            for (field, _) in text_fields {
+                inverted.push(segment.inverted_index(field)?);
+                norms.push(segment.get_fieldnorms_reader(field)?);
+            }
+            segments.push(SegmentParts {
+                inverted,
+                norms,
+                ords,
+            });
         }
         Ok(SearchIndex {
             docs,
             base_url: None,
             searcher,
             fields,
-            ords,
+            segments,
+            fields_stats,
+            total_docs,
         })
     }
 
@@ -269,37 +314,52 @@ impl SearchIndex {
     /// The score of `token` in each document that has it: tantivy's BM25 of
     /// each field (boosted) summed, in hundredths; sorted by document.
     pub fn postings(&self, token: &str) -> Result<Vec<(u32, u32)>> {
-        let mut scores: BTreeMap<u32, f32> = BTreeMap::new();
-        for (field, boost) in self.text_fields() {
-            let term = Term::from_field_text(field, token);
-            if self.searcher.doc_freq(&term)? == 0 {
+        let mut scores: Vec<(u32, f32)> = Vec::new();
+        for (f, field) in self.fields_stats.iter().enumerate() {
+            let term = Term::from_field_text(field.field, token);
+            let mut infos = Vec::new();
+            let mut doc_freq = 0u64;
+            for (s, segment) in self.segments.iter().enumerate() {
+                if let Some(info) = segment.inverted[f].get_term_info(&term)? {
+                    doc_freq += u64::from(info.doc_freq);
+                    infos.push((s, info));
+                }
+            }
+            if doc_freq == 0 {
                 continue;
             }
-            let weight = Bm25Weight::for_terms(
-                &self.searcher as &dyn Bm25StatisticsProvider,
-                std::slice::from_ref(&term),
-            )?
-            .boost_by(boost);
-            for (segment, ords) in self.searcher.segment_readers().iter().zip(&self.ords) {
-                let inverted = segment.inverted_index(field)?;
-                let Some(info) = inverted.get_term_info(&term)? else {
-                    continue;
-                };
-                let norms = segment.get_fieldnorms_reader(field)?;
-                let mut postings =
-                    inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+            // What `Bm25Weight::for_terms(searcher, [term])` computes, with
+            // the statistics of the field read once.
+            let weight =
+                Bm25Weight::for_one_term(doc_freq, self.total_docs, field.average_fieldnorm)
+                    .boost_by(field.boost);
+            for (s, info) in infos {
+                let segment = &self.segments[s];
+                let norms = &segment.norms[f];
+                let mut postings = segment.inverted[f]
+                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
                     let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq());
-                    *scores.entry(ords[doc as usize]).or_insert(0.0) += score;
+                    scores.push((segment.ords[doc as usize], score));
                     doc = postings.advance();
                 }
             }
         }
-        Ok(scores
-            .into_iter()
-            .map(|(doc, s)| (doc, quantize(s)))
-            .collect())
+        // Per document, its fields' scores added in field order.
+        scores.sort_by_key(|(doc, _)| *doc);
+        let mut out: Vec<(u32, u32)> = Vec::with_capacity(scores.len());
+        let mut i = 0;
+        while i < scores.len() {
+            let doc = scores[i].0;
+            let mut sum = 0.0f32;
+            while i < scores.len() && scores[i].0 == doc {
+                sum += scores[i].1;
+                i += 1;
+            }
+            out.push((doc, quantize(sum)));
+        }
+        Ok(out)
     }
 
     /// All documents that have every token of `query` and pass `filter`,
