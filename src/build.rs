@@ -336,6 +336,9 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
     let lost = then
         .iter()
         .filter(|path| !current.contains(path.as_str()))
+        // The search index's parts are renumbered as the site grows; only
+        // its entry file and page are URLs.
+        .filter(|path| !crate::index::export::is_part(path))
         .map(|path| path.strip_suffix("index.html").unwrap_or(path).to_string())
         .collect();
     Ok(LostUrls {
@@ -358,4 +361,22 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
         .head()
         .ok_or_else(|| BuildError::Git("the repository has no commit yet".to_string()))?;
     history::read(&repo, &tip).map_err(|e| BuildError::Git(e.0))
+}
+
+/// The search index of the site at `root`, as `build` would publish it
+/// (`gongkai search`): loaded, validated and indexed in memory.
+pub fn search_index(
+    root: &Path,
+    as_of: Option<Date>,
+) -> Result<crate::index::SearchIndex, BuildError> {
+    let snapshot = load_and_validate(root, as_of, Audience::Publish, HistoryMode::Read)
+        .map_err(BuildError::Io)?;
+    let site = match snapshot.site {
+        Some(site) if !snapshot.diagnostics.has_errors() => site,
+        _ => return Err(BuildError::Content(snapshot.diagnostics)),
+    };
+    let mut index = crate::index::SearchIndex::build(crate::index::documents(&site))
+        .map_err(|e| BuildError::Render(format!("search index: {e}")))?;
+    index.base_url = Some(site.config.base_url.clone());
+    Ok(index)
 }

@@ -9,6 +9,7 @@ pub mod build;
 pub mod diagnostics;
 pub mod git;
 pub mod history;
+pub mod index;
 pub mod load;
 pub mod model;
 pub mod render;

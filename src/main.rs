@@ -100,6 +100,8 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Search the site as the browser does (the same index and scores).
+    Search(cli::search::SearchArgs),
     /// Create a new catalog item or department, ready to fill in.
     New {
         #[command(subcommand)]
@@ -163,6 +165,7 @@ fn main() -> ExitCode {
             as_of,
         } => cli::serve::run(ServeOptions { root, port, as_of }, open),
         Command::New { what } => cli::new::run(what),
+        Command::Search(args) => cli::search::run(args),
     }
 }
 

@@ -2,4 +2,5 @@
 //! what they print, how they stop, which exit status they end with.
 
 pub mod new;
+pub mod search;
 pub mod serve;

@@ -123,10 +123,12 @@ pub fn render(
         .par_iter()
         .try_for_each(|power| renderer.write_power(power, sink))?;
 
-    let mut pages: Vec<(String, Page)> = Vec::new();
-    pages.push((String::new(), Page::Home));
-    pages.push(("404.html".into(), Page::NotFound));
-    pages.push((urls::VERSIONS.into(), Page::Versions));
+    let mut pages: Vec<(String, Page)> = vec![
+        (String::new(), Page::Home),
+        ("404.html".into(), Page::NotFound),
+        (urls::VERSIONS.into(), Page::Versions),
+        (urls::SEARCH.into(), Page::Search),
+    ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
         if site.powers.iter().any(|p| p.item.department == d.slug) {
@@ -212,6 +214,21 @@ pub fn render(
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
+    // Search: indexed from the same items, exported as static files.
+    let index = crate::index::SearchIndex::build(crate::index::documents(site))
+        .map_err(|e| RenderError::Template(format!("search index: {e}")))?;
+    // HTML pages: listings and the like, and per item its page, its
+    // history page and a snapshot per revision.
+    let html_pages = page_count
+        + site
+            .items
+            .iter()
+            .map(|i| 2 + i.revisions.len())
+            .sum::<usize>()
+        + 2 * site.powers.len();
+    crate::index::export::export(&index, &urls, html_pages, sink)
+        .map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
+
     let revision_files: usize = site
         .items
         .iter()
@@ -277,6 +294,7 @@ enum Page<'a> {
     Versions,
     /// A power catalog: the site's, or one department's.
     Powers(Option<&'a str>),
+    Search,
     /// A former URL: points to its new site-relative path.
     Redirect(String),
     /// An annual report.
@@ -330,6 +348,7 @@ fn base_context(
             archive_url: u.href(urls::ARCHIVE),
             versions_url: u.href(urls::VERSIONS),
             static_url: u.href("static/"),
+            search_url: u.href(urls::SEARCH),
             feed_url: u.href("atom.xml"),
             category_index_url: u.href("catalog/category/"),
             kind_index_url: u.href("catalog/kind/"),
@@ -406,6 +425,7 @@ struct SiteView<'a> {
     archive_url: String,
     versions_url: String,
     static_url: String,
+    search_url: String,
     feed_url: String,
     category_index_url: String,
     kind_index_url: String,
@@ -821,6 +841,25 @@ impl<'a> Renderer<'a> {
                 ctx.insert("updated", &guide.updated);
                 ctx.insert("body", &markdown::to_html(&guide.body));
                 self.render(lang, "guide.html", &ctx)
+            }
+            Page::Search => {
+                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
+                let title = match self.languages[&site_lang].strings.get("search") {
+                    Some(toml::Value::Table(t)) => t
+                        .get("title")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                    _ => String::new(),
+                };
+                let mut meta = self.meta(title, rel, crumbs);
+                meta.noindex = true;
+                let mut ctx = self.context(site_lang, meta);
+                ctx.insert(
+                    "search",
+                    &views::search_page(site, self.urls(), &self.languages[&site_lang].strings),
+                );
+                self.render(site_lang, "search.html", &ctx)
             }
             Page::Versions => {
                 let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];

@@ -75,6 +75,11 @@ pub fn file_of(rel: &str) -> String {
     }
 }
 
+/// The search page.
+pub const SEARCH: &str = "search/";
+/// The entry file of the search index (the other files are next to it).
+pub const SEARCH_INDEX: &str = "search/index.json";
+
 pub fn item(index_no: &str) -> String {
     format!("items/{index_no}/")
 }

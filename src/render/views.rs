@@ -373,3 +373,141 @@ pub fn human_size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     }
 }
+
+/// One choice of a search filter.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+}
+
+/// A `<select>` of the search form.
+#[derive(Clone, Debug, Serialize)]
+pub struct FilterView {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<OptionView>,
+}
+
+/// The search page: where the index is, the filters and, for the script,
+/// its interface strings as JSON (safe inside `<script>`).
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchPageView {
+    pub index_url: String,
+    pub script_url: String,
+    pub catalog_url: String,
+    pub filters: Vec<FilterView>,
+    pub strings_json: String,
+}
+
+/// The values of the search filters: departments, 主题分类, 文种 and years of
+/// the published items, and every validity.
+pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table) -> SearchPageView {
+    let table = |name: &str| -> BTreeMap<String, String> {
+        match strings.get(name) {
+            Some(toml::Value::Table(t)) => t
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect(),
+            _ => BTreeMap::new(),
+        }
+    };
+    let s = table("search");
+    let validity = table("validity");
+    let label = |key: &str| s.get(key).cloned().unwrap_or_default();
+    let mut used: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for item in &site.items {
+        let c = &item.catalog;
+        used.entry("department")
+            .or_default()
+            .insert(c.department.clone());
+        used.entry("category")
+            .or_default()
+            .insert(c.category.value.clone());
+        if let Some(k) = &c.kind {
+            used.entry("kind").or_default().insert(k.value.clone());
+        }
+        used.entry("year")
+            .or_default()
+            .insert(c.published.value.year().to_string());
+    }
+    let mut values = |facet: &str| used.remove(facet).unwrap_or_default();
+    let department_names: BTreeMap<&str, &str> = site
+        .departments
+        .iter()
+        .map(|d| (d.slug.as_str(), d.name.as_str()))
+        .collect();
+    let options = |values: Vec<String>, label: &dyn Fn(&str) -> String| {
+        values
+            .into_iter()
+            .map(|v| OptionView {
+                label: label(&v),
+                value: v,
+            })
+            .collect::<Vec<_>>()
+    };
+    let departments = options(values("department").into_iter().collect(), &|v| {
+        department_names
+            .get(v)
+            .map_or(v.to_string(), |n| n.to_string())
+    });
+    let categories = options(values("category").into_iter().collect(), &|v| {
+        v.replace('\\', " › ")
+    });
+    let kinds = options(values("kind").into_iter().collect(), &|v| v.to_string());
+    let years = options(values("year").into_iter().rev().collect(), &|v| {
+        v.to_string()
+    });
+    let mut states = vec![OptionView {
+        value: "all".into(),
+        label: label("all_states"),
+    }];
+    for state in [
+        "in-force", "amended", "pending", "repealed", "expired", "deleted",
+    ] {
+        states.push(OptionView {
+            value: state.into(),
+            label: validity.get(state).cloned().unwrap_or_else(|| state.into()),
+        });
+    }
+    let filters = vec![
+        FilterView {
+            name: "department",
+            label: label("department"),
+            options: departments,
+        },
+        FilterView {
+            name: "category",
+            label: label("category"),
+            options: categories,
+        },
+        FilterView {
+            name: "kind",
+            label: label("kind"),
+            options: kinds,
+        },
+        FilterView {
+            name: "year",
+            label: label("year"),
+            options: years,
+        },
+        FilterView {
+            name: "status",
+            label: label("status"),
+            options: states,
+        },
+    ];
+    let script_strings = serde_json::json!({ "search": s, "validity": validity });
+    let strings_json = serde_json::to_string(&script_strings)
+        .expect("json")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    SearchPageView {
+        index_url: u.href(urls::SEARCH_INDEX),
+        script_url: u.href("static/search.js"),
+        catalog_url: u.href(urls::CATALOG),
+        filters,
+        strings_json,
+    }
+}

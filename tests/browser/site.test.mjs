@@ -169,6 +169,9 @@ async function discoverPages() {
     '/',
   );
 
+  // The search page, linked from the header of every page, with a query.
+  const search = firstMatch(homeHtml, /href="(\/search\/)"/, 'a link to the search page', '/');
+
   return [
     { name: 'home', path: '/', status: 200 },
     { name: 'catalog', path: '/catalog/', status: 200 },
@@ -183,6 +186,7 @@ async function discoverPages() {
     { name: 'power catalog', path: powers, status: 200 },
     { name: 'power (flowchart with a decision)', path: power.url, status: 200 },
     { name: '404', path: '/no-such-page/', status: 404 },
+    { name: 'search', path: `${search}?q=${encodeURIComponent('公开')}`, status: 200 },
   ];
 }
 
@@ -202,6 +206,7 @@ const PAGE_NAMES = [
   'power catalog',
   'power (flowchart with a decision)',
   '404',
+  'search',
 ];
 
 function pageNamed(name) {

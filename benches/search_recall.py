@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Known-item test of gongkai's browser search on a built corpus.
+
+    python3 benches/search_recall.py CORPUS_DIR OUT_DIR [--samples 200] [--seed 1]
+
+Picks random items of the corpus (gen_corpus.py --format gongkai), takes a
+random 4–6 character substring of each title (and, separately, the whole
+title), and searches it with
+search_query.mjs (the page's own search.js, cold) with the 有效性 filter at
+"all" (retired items included, as Pagefind has no such filter). Reports how
+often the item is in the top 3 and found at all, in Simplified and, when
+the `opencc` module is installed (pip install opencc), Traditional (s2t).
+Prints one JSON object.
+"""
+import argparse
+import json
+import os
+import pathlib
+import random
+import re
+import subprocess
+import tempfile
+
+here = pathlib.Path(__file__).resolve().parent
+ap = argparse.ArgumentParser()
+ap.add_argument("corpus")
+ap.add_argument("out")
+ap.add_argument("--samples", type=int, default=200)
+ap.add_argument("--seed", type=int, default=1)
+args = ap.parse_args()
+
+items = []
+for f in sorted(pathlib.Path(args.corpus, "content").glob("*/catalog/*.md")):
+    text = f.read_text(encoding="utf-8")
+    front = text.split("+++")[1]
+    if re.search(r'^disclosure\s*=\s*"exempt"', front, re.M) or re.search(r"^draft\s*=\s*true", front, re.M):
+        continue
+    title = re.search(r'^title\s*=\s*"(.*)"', front, re.M).group(1)
+    index_no = re.search(r'^index_no\s*=\s*"(.*)"', front, re.M).group(1)
+    items.append((index_no, title))
+ids = sorted(i for i, _ in items)
+number = {i: n for n, i in enumerate(ids)}
+
+rng = random.Random(args.seed)
+picked = rng.sample(items, min(args.samples, len(items)))
+queries = []
+for index_no, title in picked:
+    n = rng.randint(4, 6)
+    start = rng.randint(0, max(0, len(title) - n))
+    queries.append({"query": title[start:start + n], "doc": number[index_no], "status": "all"})
+whole = [{"query": title, "doc": number[index_no], "status": "all"} for index_no, title in picked]
+try:
+    import opencc
+    s2t = opencc.OpenCC("s2t")
+    to_t = lambda qs: [dict(q, query=s2t.convert(q["query"])) for q in qs]
+except ImportError:
+    to_t = lambda qs: []
+
+
+def run(qs):
+    if not qs:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(qs, f, ensure_ascii=False)
+    out = subprocess.run(["node", str(here / "search_query.mjs"), args.out, f.name],
+                         capture_output=True, text=True, check=True,
+                         env=dict(os.environ, NO_GZIP="1")).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    n = len(rows)
+    return {
+        "queries": n,
+        "top3": sum(1 for r in rows if 0 <= r["rank"] < 3) / n,
+        "found": sum(1 for r in rows if r["rank"] >= 0) / n,
+        "no_result": sum(1 for r in rows if r["results"] == 0) / n,
+        "median_results": sorted(r["results"] for r in rows)[n // 2],
+    }
+
+
+print(json.dumps({
+    "substring_simplified": run(queries),
+    "substring_traditional": run(to_t(queries)),
+    "title_simplified": run(whole),
+    "title_traditional": run(to_t(whole)),
+}, ensure_ascii=False))

@@ -1,0 +1,308 @@
+//! The one analyzer of search, used to index and to query. The browser runs
+//! the same steps in `themes/default/static/search.js` with the same folding
+//! table (written by [`fold_table_json`] into `search/index.json`), so index
+//! and query never disagree; `tests/search.rs` compares both on hundreds of
+//! strings.
+//!
+//! Steps, per character: full-width ASCII → half-width (U+FF01–FF5E, and the
+//! ideographic space), Traditional → Simplified by a character table made
+//! from OpenCC's data, ASCII and Latin-1 capitals → lowercase. Then runs:
+//! a run of CJK characters (Han, Kana, Hangul) becomes overlapping bigrams
+//! (a run of one character stays a unigram); a run of letters and digits
+//! (ASCII, Latin-1/Extended-A/B, Greek, Cyrillic) is one token; anything else
+//! separates. Document numbers like `〔2024〕12号` give `2024`, `12`, `号`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// The name the tokenizer is registered under in the tantivy index.
+pub const TOKENIZER: &str = "gongkai_cjk";
+
+/// Traditional (and Taiwan/Hong Kong variant) characters → Simplified, one
+/// character to one character, from OpenCC's tables (Apache-2.0) as shipped
+/// by ferrous-opencc: every code point of the CJK blocks converted alone.
+pub fn fold_table() -> &'static BTreeMap<char, char> {
+    static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(build_fold_table)
+}
+
+fn build_fold_table() -> BTreeMap<char, char> {
+    use ferrous_opencc::OpenCC;
+    use ferrous_opencc::config::BuiltinConfig;
+    let ranges = [
+        0x3400u32..=0x4DBF,
+        0x4E00..=0x9FFF,
+        0xF900..=0xFAFF,
+        0x20000..=0x2FA1F,
+    ];
+    let chars: Vec<char> = ranges
+        .into_iter()
+        .flatten()
+        .filter_map(char::from_u32)
+        .collect();
+    // One conversion call over all characters, one per line: phrases do
+    // not cross line ends, so each line is converted as a single character.
+    let mut text = String::with_capacity(chars.len() * 5);
+    for c in &chars {
+        text.push(*c);
+        text.push('\n');
+    }
+    let mut table = BTreeMap::new();
+    for config in [BuiltinConfig::Tw2s, BuiltinConfig::Hk2s, BuiltinConfig::T2s] {
+        let cc = OpenCC::from_config(config).expect("built-in OpenCC configuration");
+        let converted = cc.convert(&text);
+        let lines: Vec<&str> = converted.split('\n').collect();
+        assert_eq!(lines.len(), chars.len() + 1, "one line per character");
+        for (from, to) in chars.iter().zip(lines) {
+            let mut it = to.chars();
+            if let (Some(to), None) = (it.next(), it.next())
+                && to != *from
+            {
+                table.entry(*from).or_insert(to);
+            }
+        }
+    }
+    // A chain must end in one step: fold the targets too.
+    let snapshot = table.clone();
+    for to in table.values_mut() {
+        let mut seen = 0;
+        while let Some(next) = snapshot.get(to) {
+            if *next == *to || seen > 4 {
+                break;
+            }
+            *to = *next;
+            seen += 1;
+        }
+    }
+    table.retain(|from, to| from != to);
+    table
+}
+
+/// The table for the browser: one string of pairs (Traditional character
+/// followed by its Simplified form), in code point order.
+pub fn fold_table_string() -> String {
+    let mut out = String::new();
+    for (from, to) in fold_table() {
+        out.push(*from);
+        out.push(*to);
+    }
+    out
+}
+
+/// One character as the analyzer sees it.
+pub fn fold(c: char) -> char {
+    let cp = c as u32;
+    if (0xFF01..=0xFF5E).contains(&cp) {
+        let half = char::from_u32(cp - 0xFEE0).expect("ASCII");
+        return half.to_ascii_lowercase();
+    }
+    if cp == 0x3000 {
+        return ' ';
+    }
+    if c.is_ascii_uppercase() {
+        return c.to_ascii_lowercase();
+    }
+    if (0xC0..=0xDE).contains(&cp) && cp != 0xD7 {
+        return char::from_u32(cp + 0x20).expect("Latin-1 lowercase");
+    }
+    match fold_table().get(&c) {
+        Some(s) => *s,
+        None => c,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Cjk,
+    Word,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    let cp = c as u32;
+    let cjk = matches!(cp,
+        0x3005 | 0x3007
+        | 0x3041..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3134F);
+    if cjk {
+        return Class::Cjk;
+    }
+    let word = c.is_ascii_alphanumeric()
+        || (matches!(cp, 0xC0..=0x24F) && cp != 0xD7 && cp != 0xF7)
+        || matches!(cp, 0x370..=0x4FF);
+    if word { Class::Word } else { Class::Other }
+}
+
+/// The tokens of `text`, in order (duplicates kept).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    let mut run_class = Class::Other;
+    let flush = |run: &mut Vec<char>, class: Class, tokens: &mut Vec<String>| {
+        match class {
+            Class::Cjk if run.len() == 1 => tokens.push(run[0].to_string()),
+            Class::Cjk => {
+                for pair in run.windows(2) {
+                    tokens.push(pair.iter().collect());
+                }
+            }
+            Class::Word => tokens.push(run.iter().collect()),
+            Class::Other => {}
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        let c = fold(c);
+        let k = class(c);
+        if k != run_class {
+            flush(&mut run, run_class, &mut tokens);
+            run_class = k;
+        }
+        if k != Class::Other {
+            run.push(c);
+        }
+    }
+    flush(&mut run, run_class, &mut tokens);
+    tokens
+}
+
+/// The distinct tokens of a query, in first-seen order: every one must
+/// match (AND).
+pub fn query_tokens(query: &str) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    analyze(query)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+/// [`analyze`] as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct CjkTokenizer;
+
+pub struct CjkTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl Tokenizer for CjkTokenizer {
+    type TokenStream<'a> = CjkTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream {
+        let tokens = analyze(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        CjkTokenStream { tokens, index: 0 }
+    }
+}
+
+impl TokenStream for CjkTokenStream {
+    fn advance(&mut self) -> bool {
+        self.index += 1;
+        self.index <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        analyze(s)
+    }
+
+    #[test]
+    fn han_runs_become_overlapping_bigrams() {
+        assert_eq!(toks("政务公开"), ["政务", "务公", "公开"]);
+    }
+
+    #[test]
+    fn a_single_han_character_stays_a_unigram() {
+        assert_eq!(toks("税，费"), ["税", "费"]);
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(toks("政務公開"), toks("政务公开"));
+        assert_eq!(toks("資訊"), ["资讯"]);
+        assert_eq!(toks("臺灣"), ["台湾"]);
+    }
+
+    #[test]
+    fn document_numbers_give_year_and_number() {
+        assert_eq!(
+            toks("昆发改函〔2024〕12号"),
+            ["昆发", "发改", "改函", "2024", "12", "号"]
+        );
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_half_width_and_lowercase() {
+        assert_eq!(toks("ＧＢ２３１２—２０２４"), ["gb2312", "2024"]);
+        assert_eq!(toks("PDF　文件"), ["pdf", "文件"]);
+    }
+
+    #[test]
+    fn latin_and_han_split_at_the_script_boundary() {
+        assert_eq!(toks("2024年GDP增长"), ["2024", "年", "gdp", "增长"]);
+    }
+
+    #[test]
+    fn index_numbers_split_at_punctuation() {
+        assert_eq!(
+            toks("11530100MB0X/2024-00012"),
+            ["11530100mb0x", "2024", "00012"]
+        );
+    }
+
+    #[test]
+    fn kana_and_latin1_are_handled() {
+        assert_eq!(toks("ガベージ"), ["ガベ", "ベー", "ージ"]);
+        assert_eq!(toks("Émile café"), ["émile", "café"]);
+    }
+
+    #[test]
+    fn punctuation_and_emoji_only_separate() {
+        assert_eq!(toks("“公开”😀指南！"), ["公开", "指南"]);
+        assert!(toks("，。、；：").is_empty());
+    }
+
+    #[test]
+    fn query_tokens_are_distinct() {
+        assert_eq!(query_tokens("公开公开"), ["公开", "开公"]);
+    }
+
+    #[test]
+    fn the_table_maps_single_characters_and_never_chains() {
+        let table = fold_table();
+        assert!(table.len() > 2000, "{} entries", table.len());
+        for (from, to) in table {
+            assert_ne!(from, to);
+            assert!(!table.contains_key(to), "{from} → {to} → …");
+        }
+    }
+}

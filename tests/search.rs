@@ -1,0 +1,262 @@
+//! Search: `gongkai search` on the `search` fixture, the files under
+//! `public/search/`, and the analyzer of search.js against the Rust one.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use gongkai::index::analyzer;
+use support::{AS_OF, Shared, SiteTest};
+
+static BUILT: Shared = Shared::new();
+
+/// The `search` fixture, built once for the tests that read the output.
+fn built() -> std::sync::Arc<SiteTest> {
+    BUILT.get(|| {
+        let site = SiteTest::from_fixture("search");
+        site.build().assert_success();
+        site
+    })
+}
+
+const SIMPLIFIED: &str = "11530100MB0A00001B/2024-00001";
+const TRADITIONAL: &str = "11530100MB0Z67890M/2023-00001";
+const LONG_WORD: &str = "11530100MB0A00001B/2022-00001";
+const RETIRED: &str = "11530100MB0A00001B/2021-00001";
+
+/// The ids `gongkai search --json` prints for `query` (plus `extra` flags).
+fn ids(query: &str, extra: &[&str]) -> Vec<String> {
+    let site = SiteTest::from_fixture("search");
+    let mut args = vec!["search", query, "--json", "--as-of", AS_OF, "--root"];
+    let root = site.root().to_string_lossy().into_owned();
+    args.push(&root);
+    args.extend(extra);
+    let run = site.run(&args);
+    run.assert_success();
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{run}"));
+    rows.iter()
+        .map(|r| {
+            let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["id", "score", "title", "url"], "{run}");
+            r["id"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_traditional_query_finds_a_simplified_document() {
+    assert_eq!(ids("政務公開", &[]), [SIMPLIFIED]);
+}
+
+#[test]
+fn a_simplified_query_finds_a_traditional_document() {
+    assert_eq!(ids("资讯公开", &[]), [TRADITIONAL]);
+    assert_eq!(ids("非物质文化遗产", &[]), [TRADITIONAL]);
+}
+
+#[test]
+fn two_characters_inside_a_longer_word_are_found() {
+    // 生态环境保护: 环境 and 态环 are not words of their own.
+    assert_eq!(ids("环境", &[]), [LONG_WORD]);
+    assert_eq!(ids("态环", &[]), [LONG_WORD]);
+}
+
+#[test]
+fn years_and_document_numbers_are_found() {
+    assert_eq!(ids("2024", &[]), [SIMPLIFIED]);
+    assert_eq!(ids("示政办发〔2024〕12号", &[]), [SIMPLIFIED]);
+    assert_eq!(ids("12号", &[]), [SIMPLIFIED]);
+}
+
+#[test]
+fn every_token_must_match() {
+    assert_eq!(ids("政务公开 环境", &[]), Vec::<String>::new());
+    assert_eq!(ids("政务 通知", &[]), [SIMPLIFIED]);
+}
+
+#[test]
+fn retired_items_are_found_only_when_asked_for() {
+    assert!(ids("停车", &[]).is_empty());
+    assert_eq!(ids("停车", &["--retired"]), [RETIRED]);
+    assert_eq!(ids("停车", &["--status", "repealed"]), [RETIRED]);
+}
+
+#[test]
+fn filters_narrow_the_results() {
+    let all = ids("示例", &["--retired"]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(ids("示例", &["--department", "wlj"]), [TRADITIONAL]);
+    assert_eq!(ids("示例", &["--year", "2022"]), [LONG_WORD]);
+    assert_eq!(ids("示例", &["--kind", "通知"]), [SIMPLIFIED]);
+}
+
+#[test]
+fn exempt_and_draft_items_are_never_hits() {
+    for query in ["XQZEXEMPT", "xqzexempt", "机密免予", "XQZDRAFT", "草稿尚未"] {
+        assert!(ids(query, &["--retired"]).is_empty(), "{query}");
+    }
+}
+
+#[test]
+fn exempt_and_draft_text_is_in_no_search_file() {
+    let site = built();
+    let files: Vec<String> = site
+        .out_files()
+        .into_iter()
+        .filter(|f| f.starts_with("search/"))
+        .collect();
+    assert!(
+        files.contains(&"search/index.json".to_string()),
+        "{files:?}"
+    );
+    for file in &files {
+        let text = site.read(file).to_lowercase();
+        for needle in [
+            "xqzexempt",
+            "机密",
+            "免予",
+            "xqzdraft",
+            "草稿",
+            "2024-00002",
+            "2024-00003",
+        ] {
+            assert!(!text.contains(needle), "{file} holds {needle}");
+        }
+    }
+}
+
+#[test]
+fn the_search_files_are_few() {
+    let site = built();
+    let out = site.out_files();
+    let pages = out.iter().filter(|f| f.ends_with(".html")).count();
+    let search = out
+        .iter()
+        .filter(|f| f.starts_with("search/") && f.ends_with(".json"))
+        .count();
+    assert!(
+        search <= (pages / 20).max(3),
+        "{search} search files for {pages} pages"
+    );
+    let page = site.read("search/index.html");
+    assert!(page.contains(r#"action="/search/""#), "the search form");
+    assert!(
+        page.contains("<noscript>"),
+        "says what to do without JavaScript"
+    );
+    let home = site.read("index.html");
+    assert!(home.contains(r#"<form class="site-search" method="get" action="/search/""#));
+}
+
+// ---------------------------------------------------------------- analyzer
+
+#[test]
+fn the_analyzer_keeps_tokens_of_tricky_inputs() {
+    let cases: &[(&str, &[&str])] = &[
+        ("關於〔2024〕12號文", &["关于", "2024", "12", "号文"]),
+        ("ＡＢＣ１２３", &["abc123"]),
+        ("一", &["一"]),
+        ("政务公开（试行）", &["政务", "务公", "公开", "试行"]),
+        ("GB/T 7714-2015", &["gb", "t", "7714", "2015"]),
+        ("第3季度", &["第", "3", "季度"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(analyzer::analyze(text), *want, "{text}");
+    }
+}
+
+/// Several hundred strings mixing every class of character the analyzer
+/// knows, deterministically.
+fn parity_strings() -> Vec<String> {
+    let pools: [&[char]; 9] = [
+        &['政', '务', '公', '开', '信', '息', '环', '境', '〇', '々'],
+        &['政', '務', '開', '資', '訊', '臺', '灣', '裡', '著', '乾'],
+        &['Ａ', 'ｚ', '１', '９', '（', '）', '　', '，', '〔', '〕'],
+        &['a', 'B', 'z', '0', '7', ' ', '-', '/', '.', '_'],
+        &['É', 'é', 'ß', 'Ω', 'ж', 'Ж', '×', '÷', 'ÿ', 'Þ'],
+        &['ガ', 'ベ', 'ー', 'ジ', 'ぁ', '・', 'ゝ', '한', '국', '゠'],
+        &[
+            '😀',
+            '𠀀',
+            '𪚥',
+            '\u{2F800}',
+            '\u{FA0E}',
+            '\u{3400}',
+            '\n',
+            '\t',
+            '“',
+            '”',
+        ],
+        &['號', '關', '於', '發', '佈', '條', '例', '規', '劃', '經'],
+        &['〇', '一', '二', '年', '月', '日', '第', '号', '文', '件'],
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    (0..400)
+        .map(|_| {
+            let len = 1 + next(24);
+            (0..len)
+                .map(|_| {
+                    let pool = pools[next(pools.len())];
+                    pool[next(pool.len())]
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_browser_analyzer_gives_the_same_tokens() {
+    let strings = parity_strings();
+    let cases: Vec<serde_json::Value> = strings
+        .iter()
+        .map(|s| serde_json::json!({"text": s, "tokens": analyzer::analyze(s)}))
+        .collect();
+    let fixture = serde_json::json!({
+        "fold": analyzer::fold_table_string(),
+        "cases": cases,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parity.json");
+    std::fs::write(&path, serde_json::to_vec(&fixture).unwrap()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let checker = r#"
+const fs = require('fs');
+const [script, fixture] = process.argv.slice(1);
+new Function(fs.readFileSync(script, 'utf8'))();
+const api = globalThis.gongkaiSearch;
+const data = JSON.parse(fs.readFileSync(fixture, 'utf8'));
+api.setFold(data.fold);
+let bad = 0;
+for (const c of data.cases) {
+  const got = api.analyze(c.text);
+  if (JSON.stringify(got) !== JSON.stringify(c.tokens)) {
+    bad++;
+    if (bad < 10) console.log(JSON.stringify({ text: c.text, rust: c.tokens, js: got }));
+  }
+}
+console.log(`${data.cases.length} strings, ${bad} differ`);
+process.exit(bad ? 1 : 0);
+"#;
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(checker)
+        .arg(&script)
+        .arg(&path)
+        .output()
+        .expect("node runs (the browser tests need it too)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("400 strings, 0 differ"), "{stdout}");
+}
