@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::history::{Commit, History};
-use crate::model::{CatalogItem, Date, Disclosure};
+use crate::model::{CatalogItem, Date, Disclosure, Validity};
 
+use super::power::{Power, PowerRevision, WithheldCodes};
 use super::{Item, validity_on};
 
 /// One published revision of an item.
@@ -37,9 +38,12 @@ pub struct Removal {
 /// An item whose latest revision is `exempt`: its URLs stay, naming nothing.
 #[derive(Clone, Debug)]
 pub struct Withdrawn {
+    /// The 索引号, or the 职权编码 of a power.
     pub index_no: String,
     /// Blobs of the revisions that used to be published.
     pub blobs: Vec<String>,
+    /// A power (URLs under `/powers/`) rather than a catalog item.
+    pub power: bool,
 }
 
 /// A git tag and what it changed since the previous one.
@@ -151,6 +155,7 @@ pub fn merge(
             withdrawn.push(Withdrawn {
                 index_no: index_no.clone(),
                 blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
+                power: false,
             });
             continue;
         }
@@ -184,6 +189,119 @@ pub fn merge(
         });
     }
     (items, withdrawn)
+}
+
+/// Published revisions of one power, as [`published_revisions`] does for
+/// catalog items.
+fn published_power_revisions(history: &History, code: &str) -> (Vec<PowerRevision>, bool) {
+    let mut revisions: Vec<PowerRevision> = Vec::new();
+    let mut last_blob: Option<&str> = None;
+    let mut latest_exempt = false;
+    for event in history.powers.get(code).into_iter().flatten() {
+        let Some(version) = &event.version else {
+            continue;
+        };
+        let Some(power) = history.power(&version.blob) else {
+            continue;
+        };
+        latest_exempt = power.disclosure == Disclosure::Exempt;
+        let publishable = power.complete && power.disclosure == Disclosure::Active && !power.draft;
+        let repeated = last_blob == Some(version.blob.as_str());
+        last_blob = Some(&version.blob);
+        if repeated || !publishable {
+            continue;
+        }
+        revisions.push(PowerRevision {
+            commit: Some(history.commits[event.commit].clone()),
+            blob: version.blob.clone(),
+            power: Some(power.clone()),
+        });
+    }
+    (revisions, latest_exempt)
+}
+
+/// Attach revisions to current powers; add deleted powers (retired, showing
+/// their last published revision) and withdrawn ones (latest revision
+/// exempt). Without a history a power's one revision is its current file.
+pub fn merge_powers(
+    mut powers: Vec<Power>,
+    withheld: &WithheldCodes,
+    history: Option<&History>,
+    as_of: Date,
+) -> (Vec<Power>, Vec<Withdrawn>) {
+    let current = |p: &Power| PowerRevision {
+        commit: None,
+        blob: p.item.blob.clone(),
+        power: None,
+    };
+    let Some(history) = history else {
+        for power in &mut powers {
+            power.revisions = vec![current(power)];
+        }
+        return (powers, Vec::new());
+    };
+    for power in &mut powers {
+        let (mut revisions, _) = published_power_revisions(history, power.code());
+        match revisions.last_mut() {
+            Some(last) if last.blob == power.item.blob => last.power = None,
+            _ => revisions.push(current(power)),
+        }
+        power.revisions = revisions;
+    }
+    let published_now: BTreeSet<String> = powers.iter().map(|p| p.code().to_string()).collect();
+    let mut withdrawn = Vec::new();
+    for (code, events) in &history.powers {
+        if published_now.contains(code) {
+            continue;
+        }
+        let (revisions, latest_exempt) = published_power_revisions(history, code);
+        if revisions.is_empty() {
+            continue;
+        }
+        let on_disk = withheld.exempt.contains(code) || withheld.drafts.contains(code);
+        if withheld.exempt.contains(code) || (!on_disk && latest_exempt) {
+            withdrawn.push(Withdrawn {
+                index_no: code.clone(),
+                blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
+                power: true,
+            });
+            continue;
+        }
+        let last = revisions.last().expect("not empty");
+        let item = (**last.power.as_ref().expect("from history")).clone();
+        let removed = if withheld.drafts.contains(code) {
+            // Being redrafted: the last published revision stays current.
+            None
+        } else {
+            let commit = events
+                .iter()
+                .rev()
+                .take_while(|e| e.version.is_none())
+                .last()
+                .map(|e| history.commits[e.commit].clone());
+            let date = commit.as_ref().map_or(as_of, |c| c.date);
+            Some(Removal { commit, date })
+        };
+        let validity = Validity::of_status(item.status);
+        let status_retired = match validity {
+            Validity::Repealed | Validity::Expired => item.retired.as_ref().map(|r| r.value),
+            _ => None,
+        };
+        let retired_on = match (&removed, status_retired) {
+            (Some(r), Some(d)) => Some(d.min(r.date)),
+            (Some(r), None) => Some(r.date),
+            (None, d) => d,
+        };
+        powers.push(Power {
+            item,
+            validity,
+            retired_on,
+            removed,
+            revisions,
+        });
+    }
+    powers.sort_by(|a, b| a.code().cmp(b.code()));
+    (powers, withdrawn)
 }
 
 fn uncommitted(catalog: &CatalogItem) -> Revision {
