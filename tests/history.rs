@@ -835,3 +835,61 @@ fn history_and_show_know_powers() {
     show.assert_success();
     assert!(show.stdout.contains("监督电话：第一版"), "{show}");
 }
+
+#[test]
+fn an_uncommitted_power_change_is_a_revision_without_a_commit() {
+    let b = &*BUILT;
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("site");
+    support::copy_dir(b.repo.root(), &root);
+    std::fs::write(
+        root.join(format!("{DEPT}/powers/xk-001.toml")),
+        power("XK-001", "甲许可", "supervision = \"监督电话：第三版\"\n"),
+    )
+    .unwrap();
+    let out = copy.path().join("out");
+    run_in(
+        copy.path(),
+        &["build", "--root", "site", "--out", out.to_str().unwrap()],
+        &[],
+    )
+    .assert_success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read_text(&out.join("api/manifest.json"))).unwrap();
+    let xk = manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "XK-001")
+        .unwrap();
+    let revisions = xk["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 3, "{xk}");
+    assert_eq!(revisions[1]["commit"], b.c[3].as_str());
+    assert!(revisions[2]["commit"].is_null() && revisions[2]["date"].is_null());
+    let source = read_text(
+        &out.join(
+            revisions[2]["source_url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('/'),
+        ),
+    );
+    assert!(source.contains("监督电话：第三版"));
+}
+
+#[test]
+fn a_power_is_dated_in_the_sitemap_by_its_last_revision() {
+    let b = &*BUILT;
+    let sitemap = read_text(&b.out.join("sitemap.xml"));
+    let at = sitemap
+        .find("https://xxgk.example.gov.cn/powers/XK-001/")
+        .expect("listed");
+    assert!(
+        sitemap[at..]
+            .split("</url>")
+            .next()
+            .unwrap()
+            .contains("2024-03-01"),
+        "{sitemap}"
+    );
+}
