@@ -893,3 +893,20 @@ fn a_power_is_dated_in_the_sitemap_by_its_last_revision() {
         "{sitemap}"
     );
 }
+
+#[test]
+fn the_versions_page_lists_power_changes() {
+    let b = &*BUILT;
+    let page = read(b, "/versions/");
+    let p1 = page.find("v2024.1").unwrap();
+    let p2 = page.find("v2024.2").unwrap();
+    let p3 = page.find("v2024.3").unwrap();
+    let (v3, v2, v1) = (&page[p3..p2], &page[p2..p1], &page[p1..]);
+    let xk = manifest_power(b, "XK-001");
+    let snapshot = |n: usize| xk["revisions"][n]["snapshot_url"].as_str().unwrap();
+    assert!(v1.contains("甲许可") && v1.contains(snapshot(0)), "{v1}");
+    assert!(v2.contains(snapshot(1)), "v2024.2 amended XK-001: {v2}");
+    assert!(v2.contains("丙许可"), "v2024.2 retired the deleted QX-001");
+    assert!(v3.contains("乙许可") && !v3.contains("甲许可"), "{v3}");
+    assert!(!page.contains("后来撤回的权力") && !page.contains("JC-001"));
+}

@@ -852,8 +852,16 @@ impl<'a> Renderer<'a> {
                         .map(|e| ReleaseEntryView {
                             index_no: e.index_no.clone(),
                             title: e.title.clone(),
-                            url: u.href(&urls::item(&e.index_no)),
-                            snapshot_url: u.href(&urls::snapshot(&e.index_no, &e.blob)),
+                            url: u.href(&if e.power {
+                                urls::power(&e.index_no)
+                            } else {
+                                urls::item(&e.index_no)
+                            }),
+                            snapshot_url: u.href(&if e.power {
+                                urls::power_snapshot(&e.index_no, &e.blob)
+                            } else {
+                                urls::snapshot(&e.index_no, &e.blob)
+                            }),
                         })
                         .collect()
                 };

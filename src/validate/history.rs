@@ -58,7 +58,10 @@ pub struct Release {
 
 #[derive(Clone, Debug)]
 pub struct ReleaseEntry {
+    /// The 索引号, or the 职权编码 of a power.
     pub index_no: String,
+    /// A power (URLs under `/powers/`) rather than a catalog item.
+    pub power: bool,
     pub title: String,
     /// The revision the release published (for a deletion: the last one).
     pub blob: String,
@@ -313,7 +316,7 @@ fn uncommitted(catalog: &CatalogItem) -> Revision {
 }
 
 /// Releases, newest first: for each tag, what changed since the previous tag.
-pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
+pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
     };
@@ -337,6 +340,24 @@ pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
         let retired = removed_before || validity_on(catalog, commits[pos].date).0.is_retired();
         Some((revision.blob.clone(), retired))
     };
+    // The same for a power: retired by its status or its deletion.
+    let power_state_at = |power: &Power, pos: usize| -> Option<(String, bool)> {
+        let revision = power
+            .revisions
+            .iter()
+            .rev()
+            .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
+        let removed_before = history
+            .powers
+            .get(power.code())
+            .into_iter()
+            .flatten()
+            .rfind(|e| e.commit <= pos)
+            .is_some_and(|e| e.version.is_none());
+        let item = revision.power.as_deref().unwrap_or(&power.item);
+        let retired = removed_before || Validity::of_status(item.status).is_retired();
+        Some((revision.blob.clone(), retired))
+    };
     let mut releases = Vec::new();
     let mut previous: Option<usize> = None;
     for tag in &history.tags {
@@ -350,30 +371,51 @@ pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
         for item in items {
             let now = state_at(item, tag.commit);
             let before = previous.and_then(|p| state_at(item, p));
-            let entry = |blob: &str| ReleaseEntry {
+            classify(&mut release, before, now, |blob| ReleaseEntry {
                 index_no: item.index_no().to_string(),
+                power: false,
                 title: item.catalog.title.clone(),
                 blob: blob.to_string(),
-            };
-            match (before, now) {
-                (None, Some((blob, _))) => release.added.push(entry(&blob)),
-                (Some((_, false)), Some((blob, true))) => release.retired.push(entry(&blob)),
-                (Some((old, false)), Some((blob, false))) if old != blob => {
-                    release.amended.push(entry(&blob))
-                }
-                _ => {}
-            }
+            });
+        }
+        for power in powers {
+            let now = power_state_at(power, tag.commit);
+            let before = previous.and_then(|p| power_state_at(power, p));
+            classify(&mut release, before, now, |blob| ReleaseEntry {
+                index_no: power.code().to_string(),
+                power: true,
+                title: power.item.name.clone(),
+                blob: blob.to_string(),
+            });
         }
         for list in [
             &mut release.added,
             &mut release.amended,
             &mut release.retired,
         ] {
-            list.sort_by(|a, b| a.index_no.cmp(&b.index_no));
+            list.sort_by(|a, b| (a.power, &a.index_no).cmp(&(b.power, &b.index_no)));
         }
         releases.push(release);
         previous = Some(tag.commit);
     }
     releases.reverse();
     releases
+}
+
+/// File one item's change between two releases: (blob, retired) before and
+/// now, each `None` when it was not published then.
+fn classify(
+    release: &mut Release,
+    before: Option<(String, bool)>,
+    now: Option<(String, bool)>,
+    entry: impl Fn(&str) -> ReleaseEntry,
+) {
+    match (before, now) {
+        (None, Some((blob, _))) => release.added.push(entry(&blob)),
+        (Some((_, false)), Some((blob, true))) => release.retired.push(entry(&blob)),
+        (Some((old, false)), Some((blob, false))) if old != blob => {
+            release.amended.push(entry(&blob))
+        }
+        _ => {}
+    }
 }

@@ -246,7 +246,7 @@ pub fn validate(
         })
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
-    let releases = history::releases(history, &published);
+    let releases = history::releases(history, &published, &powers);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
     let reports = reports
