@@ -67,7 +67,7 @@ enum Command {
     },
     /// Print the revisions of one item: date, commit, blob, status, message.
     History {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -76,7 +76,7 @@ enum Command {
     },
     /// Print the source of one item as it was (default: its latest revision).
     Show {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,

@@ -1,8 +1,8 @@
 //! What reading the history produced, kept between builds: per commit, its
-//! parents, date, message and the catalog and power files it changed. A commit never
-//! changes, so a record keyed by its id is valid forever; the file is only
-//! a cache and is rebuilt when it is missing, damaged or from another
-//! version of gongkai.
+//! parents, date, message and the catalog and power files it changed. A
+//! commit never changes, so a record keyed by its id is valid forever; the
+//! file is only a cache and is rebuilt when it is missing, damaged or from
+//! another version of gongkai.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,14 +1,14 @@
 //! Stage 1b, history: the content repository's commits → each item's
 //! events (revisions and deletions), in one linear order.
 //!
-//! An item is its 索引号 (a power its 职权编码), not its path: a commit changes an item when the
-//! bytes filed under that 索引号 differ from those in every parent (git's
-//! TREESAME rule, applied per item), so moves continue a history and a
-//! merge that takes one side's version adds no revision. Commits are put
-//! in one line by committer time, ties by id. What each commit changed is
-//! cached (see `cache`), and so are the bytes of every revision (see
-//! `blobs`), so a build after one new commit reads one commit and the
-//! revisions it made.
+//! An item is its 索引号 (a power its 职权编码), not its path: a commit
+//! changes an item when the bytes filed under that key differ from those in
+//! every parent (git's TREESAME rule, applied per item), so moves continue
+//! a history and a merge that takes one side's version adds no revision.
+//! Commits are put in one line by committer time, ties by id. What each
+//! commit changed is cached (see `cache`), and so are the bytes of every
+//! revision (see `blobs`), so a build after one new commit reads one commit
+//! and the revisions it made.
 
 mod blobs;
 pub mod cache;

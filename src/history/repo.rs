@@ -1,6 +1,7 @@
 //! The content repository through gix: commits, the catalog and power
-//! files each commit changed, blobs, tags. Only this module and `crate::git` import
-//! gix; everything above works on plain ids and strings.
+//! files each commit changed, blobs, tags. Only this module and
+//! `crate::git` import gix; everything above works on plain ids and
+//! strings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
