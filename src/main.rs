@@ -67,7 +67,7 @@ enum Command {
     },
     /// Print the revisions of one item: date, commit, blob, status, message.
     History {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -76,7 +76,7 @@ enum Command {
     },
     /// Print the source of one item as it was (default: its latest revision).
     Show {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -177,11 +177,13 @@ fn history_or_exit(root: &Path) -> Result<gongkai::history::History, ExitCode> {
 }
 
 fn unknown_item(history: &gongkai::history::History, index_no: &str) -> ExitCode {
-    let hint =
-        gongkai::diagnostics::did_you_mean(index_no, history.items.keys().map(String::as_str))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-    eprintln!("error: no item with 索引号 `{index_no}` in the history{hint}");
+    let keys = history.items.keys().chain(history.powers.keys());
+    let hint = gongkai::diagnostics::did_you_mean(index_no, keys.map(String::as_str))
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    eprintln!(
+        "error: no item with 索引号 (or power with 职权编码) `{index_no}` in the history{hint}"
+    );
     ExitCode::from(EXIT_CONTENT)
 }
 
@@ -219,7 +221,7 @@ fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
         Ok(h) => h,
         Err(code) => return code,
     };
-    if !history.items.contains_key(index_no) {
+    if !history.items.contains_key(index_no) && !history.powers.contains_key(index_no) {
         return unknown_item(&history, index_no);
     }
     match log::show(&history, index_no, selector) {

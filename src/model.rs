@@ -242,6 +242,16 @@ pub enum Validity {
 }
 
 impl Validity {
+    /// What a document's `status` alone says (no dates considered).
+    pub fn of_status(status: Status) -> Validity {
+        match status {
+            Status::InForce => Validity::InForce,
+            Status::Amended => Validity::Amended,
+            Status::Repealed => Validity::Repealed,
+            Status::Expired => Validity::Expired,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Validity::InForce => "in-force",

@@ -167,8 +167,8 @@ pub fn sitemaps<'a>(
         ));
     }
 
-    // 权力清单: the catalogs, then each power (no date: powers have no
-    // history yet).
+    // 权力清单: the catalogs, then each power (dated by its retirement or
+    // its last committed revision; undated outside git).
     entries.push((u.absolute(urls::POWERS), None));
     for d in &site.departments {
         if site.powers.iter().any(|p| p.item.department == d.slug) {
@@ -176,7 +176,13 @@ pub fn sitemaps<'a>(
         }
     }
     for power in &site.powers {
-        entries.push((u.absolute(&urls::power(power.code())), None));
+        let lastmod = power
+            .retired_on
+            .or_else(|| power.revisions.last().and_then(|r| r.date()));
+        entries.push((
+            u.absolute(&urls::power(power.code())),
+            lastmod.map(|d| d.to_string()),
+        ));
     }
 
     let chunks: Vec<_> = entries.chunks(SITEMAP_LIMIT).collect();

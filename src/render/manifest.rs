@@ -75,8 +75,6 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             }
         })
         .collect();
-    // Powers have no git history yet: their one revision is the current
-    // file, as for catalog items built outside git.
     items.extend(site.powers.iter().map(|power| {
         let p = &power.item;
         let code = power.code();
@@ -87,15 +85,19 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             department: p.department.clone(),
             status: power.validity.key(),
             retired: power.retired_on,
-            deleted: None,
+            deleted: power.removed.as_ref().map(|r| r.date),
             url: u.href(&urls::power(code)),
-            revisions: vec![ManifestRevision {
-                commit: None,
-                date: None,
-                blob: p.blob.clone(),
-                snapshot_url: u.href(&urls::power_snapshot(code, &p.blob)),
-                source_url: u.href(&urls::power_source(code, &p.blob)),
-            }],
+            revisions: power
+                .revisions
+                .iter()
+                .map(|r| ManifestRevision {
+                    commit: r.commit.as_ref().map(|c| c.id.clone()),
+                    date: r.date(),
+                    blob: r.blob.clone(),
+                    snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
+                    source_url: u.href(&urls::power_source(code, &r.blob)),
+                })
+                .collect(),
         }
     }));
     items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));

@@ -146,6 +146,12 @@ pub fn render(
                 Page::Redirect(urls::department(&d.slug)),
             ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
+            if site.powers.iter().any(|p| p.item.department == d.slug) {
+                pages.push((
+                    urls::department_powers(alias),
+                    Page::Redirect(urls::department_powers(&d.slug)),
+                ));
+            }
             // Only listings that exist now get a redirect to them.
             let (current, archived) = lookup
                 .counts
@@ -225,7 +231,11 @@ pub fn render(
             .iter()
             .map(|i| 2 + i.revisions.len())
             .sum::<usize>()
-        + 2 * site.powers.len();
+        + site
+            .powers
+            .iter()
+            .map(|p| 1 + p.revisions.len())
+            .sum::<usize>();
     crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
 
@@ -234,7 +244,11 @@ pub fn render(
         .iter()
         .map(|i| 2 * i.revisions.len() + 2)
         .sum::<usize>()
-        + 3 * site.powers.len();
+        + site
+            .powers
+            .iter()
+            .map(|p| 2 * p.revisions.len() + 1)
+            .sum::<usize>();
     Ok(RenderReport {
         pages: page_count + revision_files,
         items: site.items.len(),
@@ -726,9 +740,17 @@ impl<'a> Renderer<'a> {
         meta.canonical = String::new();
         let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
         let id = &withdrawn.index_no;
+        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
+        if withdrawn.power {
+            sink.write(&urls::file_of(&urls::power(id)), &page)?;
+            for blob in &withdrawn.blobs {
+                sink.write(&urls::power_snapshot(id, blob), &page)?;
+                sink.write(&urls::power_source(id, blob), note.as_bytes())?;
+            }
+            return Ok(());
+        }
         sink.write(&urls::file_of(&urls::item(id)), &page)?;
         sink.write(&urls::file_of(&urls::history(id)), &page)?;
-        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
         for blob in &withdrawn.blobs {
             sink.write(&urls::snapshot(id, blob), &page)?;
             sink.write(&urls::source(id, blob), note.as_bytes())?;
@@ -873,8 +895,16 @@ impl<'a> Renderer<'a> {
                         .map(|e| ReleaseEntryView {
                             index_no: e.index_no.clone(),
                             title: e.title.clone(),
-                            url: u.href(&urls::item(&e.index_no)),
-                            snapshot_url: u.href(&urls::snapshot(&e.index_no, &e.blob)),
+                            url: u.href(&if e.power {
+                                urls::power(&e.index_no)
+                            } else {
+                                urls::item(&e.index_no)
+                            }),
+                            snapshot_url: u.href(&if e.power {
+                                urls::power_snapshot(&e.index_no, &e.blob)
+                            } else {
+                                urls::snapshot(&e.index_no, &e.blob)
+                            }),
                         })
                         .collect()
                 };

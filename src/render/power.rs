@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::Language;
+use crate::model::{Language, PowerItem, Validity};
 use crate::validate::Power;
 use crate::write::Sink;
 
@@ -36,6 +36,32 @@ struct PowerView {
     steps: Vec<StepView>,
     /// The inline `<svg>` of the 流程图.
     flowchart: String,
+    /// When the power's file was deleted (current page only).
+    removed: Option<crate::model::Date>,
+    /// The deleting commit's message.
+    removed_message: Option<String>,
+}
+
+/// A power snapshot's notice: which revision of how many.
+#[derive(Serialize)]
+struct PowerSnapshotView {
+    number: usize,
+    count: usize,
+    date: Option<crate::model::Date>,
+    current_url: String,
+    source_url: String,
+    /// The revisions after this one, oldest first.
+    later: Vec<PowerRevisionView>,
+    removed: Option<crate::model::Date>,
+}
+
+#[derive(Clone, Serialize)]
+struct PowerRevisionView {
+    number: usize,
+    date: Option<crate::model::Date>,
+    commit: Option<String>,
+    commit_short: Option<String>,
+    message: Option<String>,
     blob: String,
     snapshot_url: String,
     source_url: String,
@@ -108,10 +134,21 @@ impl Renderer<'_> {
             .to_string()
     }
 
-    fn power_view(&self, power: &Power, lang: Language) -> PowerView {
-        let p = &power.item;
+    /// The view of one revision `p` of `power` (its current file when `p`
+    /// is `power.item`): validity from that revision's own status.
+    fn power_view(&self, power: &Power, p: &PowerItem, current: bool, lang: Language) -> PowerView {
         let u = self.urls();
-        let code = power.code();
+        let (validity, retired_on) = if current {
+            (power.state(), power.retired_on)
+        } else {
+            let validity = Validity::of_status(p.status);
+            let retired_on = p
+                .retired
+                .as_ref()
+                .map(|r| r.value)
+                .filter(|_| validity.is_retired());
+            (validity.key(), retired_on)
+        };
         let names: Vec<&str> = p.steps.iter().map(|s| s.name.value.as_str()).collect();
         let steps = p
             .successors()
@@ -137,13 +174,14 @@ impl Renderer<'_> {
             .collect();
         let title = self.power_string(lang, "flowchart_title");
         let limit = self.power_string(lang, "days");
+        let removed = power.removed.as_ref().filter(|_| current);
         PowerView {
-            code: code.to_string(),
+            code: p.code.value.clone(),
             name: p.name.clone(),
             category: p.category.value.clone(),
-            validity: power.validity.key(),
-            validity_label: self.validity_label(lang, power.validity.key()),
-            retired_on: power.retired_on,
+            validity,
+            validity_label: self.validity_label(lang, validity),
+            retired_on,
             retired_reason: p.retired_reason.clone(),
             department: Link {
                 title: self.lookup.department_name(&p.department),
@@ -167,9 +205,10 @@ impl Renderer<'_> {
                     limit: &limit,
                 },
             ),
-            blob: p.blob.clone(),
-            snapshot_url: u.href(&urls::power_snapshot(code, &p.blob)),
-            source_url: u.href(&urls::power_source(code, &p.blob)),
+            removed: removed.map(|r| r.date),
+            removed_message: removed
+                .and_then(|r| r.commit.as_ref())
+                .map(|c| c.summary.clone()),
         }
     }
 
@@ -181,46 +220,84 @@ impl Renderer<'_> {
             url: self.urls().href(&urls::power(power.code())),
             department: self.lookup.department_name(&p.department),
             lang: self.power_language(power),
-            validity: power.validity.key(),
-            validity_label: self.validity_label(lang, power.validity.key()),
+            validity: power.state(),
+            validity_label: self.validity_label(lang, power.state()),
             promised_limit_days: p.promised_limit_days.as_ref().map(|l| l.value),
             legal_limit_days: p.legal_limit_days.as_ref().map(|l| l.value),
         }
     }
 
-    /// The power's page, and the snapshot page and exact source of its
-    /// current revision (the only one until powers get git history).
+    /// The power's page with its list of revisions, and the snapshot page
+    /// and exact source of every published revision.
     pub(super) fn write_power(&self, power: &Power, sink: &dyn Sink) -> Result<(), RenderError> {
         let p = &power.item;
+        let code = power.code();
         let lang = self.power_language(power);
-        let rel = urls::power(power.code());
-        let view = self.power_view(power, lang);
+        let rel = urls::power(code);
+        let u = self.urls();
+        let revisions: Vec<PowerRevisionView> = power
+            .revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| PowerRevisionView {
+                number: i + 1,
+                date: r.date(),
+                commit: r.commit.as_ref().map(|c| c.id.clone()),
+                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
+                message: r.commit.as_ref().map(|c| c.summary.clone()),
+                blob: r.blob.clone(),
+                snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
+                source_url: u.href(&urls::power_source(code, &r.blob)),
+            })
+            .collect();
         let crumbs = vec![
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&self.power_string(lang, "title"), urls::POWERS),
         ];
         let mut ctx = self.context(lang, self.meta(p.name.clone(), &rel, crumbs.clone()));
-        ctx.insert("power", &view);
+        ctx.insert("power", &self.power_view(power, p, true, lang));
         ctx.insert("snapshot", &false);
+        ctx.insert("revisions", &revisions);
+        ctx.insert("revision_count", &revisions.len());
         sink.write(
             &urls::file_of(&rel),
             &self.render(lang, "power.html", &ctx)?,
         )?;
 
-        let mut meta = self.meta(p.name.clone(), &rel, crumbs);
-        meta.noindex = true;
-        let mut ctx = self.context(lang, meta);
-        ctx.insert("power", &view);
-        ctx.insert("snapshot", &true);
-        ctx.insert("current_url", &self.urls().href(&rel));
-        sink.write(
-            &urls::power_snapshot(power.code(), &p.blob),
-            &self.render(lang, "power.html", &ctx)?,
-        )?;
-        sink.write(
-            &urls::power_source(power.code(), &p.blob),
-            p.source.text.as_bytes(),
-        )?;
+        let count = power.revisions.len();
+        let mut written = std::collections::BTreeSet::new();
+        for (i, revision) in power.revisions.iter().enumerate() {
+            // A revision that restores earlier bytes has the same URLs.
+            if !written.insert(revision.blob.as_str()) {
+                continue;
+            }
+            let rp = revision.power.as_deref().unwrap_or(p);
+            let rlang = self.lookup.content_language(&rp.department);
+            let mut meta = self.meta(rp.name.clone(), &rel, crumbs.clone());
+            meta.noindex = true;
+            let mut ctx = self.context(rlang, meta);
+            ctx.insert("power", &self.power_view(power, rp, false, rlang));
+            ctx.insert(
+                "snapshot",
+                &PowerSnapshotView {
+                    number: i + 1,
+                    count,
+                    date: revision.date(),
+                    current_url: u.href(&rel),
+                    source_url: revisions[i].source_url.clone(),
+                    later: revisions[i + 1..].to_vec(),
+                    removed: power.removed.as_ref().map(|r| r.date),
+                },
+            );
+            sink.write(
+                &urls::power_snapshot(code, &revision.blob),
+                &self.render(rlang, "power.html", &ctx)?,
+            )?;
+            sink.write(
+                &urls::power_source(code, &revision.blob),
+                rp.source.text.as_bytes(),
+            )?;
+        }
         Ok(())
     }
 

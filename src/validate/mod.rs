@@ -23,7 +23,7 @@ use crate::model::{
 };
 
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
-pub use self::power::Power;
+pub use self::power::{Power, PowerRevision};
 use crate::history::Commit;
 use crate::vocabulary::split_category;
 
@@ -127,8 +127,9 @@ pub fn validate(
 
     check_aliases(&departments, &mut diagnostics);
     guide::check_guides(&departments, &mut diagnostics);
-    let (powers, withheld_powers) =
+    let (powers, withheld_powers, withheld_codes) =
         power::check_powers(powers, config.as_ref(), audience, &mut diagnostics);
+    let (powers, withdrawn_powers) = history::merge_powers(powers, &withheld_codes, history, as_of);
     let department_names: BTreeMap<&str, &Department> =
         departments.iter().map(|d| (d.slug.as_str(), d)).collect();
 
@@ -221,7 +222,8 @@ pub fn validate(
         exempt: &exempt,
         drafts: &drafts,
     };
-    let (mut published, withdrawn) = history::merge(current, history, as_of);
+    let (mut published, mut withdrawn) = history::merge(current, history, as_of);
+    withdrawn.extend(withdrawn_powers);
     published.sort_by(|a, b| {
         b.catalog
             .published
@@ -244,7 +246,7 @@ pub fn validate(
         })
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
-    let releases = history::releases(history, &published);
+    let releases = history::releases(history, &published, &powers);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
     let reports = reports
