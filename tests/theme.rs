@@ -78,3 +78,28 @@ fn interface_language_follows_site_toml() {
         );
     }
 }
+
+/// An unclosed block (a merge that drops a `}`) silently nests every later
+/// rule inside it, e.g. inside `@media print`: count the braces.
+#[test]
+fn default_stylesheet_blocks_are_balanced() {
+    let css = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .unwrap();
+    let mut depth = 0i32;
+    for (n, line) in css.lines().enumerate() {
+        if line.starts_with("@media") {
+            assert_eq!(depth, 0, "style.css:{}: @media inside another block", n + 1);
+        }
+        for c in line.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        assert!(depth >= 0, "style.css:{}: `}}` without a block", n + 1);
+    }
+    assert_eq!(depth, 0, "style.css ends inside a block");
+}
