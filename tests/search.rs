@@ -217,7 +217,13 @@ fn the_browser_analyzer_gives_the_same_tokens() {
     let strings = parity_strings();
     let cases: Vec<serde_json::Value> = strings
         .iter()
-        .map(|s| serde_json::json!({"text": s, "tokens": analyzer::analyze(s)}))
+        .map(|s| {
+            serde_json::json!({
+                "text": s,
+                "tokens": analyzer::analyze(s),
+                "query": analyzer::query_tokens(s),
+            })
+        })
         .collect();
     let fixture = serde_json::json!({
         "fold": analyzer::fold_table_string(),
@@ -237,9 +243,10 @@ api.setFold(data.fold);
 let bad = 0;
 for (const c of data.cases) {
   const got = api.analyze(c.text);
-  if (JSON.stringify(got) !== JSON.stringify(c.tokens)) {
+  const query = api.queryTokens(c.text);
+  if (JSON.stringify(got) !== JSON.stringify(c.tokens) || JSON.stringify(query) !== JSON.stringify(c.query)) {
     bad++;
-    if (bad < 10) console.log(JSON.stringify({ text: c.text, rust: c.tokens, js: got }));
+    if (bad < 10) console.log(JSON.stringify({ text: c.text, rust: [c.tokens, c.query], js: [got, query] }));
   }
 }
 console.log(`${data.cases.length} strings, ${bad} differ`);
