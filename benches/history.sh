@@ -78,15 +78,21 @@ PY
 git -C "$SITE" fast-import --quiet < "$WORK/stream"
 git -C "$SITE" checkout -q -f main
 
-timed() { /usr/bin/time -f "%e s, %M KB max RSS" "$@" 2>&1 >/dev/null | tail -1; }
+# Wall time, CPU time (user + system: comparable when the machine is busy)
+# and peak memory.
+timed() { /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB max RSS" "$@" 2>&1 >/dev/null | tail -1; }
 echo "repository: $(find "$SITE/content" -name '*.md' | wc -l) items, $(git -C "$SITE" rev-list --count HEAD) commits"
 echo "first build (no cache):      $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
 echo "output: $(du -sh "$WORK/out1" | cut -f1), $(find "$WORK/out1" -type f | wc -l) files"
-f="$(find "$SITE/content" -path '*/catalog/*.md' | sort | head -1)"
+f="$(find "$SITE/content" -path '*/catalog/*.md' | sort | sed -n 1p)"
 printf '\n最后一次修订。\n' >> "$f"
 git -C "$SITE" -c user.name=bench -c user.email=b@example.gov.cn commit -q -am "one more"
 echo "after one commit (cache):    $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
 echo "again, nothing changed:      $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
+# The history read alone: `gongkai history` reads the whole history (every
+# commit and every revision, from the caches) and prints one item's log.
+id="$(sed -n 's/^index_no = "\(.*\)"/\1/p' "$f")"
+echo "history read only (cache):   $(timed "$GK" history "$id" --root "$SITE")"
 cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/" 2>/dev/null || { mkdir -p "$WORK/plain"; cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/"; }
 echo "same content, no git:        $(timed "$GK" build --root "$WORK/plain" --out "$WORK/out3")"
 [ -n "${KEEP:-}" ] || rm -rf "$WORK/out1" "$WORK/out2" "$WORK/out3" "$WORK/stream"

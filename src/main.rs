@@ -67,7 +67,7 @@ enum Command {
     },
     /// Print the revisions of one item: date, commit, blob, status, message.
     History {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -76,7 +76,7 @@ enum Command {
     },
     /// Print the source of one item as it was (default: its latest revision).
     Show {
-        /// The item's 索引号.
+        /// The item's 索引号, or a power's 职权编码.
         index_no: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -109,7 +109,7 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
@@ -139,13 +139,7 @@ fn main() -> ExitCode {
             format,
             as_of,
             since,
-        } => {
-            let status = run_check(&root, format, as_of);
-            match since {
-                Some(rev) if status == ExitCode::SUCCESS => run_since(&root, &rev, format),
-                _ => status,
-            }
-        }
+        } => run_check(&root, format, as_of, since.as_deref()),
         Command::History {
             index_no,
             root,
@@ -183,11 +177,13 @@ fn history_or_exit(root: &Path) -> Result<gongkai::history::History, ExitCode> {
 }
 
 fn unknown_item(history: &gongkai::history::History, index_no: &str) -> ExitCode {
-    let hint =
-        gongkai::diagnostics::did_you_mean(index_no, history.items.keys().map(String::as_str))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-    eprintln!("error: no item with 索引号 `{index_no}` in the history{hint}");
+    let keys = history.items.keys().chain(history.powers.keys());
+    let hint = gongkai::diagnostics::did_you_mean(index_no, keys.map(String::as_str))
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    eprintln!(
+        "error: no item with 索引号 (or power with 职权编码) `{index_no}` in the history{hint}"
+    );
     ExitCode::from(EXIT_CONTENT)
 }
 
@@ -225,7 +221,7 @@ fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
         Ok(h) => h,
         Err(code) => return code,
     };
-    if !history.items.contains_key(index_no) {
+    if !history.items.contains_key(index_no) && !history.powers.contains_key(index_no) {
         return unknown_item(&history, index_no);
     }
     match log::show(&history, index_no, selector) {
@@ -248,47 +244,48 @@ fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
     }
 }
 
-fn run_since(root: &Path, rev: &str, format: Format) -> ExitCode {
+/// `check --since REV`: the URLs published at REV that the current content
+/// would break. JSON goes into the check's own document (one document on
+/// stdout), human output is printed here.
+fn check_since(root: &Path, rev: &str, format: Format) -> (ExitCode, Option<serde_json::Value>) {
     match build::lost_urls_since(root, rev) {
         Ok(report) => {
-            match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::json!({"since": rev, "commit": report.commit, "lost": report.lost})
-                ),
-                Format::Human => {
-                    for url in &report.lost {
-                        println!("/{url}");
-                    }
-                    if report.lost.is_empty() {
-                        eprintln!(
-                            "check --since {rev}: all {} files published at {} are still published ({} now)",
-                            report.then,
-                            &report.commit[..10],
-                            report.now
-                        );
-                    } else {
-                        eprintln!(
-                            "check --since {rev}: {} URL(s) published at {} would break; keep the files, add the old slug to `aliases` in department.toml, or restore them",
-                            report.lost.len(),
-                            &report.commit[..10]
-                        );
-                    }
-                }
-            }
-            if report.lost.is_empty() {
+            let status = if report.lost.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_CONTENT)
+            };
+            if format == Format::Json {
+                let lost: Vec<String> = report.lost.iter().map(|u| format!("/{u}")).collect();
+                let json = serde_json::json!({"rev": rev, "commit": report.commit, "lost": lost});
+                return (status, Some(json));
             }
+            for url in &report.lost {
+                println!("/{url}");
+            }
+            if report.lost.is_empty() {
+                eprintln!(
+                    "check --since {rev}: all {} files published at {} are still published ({} now)",
+                    report.then,
+                    &report.commit[..10],
+                    report.now
+                );
+            } else {
+                eprintln!(
+                    "check --since {rev}: {} URL(s) published at {} would break; keep the files, add the old slug to `aliases` in department.toml, or restore them",
+                    report.lost.len(),
+                    &report.commit[..10]
+                );
+            }
+            (status, None)
         }
         Err(BuildError::Content(d)) => {
             print_diagnostics(&d);
-            ExitCode::from(EXIT_CONTENT)
+            (ExitCode::from(EXIT_CONTENT), None)
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_USAGE)
+            (ExitCode::from(EXIT_USAGE), None)
         }
     }
 }
@@ -301,7 +298,7 @@ pub(crate) fn print_diagnostics(diagnostics: &Diagnostics) {
     eprint!("{}", diagnostics.render_human(color));
 }
 
-fn run_check(root: &Path, format: Format, as_of: Option<Date>) -> ExitCode {
+fn run_check(root: &Path, format: Format, as_of: Option<Date>, since: Option<&str>) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: {} is not a folder", root.display());
         return ExitCode::from(EXIT_USAGE);
@@ -319,21 +316,23 @@ fn run_check(root: &Path, format: Format, as_of: Option<Date>) -> ExitCode {
         }
     };
     let d = &snapshot.diagnostics;
-    match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&d.to_json()).expect("json")
-        ),
-        Format::Human => {
-            print_diagnostics(d);
-            eprintln!("{}", summary_line(d));
+    if format == Format::Human {
+        print_diagnostics(d);
+        eprintln!("{}", summary_line(d));
+    }
+    let (status, since_json) = match since {
+        _ if d.has_errors() => (ExitCode::from(EXIT_CONTENT), None),
+        Some(rev) => check_since(root, rev, format),
+        None => (ExitCode::SUCCESS, None),
+    };
+    if format == Format::Json {
+        let mut json = d.to_json();
+        if let Some(since_json) = since_json {
+            json["since"] = since_json;
         }
+        println!("{}", serde_json::to_string_pretty(&json).expect("json"));
     }
-    if d.has_errors() {
-        ExitCode::from(EXIT_CONTENT)
-    } else {
-        ExitCode::SUCCESS
-    }
+    status
 }
 
 fn summary_line(d: &Diagnostics) -> String {

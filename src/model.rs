@@ -9,6 +9,9 @@ use serde::{Serialize, Serializer};
 
 use crate::diagnostics::SourceFile;
 
+mod power;
+pub use power::{NextStep, PowerItem, Step};
+
 /// A calendar date (no time zone: 发布日期 and friends are civil dates).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(time::Date);
@@ -163,6 +166,8 @@ pub struct SiteConfig {
     pub categories: Vec<String>,
     /// 文种/体裁.
     pub kinds: Vec<String>,
+    /// 职权类型 of the 权力清单.
+    pub power_categories: Vec<String>,
 }
 
 /// `content/<slug>/department.toml` (+ its guide).
@@ -237,6 +242,16 @@ pub enum Validity {
 }
 
 impl Validity {
+    /// What a document's `status` alone says (no dates considered).
+    pub fn of_status(status: Status) -> Validity {
+        match status {
+            Status::InForce => Validity::InForce,
+            Status::Amended => Validity::Amended,
+            Status::Repealed => Validity::Repealed,
+            Status::Expired => Validity::Expired,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Validity::InForce => "in-force",

@@ -13,6 +13,9 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 use crate::load::{self, RawSite, is_valid_slug};
 use crate::model::{Date, Department};
 
+mod report;
+pub use report::{new_report, report_text};
+
 /// Why nothing was written.
 #[derive(Debug)]
 pub enum ScaffoldError {
@@ -132,6 +135,157 @@ pub fn new_department(
         create_file(&root.join(rel), text)?;
     }
     Ok(files.into_iter().map(|(rel, _)| rel).collect())
+}
+
+/// Create `content/<dept>/powers/<code>.toml`: a draft power with every
+/// field present (the optional ones as comments, each explained) and a
+/// two-step flow, which `gongkai check` accepts as it is.
+pub fn new_power(
+    root: &Path,
+    dept: &str,
+    code: &str,
+    name: &str,
+    category: &str,
+) -> Result<PathBuf, ScaffoldError> {
+    let (raw, _) = load::load(root)?;
+    let Some(department) = raw.departments.iter().find(|d| d.slug == dept) else {
+        let known: Vec<&str> = raw.departments.iter().map(|d| d.slug.as_str()).collect();
+        let hint = match crate::diagnostics::did_you_mean(dept, known.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("departments: {}", known.join(", ")),
+        };
+        return Err(ScaffoldError::Usage(format!(
+            "there is no department `{dept}` (no readable content/{dept}/department.toml); {hint}"
+        )));
+    };
+    if !crate::validate::power::is_valid_code(code) {
+        return Err(ScaffoldError::Usage(format!(
+            "`{code}` cannot be a 职权编码: use ASCII letters, digits, `-`, `_` and `.`, e.g. `530100-XK-001` (it becomes the page address /powers/<code>/)"
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(ScaffoldError::Usage("--name must not be empty".into()));
+    }
+    let categories = raw
+        .config
+        .as_ref()
+        .map(|c| c.power_categories.clone())
+        .unwrap_or_else(crate::vocabulary::default_power_categories);
+    if !categories.iter().any(|c| c == category) {
+        let hint =
+            crate::diagnostics::did_you_mean(category, categories.iter().map(String::as_str))
+                .map(|m| format!("did you mean `{m}`? "))
+                .unwrap_or_default();
+        return Err(ScaffoldError::Usage(format!(
+            "`{category}` is not a 职权类型 of this site; {hint}the types are: {}",
+            categories.join("、")
+        )));
+    }
+    if let Some(other) = raw.powers.iter().find(|p| p.code.value == code) {
+        return Err(ScaffoldError::Usage(format!(
+            "职权编码 `{code}` is already used by {}; choose the next free code",
+            other.source.path.display()
+        )));
+    }
+    let rel = PathBuf::from("content")
+        .join(dept)
+        .join("powers")
+        .join(format!("{code}.toml"));
+    create_file(
+        &root.join(&rel),
+        &power_text(department, code, name, category, &categories),
+    )?;
+    Ok(rel)
+}
+
+fn power_text(
+    department: &Department,
+    code: &str,
+    name: &str,
+    category: &str,
+    categories: &[String],
+) -> String {
+    let supervision = match &department.phone {
+        Some(phone) => format!("{}，监督电话：{phone}", department.name),
+        None => format!("{}（请填写监督电话）", department.name),
+    };
+    format!(
+        "# 权力清单事项 (a power of the 权力清单). Fields in Chinese order of a 权责清单 row;
+# lines starting with # are explanations or optional fields.
+
+# 职权编码 (code): unique across the site and permanent; the page address is /powers/<code>/.
+code = {code}
+# 职权名称 (name).
+name = {name}
+# 职权类型 (category), one of: {categories}
+category = {category}
+# 设定依据 (legal basis): one entry per provision, law first, with the article.
+basis = [
+  \"（请填写：法律法规名称及条款，如《中华人民共和国行政许可法》第十二条）\",
+]
+# 实施主体 (the body that exercises the power).
+subject = {subject}
+# 承办机构 (the internal unit that handles it).
+office = \"（请填写承办机构）\"
+# 法定期限 / 承诺期限 (legal / promised time limit), in working days; the promise may not exceed the law.
+# legal_limit_days = 20
+# promised_limit_days = 10
+# 收费标准及依据 (fee and its basis); leave out when free (shown as 不收费).
+# fee = \"不收费\"
+# 申请材料 (documents the applicant brings).
+# materials = [\"申请书\"]
+# 责任事项 (responsibilities, per stage).
+responsibilities = [
+  \"受理责任：（请填写）\",
+  \"决定责任：（请填写）\",
+]
+# 追责情形 (cases in which officials are held accountable).
+accountability = [
+  \"对符合法定条件的申请不予受理或者不予办理的\",
+]
+# 监督投诉渠道 (where to complain).
+supervision = {supervision}
+# 状态 (status): in-force (default), amended, repealed, expired.
+# status = \"in-force\"
+# 取消或失效日期及原因 (with status repealed or expired): the 调整类型 (取消/下放/合并/变更) and the decision document.
+# retired = 2025-01-01
+# retired_reason = \"依据示政发〔2025〕1号取消\"
+# 公开方式 (disclosure): active (default) or exempt (never published).
+# disclosure = \"active\"
+# 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.
+# Delete this line when the power is ready to publish.
+draft = true
+
+# 流程 (steps), in order; the flowchart is drawn from them. Each step:
+#   name        the step's name (unique within this power)
+#   actor       who does it (required)
+#   limit_days  its time limit in working days (optional)
+#   description what happens (optional)
+#   next        where the flow goes next (optional; default: the following step,
+#               after the last step the flow ends; next = [] ends it here).
+#               A decision lists labelled branches and may ask a question:
+#                 question = \"材料是否齐全？\"
+#                 next = [{{ step = \"决定\", when = \"齐全\" }}, {{ step = \"补正\", when = \"不齐全\" }}]
+#               A loop back (补正 → 受理) is allowed when it passes such a decision.
+[[steps]]
+name = \"受理\"
+actor = \"政务服务窗口\"
+# limit_days = 1
+description = \"接收申请材料，核对是否齐全、是否符合法定形式。\"
+
+[[steps]]
+name = \"决定\"
+actor = {subject}
+# limit_days = 5
+description = \"作出决定并送达申请人。\"
+",
+        code = toml_string(code),
+        name = toml_string(name),
+        category = toml_string(category),
+        categories = categories.join("、"),
+        subject = toml_string(&department.name),
+        supervision = toml_string(&supervision),
+    )
 }
 
 fn create_file(path: &Path, text: &str) -> Result<(), ScaffoldError> {

@@ -215,6 +215,26 @@ pub fn default_kinds() -> Vec<String> {
     KINDS.iter().map(|k| (*k).to_string()).collect()
 }
 
+/// 职权类型 of a 权力清单: the ten categories of the 权责清单 practice
+/// (domain research §3.2). Provinces vary (行政审批, 行政监督, …): a site
+/// replaces the list with `[vocabularies] power_categories` in site.toml.
+pub const POWER_CATEGORIES: &[&str] = &[
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+];
+
+pub fn default_power_categories() -> Vec<String> {
+    POWER_CATEGORIES.iter().map(|k| (*k).to_string()).collect()
+}
+
 /// `一级\二级` → (一级, Some(二级)).
 pub fn split_category(category: &str) -> (&str, Option<&str>) {
     match category.split_once('\\') {

@@ -25,6 +25,13 @@ fn item(n: u32, title: &str, extra: &str, body: &str) -> String {
     )
 }
 
+/// A 权力清单 item with two steps; `extra` adds fields before the steps.
+fn power(code: &str, name: &str, extra: &str) -> String {
+    format!(
+        "code = \"{code}\"\nname = \"{name}\"\ncategory = \"行政许可\"\nbasis = [\"《中华人民共和国行政许可法》第十二条\"]\nsubject = \"示例市办公厅\"\nlegal_limit_days = 20\n{extra}\n[[steps]]\nname = \"受理\"\nactor = \"窗口\"\nlimit_days = 5\n\n[[steps]]\nname = \"决定\"\nactor = \"局长\"\nlimit_days = 5\n"
+    )
+}
+
 /// A site in a git repository of its own, outside the project's.
 struct Repo {
     site: SiteTest,
@@ -77,6 +84,10 @@ impl Repo {
 
     fn write(&self, rel: &str, text: String) {
         self.site.write(&format!("{DEPT}/catalog/{rel}"), &text);
+    }
+
+    fn write_power(&self, rel: &str, text: String) {
+        self.site.write(&format!("{DEPT}/powers/{rel}"), &text);
     }
 
     fn commit(&mut self, day: &str, message: &str) -> String {
@@ -132,6 +143,26 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     );
     repo.write("e.md", item(5, "戊通知", "", "戊的正文。"));
     repo.write("f.md", item(6, "后来撤回的通知", "", "撤回标记QWE"));
+    // Powers: XK-001 amended in c3, CF-001 moved in c3 and amended in c8,
+    // QX-001 deleted in c5, JC-001 withdrawn in c6, NB-001 exempt throughout.
+    repo.write_power(
+        "xk-001.toml",
+        power("XK-001", "甲许可", "supervision = \"监督电话：第一版\"\n"),
+    );
+    repo.write_power("cf-001.toml", power("CF-001", "乙许可", ""));
+    repo.write_power("qx-001.toml", power("QX-001", "丙许可", ""));
+    repo.write_power(
+        "jc-001.toml",
+        power("JC-001", "后来撤回的权力", "office = \"权力撤回标记RTY\"\n"),
+    );
+    repo.write_power(
+        "nb-001.toml",
+        power(
+            "NB-001",
+            "不予公开的权力",
+            "disclosure = \"exempt\"\noffice = \"权力绝密标记UIO\"\n",
+        ),
+    );
     let c1 = repo.commit("2024-01-02", "首次发布");
     // c2: a new item; tagged v2024.1.
     repo.write("g.md", item(7, "己通知", "", "己的正文。"));
@@ -148,6 +179,16 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
         "a.md",
         item(1, "甲通知", "", "第二版正文：本规定自发布之日起施行。"),
     );
+    std::fs::create_dir_all(repo.root().join(format!("{DEPT}/powers/2024"))).unwrap();
+    repo.git(&[
+        "mv",
+        &format!("{DEPT}/powers/cf-001.toml"),
+        &format!("{DEPT}/powers/2024/cf.toml"),
+    ]);
+    repo.write_power(
+        "xk-001.toml",
+        power("XK-001", "甲许可", "supervision = \"监督电话：第二版\"\n"),
+    );
     let c3 = repo.commit("2024-03-01", "修改甲通知；移动乙通知");
     // c4: C is repealed.
     repo.write(
@@ -162,6 +203,7 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     let c4 = repo.commit("2024-04-01", "废止丙办法");
     // c5: E is deleted.
     repo.git(&["rm", "-q", &format!("{DEPT}/catalog/e.md")]);
+    repo.git(&["rm", "-q", &format!("{DEPT}/powers/qx-001.toml")]);
     let c5 = repo.commit("2024-05-01", "删除过时的戊通知");
     // c6: F becomes exempt: withdrawn. Tagged v2024.2.
     repo.write(
@@ -173,6 +215,14 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
             "撤回标记QWE",
         ),
     );
+    repo.write_power(
+        "jc-001.toml",
+        power(
+            "JC-001",
+            "后来撤回的权力",
+            "disclosure = \"exempt\"\noffice = \"权力撤回标记RTY\"\n",
+        ),
+    );
     let c6 = repo.commit("2024-06-03", "撤回");
     repo.git(&["tag", "v2024.2"]);
     // c7 on a branch amends B; c8 on main amends G; c9 merges.
@@ -181,6 +231,10 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     let c7 = repo.commit("2024-07-01", "分支：修改乙通知");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("g.md", item(7, "己通知", "", "己的正文，已修改。"));
+    repo.write_power(
+        "2024/cf.toml",
+        power("CF-001", "乙许可", "fee = \"按件收费\"\n"),
+    );
     let c8 = repo.commit("2024-07-02", "修改己通知");
     repo.git_at(
         &["merge", "-q", "--no-ff", "-m", "合并分支", "edit"],
@@ -209,6 +263,24 @@ fn manifest_item(b: &Built, n: u32) -> &serde_json::Value {
         .iter()
         .find(|i| i["id"] == id.as_str())
         .unwrap_or_else(|| panic!("{id} is not in the manifest"))
+}
+
+fn manifest_power<'a>(b: &'a Built, code: &str) -> &'a serde_json::Value {
+    b.manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == code && i["type"] == "power")
+        .unwrap_or_else(|| panic!("{code} is not in the manifest"))
+}
+
+fn power_commits(b: &Built, code: &str) -> Vec<String> {
+    manifest_power(b, code)["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["commit"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn revision_commits(b: &Built, n: u32) -> Vec<String> {
@@ -541,6 +613,21 @@ fn check_since_lists_urls_that_would_break() {
         !broken.stdout.contains("/items/"),
         "items keep their URLs: {broken}"
     );
+    // With --format json, one document holds the check and the lost URLs.
+    let json = run_in(
+        &clone,
+        &["check", "--since", "v2024.1", "--format", "json"],
+        &[],
+    );
+    json.assert_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["errors"], 0, "{json}");
+    let lost = doc["since"]["lost"].as_array().expect("since.lost");
+    assert!(
+        lost.iter()
+            .any(|u| u.as_str().unwrap().starts_with("/departments/bgt/")),
+        "{json}"
+    );
     // …and the alias mends them.
     let toml = clone.join("content/bangongting/department.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
@@ -579,4 +666,247 @@ fn the_cache_changes_nothing_and_is_safe_to_delete() {
             "{rel} differs between cached and uncached builds"
         );
     }
+}
+
+#[test]
+fn a_damaged_revision_cache_is_detected_and_repaired() {
+    let b = &*BUILT;
+    let expected = b.repo.site.tmp().join("before-damage");
+    b.repo.build(&expected);
+    let copy = tempfile::tempdir().unwrap();
+    support::copy_dir(b.repo.root(), &copy.path().join("site"));
+    let blobs = copy.path().join("site/.gongkai-cache/blobs.bin");
+    let bytes = std::fs::read(&blobs).expect("the build cached the revisions");
+    // Same length, different bytes: every cached revision is now wrong.
+    let mut damaged = bytes.clone();
+    let mut hits = 0;
+    for i in 0..damaged.len().saturating_sub(8) {
+        if &damaged[i..i + 8] == b"index_no" {
+            damaged[i + 7] = b'O';
+            hits += 1;
+        }
+    }
+    assert!(hits > 5, "the cache holds the revisions' text");
+    std::fs::write(&blobs, &damaged).unwrap();
+
+    let build = |name: &str| {
+        let out = copy.path().join(name);
+        run_in(
+            copy.path(),
+            &["build", "--root", "site", "--out", out.to_str().unwrap()],
+            &[],
+        )
+        .assert_success();
+        out
+    };
+    let first = build("first");
+    let repaired = std::fs::metadata(&blobs).unwrap().len();
+    assert!(
+        repaired > damaged.len() as u64,
+        "the damaged records were read from git again and appended"
+    );
+    let second = build("second");
+    assert_eq!(
+        std::fs::metadata(&blobs).unwrap().len(),
+        repaired,
+        "once repaired, nothing more is read from git"
+    );
+    let files = list_files(&expected);
+    for out in [&first, &second] {
+        assert_eq!(files, list_files(out));
+        for rel in &files {
+            assert_eq!(
+                std::fs::read(expected.join(rel)).unwrap(),
+                std::fs::read(out.join(rel)).unwrap(),
+                "{rel} differs after the cache was damaged"
+            );
+        }
+    }
+}
+
+#[test]
+fn powers_have_their_commits_as_revisions_oldest_first() {
+    let b = &*BUILT;
+    let c = &b.c;
+    assert_eq!(power_commits(b, "XK-001"), [c[1].clone(), c[3].clone()]);
+    let xk = manifest_power(b, "XK-001");
+    assert_eq!(xk["revisions"][0]["date"], "2024-01-02");
+    assert_eq!(xk["revisions"][1]["date"], "2024-03-01");
+    assert!(xk["retired"].is_null() && xk.get("deleted").is_none());
+    // Moved unchanged in c3 (no revision), amended at its new path in c8.
+    assert_eq!(power_commits(b, "CF-001"), [c[1].clone(), c[8].clone()]);
+    let page = read(b, "/powers/XK-001/");
+    for r in xk["revisions"].as_array().unwrap() {
+        assert!(page.contains(r["snapshot_url"].as_str().unwrap()), "{page}");
+        assert!(page.contains(r["source_url"].as_str().unwrap()));
+    }
+    assert!(page.contains("修改甲通知；移动乙通知") && page.contains("2024-03-01"));
+}
+
+#[test]
+fn a_power_snapshot_shows_its_revision() {
+    let b = &*BUILT;
+    let xk = manifest_power(b, "XK-001");
+    let first = read(b, xk["revisions"][0]["snapshot_url"].as_str().unwrap());
+    assert!(first.contains("监督电话：第一版"), "{first}");
+    assert!(!first.contains("监督电话：第二版"));
+    assert!(first.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(
+        first.contains(
+            r#"<link rel="canonical" href="https://xxgk.example.gov.cn/powers/XK-001/">"#
+        )
+    );
+    assert!(first.contains("第 1 个版本（共 2 个）"), "{first}");
+    let source = read(b, xk["revisions"][0]["source_url"].as_str().unwrap());
+    assert!(source.contains("监督电话：第一版"));
+    let current = read(b, "/powers/XK-001/");
+    assert!(current.contains("监督电话：第二版"));
+}
+
+#[test]
+fn a_deleted_power_is_retired_and_keeps_its_url() {
+    let b = &*BUILT;
+    let qx = manifest_power(b, "QX-001");
+    assert_eq!(qx["retired"], "2024-05-01");
+    assert_eq!(qx["deleted"], "2024-05-01");
+    assert_eq!(power_commits(b, "QX-001"), [b.c[1].clone()]);
+    let page = read(b, qx["url"].as_str().unwrap());
+    assert!(page.contains("丙许可"), "{page}");
+    assert!(page.contains("本文件已于 2024-05-01 删除。"), "{page}");
+    assert!(
+        page.contains("删除过时的戊通知"),
+        "the deleting commit's message"
+    );
+    assert!(page.contains("已删除"));
+    let snapshot = read(b, qx["revisions"][0]["snapshot_url"].as_str().unwrap());
+    assert!(snapshot.contains("本文件已于 2024-05-01 删除。"));
+    // Listed with the retired powers, not the current ones.
+    let catalog = read(b, "/powers/");
+    let retired_at = catalog.find("丙许可").expect("listed");
+    assert!(catalog.find("甲许可").unwrap() < retired_at);
+}
+
+#[test]
+fn an_exempt_or_withdrawn_power_leaves_only_a_neutral_page() {
+    let b = &*BUILT;
+    let codes: Vec<&str> = b.manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"JC-001") && !codes.contains(&"NB-001"));
+    let page = read(b, "/powers/JC-001/");
+    assert!(page.contains("本信息已不再公开"), "{page}");
+    let files: Vec<String> = list_files(&b.out)
+        .into_iter()
+        .filter(|r| r.starts_with("powers/JC-001/"))
+        .collect();
+    assert_eq!(files.len(), 3, "page, snapshot, source: {files:?}");
+    for rel in list_files(&b.out) {
+        assert!(!rel.contains("NB-001"), "{rel}");
+        let text = String::from_utf8_lossy(&std::fs::read(b.out.join(&rel)).unwrap()).into_owned();
+        for secret in [
+            "后来撤回的权力",
+            "权力撤回标记RTY",
+            "不予公开的权力",
+            "权力绝密标记UIO",
+            "NB-001",
+            "JC-001",
+        ] {
+            assert!(!text.contains(secret), "{rel} contains {secret}");
+        }
+    }
+}
+
+#[test]
+fn history_and_show_know_powers() {
+    let b = &*BUILT;
+    let root = b.repo.root();
+    let run = run_in(root, &["history", "XK-001"], &[]);
+    run.assert_success();
+    assert_eq!(run.stdout.lines().count(), 2, "{run}");
+    let deleted = run_in(root, &["history", "QX-001"], &[]);
+    assert!(
+        deleted.stdout.lines().last().unwrap().contains("deleted"),
+        "{deleted}"
+    );
+    let show = run_in(root, &["show", "XK-001", "--as-of", "2024-02-15"], &[]);
+    show.assert_success();
+    assert!(show.stdout.contains("监督电话：第一版"), "{show}");
+}
+
+#[test]
+fn an_uncommitted_power_change_is_a_revision_without_a_commit() {
+    let b = &*BUILT;
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("site");
+    support::copy_dir(b.repo.root(), &root);
+    std::fs::write(
+        root.join(format!("{DEPT}/powers/xk-001.toml")),
+        power("XK-001", "甲许可", "supervision = \"监督电话：第三版\"\n"),
+    )
+    .unwrap();
+    let out = copy.path().join("out");
+    run_in(
+        copy.path(),
+        &["build", "--root", "site", "--out", out.to_str().unwrap()],
+        &[],
+    )
+    .assert_success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read_text(&out.join("api/manifest.json"))).unwrap();
+    let xk = manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "XK-001")
+        .unwrap();
+    let revisions = xk["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 3, "{xk}");
+    assert_eq!(revisions[1]["commit"], b.c[3].as_str());
+    assert!(revisions[2]["commit"].is_null() && revisions[2]["date"].is_null());
+    let source = read_text(
+        &out.join(
+            revisions[2]["source_url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('/'),
+        ),
+    );
+    assert!(source.contains("监督电话：第三版"));
+}
+
+#[test]
+fn a_power_is_dated_in_the_sitemap_by_its_last_revision() {
+    let b = &*BUILT;
+    let sitemap = read_text(&b.out.join("sitemap.xml"));
+    let at = sitemap
+        .find("https://xxgk.example.gov.cn/powers/XK-001/")
+        .expect("listed");
+    assert!(
+        sitemap[at..]
+            .split("</url>")
+            .next()
+            .unwrap()
+            .contains("2024-03-01"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn the_versions_page_lists_power_changes() {
+    let b = &*BUILT;
+    let page = read(b, "/versions/");
+    let p1 = page.find("v2024.1").unwrap();
+    let p2 = page.find("v2024.2").unwrap();
+    let p3 = page.find("v2024.3").unwrap();
+    let (v3, v2, v1) = (&page[p3..p2], &page[p2..p1], &page[p1..]);
+    let xk = manifest_power(b, "XK-001");
+    let snapshot = |n: usize| xk["revisions"][n]["snapshot_url"].as_str().unwrap();
+    assert!(v1.contains("甲许可") && v1.contains(snapshot(0)), "{v1}");
+    assert!(v2.contains(snapshot(1)), "v2024.2 amended XK-001: {v2}");
+    assert!(v2.contains("丙许可"), "v2024.2 retired the deleted QX-001");
+    assert!(v3.contains("乙许可") && !v3.contains("甲许可"), "{v3}");
+    assert!(!page.contains("后来撤回的权力") && !page.contains("JC-001"));
 }

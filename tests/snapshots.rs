@@ -51,3 +51,11 @@ fn check_human_output_of_the_invalid_site() {
     assert!(!run.stderr.contains('\u{1b}'));
     insta::assert_snapshot!("check_invalid_human", run.stderr);
 }
+
+#[test]
+fn report_page_main() {
+    let site = SiteTest::from_fixture("reports");
+    site.build().assert_success();
+    let html = site.read("departments/csj/reports/2025/index.html");
+    insta::assert_snapshot!("report_page_main", main_of(&html));
+}

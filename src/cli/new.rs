@@ -1,4 +1,4 @@
-//! `gongkai new catalog|department`: the clock is read here (today's
+//! `gongkai new catalog|power|report|department`: the clock is read here (today's
 //! date), the path written is printed.
 
 use std::path::PathBuf;
@@ -29,6 +29,37 @@ pub enum NewCommand {
         /// The date to number and date the item with (default: today in China Standard Time).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+    },
+    /// An annual report (政府信息公开工作年度报告): every cell present and zero, and the narrative's headings.
+    Report {
+        /// The department's folder name under content/.
+        #[arg(long)]
+        dept: String,
+        /// The year the report covers.
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The publication date to write (default: today in China Standard Time).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// A 权力清单 item (a draft) with every field explained and a two-step flow.
+    Power {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The department's folder name under content/.
+        #[arg(long)]
+        dept: String,
+        /// 职权编码: ASCII letters, digits, `-`, `_`, `.`; unique across the site.
+        #[arg(long)]
+        code: String,
+        /// 职权名称.
+        #[arg(long)]
+        name: String,
+        /// 职权类型, e.g. 行政许可.
+        #[arg(long)]
+        category: String,
     },
     /// A department folder with department.toml and a guide skeleton.
     Department {
@@ -64,6 +95,32 @@ pub fn run(command: NewCommand) -> ExitCode {
                 eprintln!("索引号 {}", item.index_no);
                 vec![item.path]
             });
+            (root, result)
+        }
+        NewCommand::Report {
+            dept,
+            year,
+            root,
+            date,
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result = scaffold::new_report(&root, &dept, year, date.unwrap_or_else(today));
+            (root, result)
+        }
+        NewCommand::Power {
+            root,
+            dept,
+            code,
+            name,
+            category,
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result =
+                scaffold::new_power(&root, &dept, &code, &name, &category).map(|p| vec![p]);
             (root, result)
         }
         NewCommand::Department {

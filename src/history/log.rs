@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Date, Disclosure};
+use crate::model::{Date, Disclosure, Validity};
 use crate::validate::validity_on;
 
 use super::{Commit, History};
@@ -21,7 +21,8 @@ pub struct LogEntry {
     pub status: String,
 }
 
-/// Every event of `index_no`, oldest first; empty when unknown.
+/// Every event of `index_no` (or of a power's code), oldest first; empty
+/// when unknown.
 pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
     let entry =
         |commit: &Commit, blob: Option<String>, path: Option<String>, status: &str| LogEntry {
@@ -32,9 +33,12 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             path,
             status: status.to_string(),
         };
-    history
-        .items
-        .get(index_no)
+    // A 索引号, or else a power's 职权编码.
+    let (events, power) = match history.items.get(index_no) {
+        Some(events) => (Some(events), false),
+        None => (history.powers.get(index_no), true),
+    };
+    events
         .into_iter()
         .flatten()
         .map(|event| {
@@ -42,11 +46,20 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             match &event.version {
                 None => entry(commit, None, None, "deleted"),
                 Some(v) => {
-                    let status = match history.item(&v.blob) {
-                        Some(item) if item.disclosure == Disclosure::Exempt => "exempt",
-                        Some(item) if item.draft => "draft",
-                        Some(item) => validity_on(item, commit.date).0.key(),
-                        None => "unreadable",
+                    let status = if power {
+                        match history.power(&v.blob) {
+                            Some(p) if p.disclosure == Disclosure::Exempt => "exempt",
+                            Some(p) if p.draft => "draft",
+                            Some(p) => Validity::of_status(p.status).key(),
+                            None => "unreadable",
+                        }
+                    } else {
+                        match history.item(&v.blob) {
+                            Some(item) if item.disclosure == Disclosure::Exempt => "exempt",
+                            Some(item) if item.draft => "draft",
+                            Some(item) => validity_on(item, commit.date).0.key(),
+                            None => "unreadable",
+                        }
                     };
                     entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
                 }
@@ -68,7 +81,9 @@ pub enum Selector<'a> {
 pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<String, String> {
     let entries = log(history, index_no);
     if entries.is_empty() {
-        return Err(format!("no item with 索引号 `{index_no}` in the history"));
+        return Err(format!(
+            "no item with 索引号 (or power with 职权编码) `{index_no}` in the history"
+        ));
     }
     let chosen = match selector {
         Selector::Latest => entries.iter().rev().find(|e| e.blob.is_some()),
@@ -118,5 +133,6 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
     history
         .item(blob)
         .map(|item| item.source.text.to_string())
+        .or_else(|| history.power(blob).map(|p| p.source.text.to_string()))
         .ok_or_else(|| format!("revision {blob} cannot be read"))
 }

@@ -1,6 +1,7 @@
-//! The content repository through gix: commits, the catalog files each
-//! commit changed, blobs, tags. Only this module and `crate::git` import
-//! gix; everything above works on plain ids and strings.
+//! The content repository through gix: commits, the catalog and power
+//! files each commit changed, blobs, tags. Only this module and
+//! `crate::git` import gix; everything above works on plain ids and
+//! strings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,12 +33,14 @@ fn err(context: &str, e: impl std::fmt::Display) -> GitError {
 }
 
 /// Which part of the site tree a path walk is in; only catalog files
-/// (`content/<dept>/catalog/**/*.md`) make up item histories.
+/// (`content/<dept>/catalog/**/*.md`) and power files
+/// (`content/<dept>/powers/**/*.toml`) make up item histories.
 #[derive(Clone, Copy)]
 enum Level {
     Content,
     Department,
     Catalog,
+    Powers,
 }
 
 struct Entry {
@@ -100,7 +103,7 @@ impl Repo {
     }
 
     /// Every commit reachable from `tip`, with what it changed in the
-    /// catalog relative to each parent. Commits found in `known` are not
+    /// catalog and the powers relative to each parent. Commits found in `known` are not
     /// read again.
     pub fn commits(
         &self,
@@ -192,7 +195,7 @@ impl Repo {
         Ok(Some(current))
     }
 
-    /// Catalog files that differ between two trees, descending only into
+    /// Catalog and power files that differ between two trees, descending only into
     /// subtrees whose ids differ.
     fn diff(
         &self,
@@ -224,13 +227,20 @@ impl Repo {
             let next = match level {
                 Level::Content => Some(Level::Department),
                 Level::Department if name == "catalog" => Some(Level::Catalog),
+                Level::Department if name == "powers" => Some(Level::Powers),
                 Level::Department => None,
                 Level::Catalog => Some(Level::Catalog),
+                Level::Powers => Some(Level::Powers),
             };
             if let Some(next) = next {
                 self.diff(repo, tree_of(&old), tree_of(&new), &child_path, next, out)?;
             }
-            if matches!(level, Level::Catalog) && name.ends_with(".md") {
+            let tracked = match level {
+                Level::Catalog => name.ends_with(".md"),
+                Level::Powers => name.ends_with(".toml"),
+                _ => false,
+            };
+            if tracked {
                 let blob_of =
                     |e: &Option<Entry>| e.as_ref().filter(|e| e.is_blob).map(|e| e.id.to_string());
                 let (old, new) = (blob_of(&old), blob_of(&new));

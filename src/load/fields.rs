@@ -51,6 +51,18 @@ impl<'a> Fields<'a> {
                 )
                 .with_help(toml_syntax_help(e.message()))
             })?;
+        Ok(Fields::from_table(file, table, offset, anchor, known))
+    }
+
+    /// Like [`Fields::parse`], for a table already parsed with spans
+    /// (e.g. one `[[steps]]` entry), its spans relative to byte `offset`.
+    pub fn from_table(
+        file: &'a SourceFile,
+        table: BTreeMap<Spanned<String>, Spanned<Value>>,
+        offset: usize,
+        anchor: Range<usize>,
+        known: &[&str],
+    ) -> Fields<'a> {
         let mut fields = Fields {
             file,
             anchor,
@@ -88,7 +100,31 @@ impl<'a> Fields<'a> {
                 },
             );
         }
-        Ok(fields)
+        fields
+    }
+
+    /// The raw value of `key`, for shapes the typed readers do not cover.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.entries.get(key).map(|e| &e.value)
+    }
+
+    /// A list of strings where one string is also accepted (as a list of
+    /// one): for multi-line text fields an editor may write either way.
+    pub fn text_list(&mut self, key: &str, example: &str) -> Vec<Located<String>> {
+        match self.entries.get(key) {
+            Some(Entry {
+                value: Value::String(s),
+                value_span,
+                ..
+            }) => {
+                if s.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Located::new(s.clone(), value_span.clone())]
+                }
+            }
+            _ => self.string_list(key, example),
+        }
     }
 
     pub fn file(&self) -> &SourceFile {

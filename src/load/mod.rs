@@ -11,6 +11,8 @@ mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
+pub mod power;
+pub mod report;
 mod site;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use crate::model::{Attachment, CatalogItem, Department, SiteConfig};
+use crate::model::{Attachment, CatalogItem, Department, PowerItem, SiteConfig};
 
 pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
@@ -37,10 +39,14 @@ pub struct RawSite {
     pub departments: Vec<Department>,
     /// Sorted by path.
     pub items: Vec<CatalogItem>,
+    /// 权力清单 items (`powers/**/*.toml`), sorted by path.
+    pub powers: Vec<PowerItem>,
     /// Keyed by (department slug, path under `files/`).
     pub attachments: BTreeMap<(String, String), Attachment>,
     /// `content/_index.md`: optional home-page text.
     pub home: Option<String>,
+    /// Annual reports (`reports/<year>.toml`), sorted by department and path.
+    pub reports: Vec<report::Report>,
 }
 
 /// Read the site at `root`.
@@ -138,8 +144,12 @@ struct Tree {
     departments: Vec<Department>,
     /// (department slug, path) of every item file, in path order.
     item_paths: Vec<(String, PathBuf)>,
+    /// Powers are few and read with the tree: a change to one is not an
+    /// item change for the cache, so the tree is read again.
+    powers: Vec<PowerItem>,
     attachments: BTreeMap<(String, String), Attachment>,
     home: Option<String>,
+    reports: Vec<report::Report>,
     /// The problems found reading all this.
     diagnostics: Diagnostics,
 }
@@ -159,8 +169,10 @@ impl Tree {
             config: self.config,
             departments: self.departments,
             items: parsed,
+            powers: self.powers,
             attachments: self.attachments,
             home: self.home,
+            reports: self.reports,
         };
         (raw, std::mem::take(diagnostics))
     }
@@ -240,8 +252,10 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
         department_folders: Vec::new(),
         departments: Vec::new(),
         item_paths: Vec::new(),
+        powers: Vec::new(),
         attachments: BTreeMap::new(),
         home: None,
+        reports: Vec::new(),
         diagnostics: Diagnostics::default(),
     };
 
@@ -287,6 +301,8 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
             &mut tree.attachments,
             &mut diagnostics,
         );
+        load_reports(root, slug, dir, &mut tree.reports, &mut diagnostics);
+        collect_powers(root, slug, dir, &mut tree.powers, &mut diagnostics);
     }
     if department_dirs.is_empty() {
         diagnostics.push(
@@ -407,6 +423,154 @@ fn collect_department_files(
                 size,
             },
         );
+    }
+}
+
+/// `reports/<year>.toml` files (with their optional `<year>.md`).
+fn load_reports(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    reports: &mut Vec<report::Report>,
+    diagnostics: &mut Diagnostics,
+) {
+    let folder = dir.join("reports");
+    if is_link(&folder) {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "linked-folder",
+                &relative(root, &folder),
+                "this folder is a symbolic link; its contents are not read",
+            )
+            .with_help(
+                "move the files into the repository instead of linking to a folder elsewhere",
+            ),
+        );
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return;
+    };
+    let mut names: Vec<(String, bool)> = entries
+        .flatten()
+        .map(|e| {
+            let is_file = e.file_type().is_ok_and(|t| t.is_file());
+            (e.file_name().to_string_lossy().into_owned(), is_file)
+        })
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    names.sort();
+    let tomls: BTreeSet<String> = names
+        .iter()
+        .filter_map(|(n, f)| {
+            (*f).then(|| n.strip_suffix(".toml").map(str::to_string))
+                .flatten()
+        })
+        .collect();
+    for (name, is_file) in &names {
+        let rel = relative(root, &folder.join(name));
+        let stem = name.strip_suffix(".toml");
+        if !is_file {
+            diagnostics.push(
+                Diagnostic::for_path(Severity::Warning, "ignored-file", &rel, "only files `<year>.toml` and `<year>.md` are read in `reports/`; this is ignored")
+                    .with_help("keep one file per year directly in `reports/`, e.g. `reports/2024.toml`"),
+            );
+        } else if let Some(stem) = stem {
+            if stem.len() != 4 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+                diagnostics.push(
+                    Diagnostic::for_path(
+                        Severity::Error,
+                        "report-file-name",
+                        &rel,
+                        format!("an annual report is named after its year, not `{name}`"),
+                    )
+                    .with_help("rename it to the year it covers, e.g. `reports/2024.toml`"),
+                );
+                continue;
+            }
+            if let Some(r) = report::load_report(root, slug, &rel, diagnostics) {
+                reports.push(r);
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            if !tomls.contains(stem) {
+                diagnostics.push(
+                    Diagnostic::for_path(Severity::Warning, "report-narrative", &rel, format!("this narrative has no `{stem}.toml` next to it and is not shown"))
+                        .with_help(format!("add `reports/{stem}.toml` with the report's tables (`gongkai new report --dept {slug} --year {stem}`)")),
+                );
+            }
+        } else {
+            diagnostics.push(
+                Diagnostic::for_path(Severity::Warning, "ignored-file", &rel, "only `<year>.toml` and `<year>.md` are read in `reports/`; this file is ignored")
+                    .with_help("move attachments to the department's `files/` folder"),
+            );
+        }
+    }
+}
+
+/// Read `powers/**/*.toml` of one department, in path order. Symbolic
+/// links are never followed (as in `catalog/`).
+fn collect_powers(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    powers: &mut Vec<PowerItem>,
+    diagnostics: &mut Diagnostics,
+) {
+    let folder = dir.join("powers");
+    if is_link(&folder) {
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Error,
+                "linked-folder",
+                &relative(root, &folder),
+                "this folder is a symbolic link; its contents are not read",
+            )
+            .with_help(
+                "move the files into the repository instead of linking to a folder elsewhere",
+            ),
+        );
+        return;
+    }
+    for entry in WalkDir::new(&folder)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if !entry.file_type().is_file() {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "not-a-file",
+                    &rel,
+                    "symbolic links are ignored",
+                )
+                .with_help("copy the file here instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.path().extension().is_none_or(|e| e != "toml") {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "ignored-file",
+                    &rel,
+                    "only `.toml` files are read in `powers/`; this file is ignored",
+                )
+                .with_help(
+                    "write each power as `powers/<code>.toml` (`gongkai new power` makes one)",
+                ),
+            );
+            continue;
+        }
+        match read_source(root, &rel) {
+            Ok(source) => powers.extend(power::load_power(source, slug, diagnostics)),
+            Err(d) => diagnostics.push(d),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ const SITE_FIELDS: &[&str] = &[
     "paginate_by",
     "vocabularies",
 ];
-const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds"];
+const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
@@ -112,6 +112,7 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
     };
     let mut categories = vocabulary::default_categories();
     let mut kinds = vocabulary::default_kinds();
+    let mut power_categories = vocabulary::default_power_categories();
     if let Some(table) = vocabularies {
         for (key, (value, span)) in table {
             let list = match value {
@@ -126,10 +127,10 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
             };
             match list {
                 Some(list) if !list.is_empty() => {
-                    if key == "categories" {
-                        categories = list;
-                    } else {
-                        kinds = list;
+                    match key.as_str() {
+                        "categories" => categories = list,
+                        "power_categories" => power_categories = list,
+                        _ => kinds = list,
                     }
                 }
                 _ => f.diagnostics.push(
@@ -151,5 +152,6 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         paginate_by,
         categories,
         kinds,
+        power_categories,
     })
 }

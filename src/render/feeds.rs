@@ -167,6 +167,24 @@ pub fn sitemaps<'a>(
         ));
     }
 
+    // 权力清单: the catalogs, then each power (dated by its retirement or
+    // its last committed revision; undated outside git).
+    entries.push((u.absolute(urls::POWERS), None));
+    for d in &site.departments {
+        if site.powers.iter().any(|p| p.item.department == d.slug) {
+            entries.push((u.absolute(&urls::department_powers(&d.slug)), None));
+        }
+    }
+    for power in &site.powers {
+        let lastmod = power
+            .retired_on
+            .or_else(|| power.revisions.last().and_then(|r| r.date()));
+        entries.push((
+            u.absolute(&urls::power(power.code())),
+            lastmod.map(|d| d.to_string()),
+        ));
+    }
+
     let chunks: Vec<_> = entries.chunks(SITEMAP_LIMIT).collect();
     if chunks.len() == 1 {
         return vec![("sitemap.xml".into(), urlset(chunks[0]))];

@@ -75,7 +75,32 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
             }
         })
         .collect();
-    items.sort_by(|a, b| a.id.cmp(&b.id));
+    items.extend(site.powers.iter().map(|power| {
+        let p = &power.item;
+        let code = power.code();
+        ManifestItem {
+            id: code.to_string(),
+            kind: "power",
+            title: p.name.clone(),
+            department: p.department.clone(),
+            status: power.validity.key(),
+            retired: power.retired_on,
+            deleted: power.removed.as_ref().map(|r| r.date),
+            url: u.href(&urls::power(code)),
+            revisions: power
+                .revisions
+                .iter()
+                .map(|r| ManifestRevision {
+                    commit: r.commit.as_ref().map(|c| c.id.clone()),
+                    date: r.date(),
+                    blob: r.blob.clone(),
+                    snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
+                    source_url: u.href(&urls::power_source(code, &r.blob)),
+                })
+                .collect(),
+        }
+    }));
+    items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));
     Manifest {
         build: build.clone(),
         items,

@@ -8,9 +8,12 @@
 
 mod diff;
 mod feeds;
+pub mod flowchart;
 mod listings;
 pub mod manifest;
 pub mod markdown;
+mod power;
+pub mod report;
 pub mod theme;
 pub mod urls;
 mod views;
@@ -116,6 +119,9 @@ pub fn render(
     for withdrawn in &site.withdrawn {
         renderer.write_withdrawn(withdrawn, sink)?;
     }
+    site.powers
+        .par_iter()
+        .try_for_each(|power| renderer.write_power(power, sink))?;
 
     let mut pages: Vec<(String, Page)> = vec![
         (String::new(), Page::Home),
@@ -125,6 +131,12 @@ pub fn render(
     ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
+        if site.powers.iter().any(|p| p.item.department == d.slug) {
+            pages.push((
+                urls::department_powers(&d.slug),
+                Page::Powers(Some(&d.slug)),
+            ));
+        }
         if d.guide.is_some() {
             pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
         }
@@ -134,6 +146,12 @@ pub fn render(
                 Page::Redirect(urls::department(&d.slug)),
             ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
+            if site.powers.iter().any(|p| p.item.department == d.slug) {
+                pages.push((
+                    urls::department_powers(alias),
+                    Page::Redirect(urls::department_powers(&d.slug)),
+                ));
+            }
             // Only listings that exist now get a redirect to them.
             let (current, archived) = lookup
                 .counts
@@ -154,6 +172,8 @@ pub fn render(
             }
         }
     }
+    pages.extend(report::plan(&site.reports, &site.departments));
+    pages.push((urls::POWERS.into(), Page::Powers(None)));
     let listing_pages = listings::plan(site, lookup);
     let page_count = pages.len() + listing_pages.len();
     pages.par_iter().try_for_each(|(rel, page)| {
@@ -186,7 +206,13 @@ pub fn render(
     let sitemap_pages = listing_pages
         .iter()
         .filter(|l| l.number == 1)
-        .map(|l| l.rel.as_str());
+        .map(|l| l.rel.as_str())
+        .chain(
+            pages
+                .iter()
+                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_)))
+                .map(|(rel, _)| rel.as_str()),
+        );
     for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
         sink.write(&path, bytes.as_bytes())?;
     }
@@ -204,11 +230,25 @@ pub fn render(
             .items
             .iter()
             .map(|i| 2 + i.revisions.len())
+            .sum::<usize>()
+        + site
+            .powers
+            .iter()
+            .map(|p| 1 + p.revisions.len())
             .sum::<usize>();
     crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
 
-    let revision_files: usize = site.items.iter().map(|i| 2 * i.revisions.len() + 2).sum();
+    let revision_files: usize = site
+        .items
+        .iter()
+        .map(|i| 2 * i.revisions.len() + 2)
+        .sum::<usize>()
+        + site
+            .powers
+            .iter()
+            .map(|p| 2 * p.revisions.len() + 1)
+            .sum::<usize>();
     Ok(RenderReport {
         pages: page_count + revision_files,
         items: site.items.len(),
@@ -266,9 +306,15 @@ enum Page<'a> {
     Department(&'a str),
     Guide(&'a str),
     Versions,
+    /// A power catalog: the site's, or one department's.
+    Powers(Option<&'a str>),
     Search,
     /// A former URL: points to its new site-relative path.
     Redirect(String),
+    /// An annual report.
+    Report(&'a crate::load::report::Report),
+    /// The reports of one department, or of the whole site (`None`).
+    Reports(Option<&'a str>),
 }
 
 struct Renderer<'a> {
@@ -694,9 +740,17 @@ impl<'a> Renderer<'a> {
         meta.canonical = String::new();
         let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
         let id = &withdrawn.index_no;
+        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
+        if withdrawn.power {
+            sink.write(&urls::file_of(&urls::power(id)), &page)?;
+            for blob in &withdrawn.blobs {
+                sink.write(&urls::power_snapshot(id, blob), &page)?;
+                sink.write(&urls::power_source(id, blob), note.as_bytes())?;
+            }
+            return Ok(());
+        }
         sink.write(&urls::file_of(&urls::item(id)), &page)?;
         sink.write(&urls::file_of(&urls::history(id)), &page)?;
-        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
         for blob in &withdrawn.blobs {
             sink.write(&urls::snapshot(id, blob), &page)?;
             sink.write(&urls::source(id, blob), note.as_bytes())?;
@@ -736,6 +790,15 @@ impl<'a> Renderer<'a> {
                     "archived_count",
                     &site.items.iter().filter(|i| i.is_retired()).count(),
                 );
+                ctx.insert(
+                    "reports_url",
+                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
+                );
+                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
+                ctx.insert(
+                    "power_count",
+                    &site.powers.iter().filter(|p| !p.is_retired()).count(),
+                );
                 self.render(site_lang, "index.html", &ctx)
             }
             Page::NotFound => {
@@ -760,6 +823,27 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
+                ctx.insert(
+                    "reports_url",
+                    &site
+                        .reports
+                        .iter()
+                        .any(|r| r.department == *slug)
+                        .then(|| self.urls().href(&urls::department_reports(slug))),
+                );
+                let powers = site
+                    .powers
+                    .iter()
+                    .filter(|p| p.item.department == *slug)
+                    .collect::<Vec<_>>();
+                ctx.insert(
+                    "powers_url",
+                    &(!powers.is_empty()).then(|| self.urls().href(&urls::department_powers(slug))),
+                );
+                ctx.insert(
+                    "power_count",
+                    &powers.iter().filter(|p| !p.is_retired()).count(),
+                );
                 self.render(lang, "department.html", &ctx)
             }
             Page::Guide(slug) => {
@@ -811,8 +895,16 @@ impl<'a> Renderer<'a> {
                         .map(|e| ReleaseEntryView {
                             index_no: e.index_no.clone(),
                             title: e.title.clone(),
-                            url: u.href(&urls::item(&e.index_no)),
-                            snapshot_url: u.href(&urls::snapshot(&e.index_no, &e.blob)),
+                            url: u.href(&if e.power {
+                                urls::power(&e.index_no)
+                            } else {
+                                urls::item(&e.index_no)
+                            }),
+                            snapshot_url: u.href(&if e.power {
+                                urls::power_snapshot(&e.index_no, &e.blob)
+                            } else {
+                                urls::snapshot(&e.index_no, &e.blob)
+                            }),
                         })
                         .collect()
                 };
@@ -833,6 +925,9 @@ impl<'a> Renderer<'a> {
                 ctx.insert("in_git", &site.history.is_some());
                 self.render(site_lang, "versions.html", &ctx)
             }
+            Page::Report(report) => self.render_report(rel, report),
+            Page::Reports(slug) => self.render_reports(rel, *slug),
+            Page::Powers(department) => self.render_power_catalog(rel, *department),
             Page::Redirect(target) => {
                 let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
                 meta.noindex = true;

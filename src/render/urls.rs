@@ -118,6 +118,42 @@ pub fn attachment(slug: &str, path: &str) -> String {
     format!("departments/{slug}/files/{path}")
 }
 
+/// Every department's annual reports.
+pub const REPORTS: &str = "reports/";
+
+/// A department's annual reports.
+pub fn department_reports(slug: &str) -> String {
+    format!("departments/{slug}/reports/")
+}
+
+/// One annual report (政府信息公开工作年度报告).
+pub fn report(slug: &str, year: i32) -> String {
+    format!("departments/{slug}/reports/{year}/")
+}
+
+/// The site's 权力清单 (power catalog).
+pub const POWERS: &str = "powers/";
+
+/// A power's page: its 职权编码 is its permanent address (validated to
+/// ASCII letters, digits, `-`, `_`, `.`).
+pub fn power(code: &str) -> String {
+    format!("powers/{code}/")
+}
+
+/// A power revision's snapshot page and exact source, in its folder.
+pub fn power_snapshot(code: &str, blob: &str) -> String {
+    format!("powers/{code}/{blob}.html")
+}
+
+pub fn power_source(code: &str, blob: &str) -> String {
+    format!("powers/{code}/{blob}.toml")
+}
+
+/// A department's power catalog.
+pub fn department_powers(slug: &str) -> String {
+    format!("departments/{slug}/powers/")
+}
+
 pub const CATALOG: &str = "catalog/";
 pub const ARCHIVE: &str = "archive/";
 

@@ -161,6 +161,12 @@ impl Builder {
             .iter()
             .filter(|i| i.catalog.draft)
             .map(|i| urls::file_of(&urls::item(i.index_no())))
+            .chain(
+                site.powers
+                    .iter()
+                    .filter(|p| p.item.draft)
+                    .map(|p| urls::file_of(&urls::power(p.code()))),
+            )
             .collect();
 
         if !self.edited.is_empty() && state.has_pages() {

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::history::{Commit, History};
-use crate::model::{CatalogItem, Date, Disclosure};
+use crate::model::{CatalogItem, Date, Disclosure, Validity};
 
+use super::power::{Power, PowerRevision, WithheldCodes};
 use super::{Item, validity_on};
 
 /// One published revision of an item.
@@ -37,9 +38,12 @@ pub struct Removal {
 /// An item whose latest revision is `exempt`: its URLs stay, naming nothing.
 #[derive(Clone, Debug)]
 pub struct Withdrawn {
+    /// The 索引号, or the 职权编码 of a power.
     pub index_no: String,
     /// Blobs of the revisions that used to be published.
     pub blobs: Vec<String>,
+    /// A power (URLs under `/powers/`) rather than a catalog item.
+    pub power: bool,
 }
 
 /// A git tag and what it changed since the previous one.
@@ -54,7 +58,10 @@ pub struct Release {
 
 #[derive(Clone, Debug)]
 pub struct ReleaseEntry {
+    /// The 索引号, or the 职权编码 of a power.
     pub index_no: String,
+    /// A power (URLs under `/powers/`) rather than a catalog item.
+    pub power: bool,
     pub title: String,
     /// The revision the release published (for a deletion: the last one).
     pub blob: String,
@@ -151,6 +158,7 @@ pub fn merge(
             withdrawn.push(Withdrawn {
                 index_no: index_no.clone(),
                 blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
+                power: false,
             });
             continue;
         }
@@ -186,6 +194,119 @@ pub fn merge(
     (items, withdrawn)
 }
 
+/// Published revisions of one power, as [`published_revisions`] does for
+/// catalog items.
+fn published_power_revisions(history: &History, code: &str) -> (Vec<PowerRevision>, bool) {
+    let mut revisions: Vec<PowerRevision> = Vec::new();
+    let mut last_blob: Option<&str> = None;
+    let mut latest_exempt = false;
+    for event in history.powers.get(code).into_iter().flatten() {
+        let Some(version) = &event.version else {
+            continue;
+        };
+        let Some(power) = history.power(&version.blob) else {
+            continue;
+        };
+        latest_exempt = power.disclosure == Disclosure::Exempt;
+        let publishable = power.complete && power.disclosure == Disclosure::Active && !power.draft;
+        let repeated = last_blob == Some(version.blob.as_str());
+        last_blob = Some(&version.blob);
+        if repeated || !publishable {
+            continue;
+        }
+        revisions.push(PowerRevision {
+            commit: Some(history.commits[event.commit].clone()),
+            blob: version.blob.clone(),
+            power: Some(power.clone()),
+        });
+    }
+    (revisions, latest_exempt)
+}
+
+/// Attach revisions to current powers; add deleted powers (retired, showing
+/// their last published revision) and withdrawn ones (latest revision
+/// exempt). Without a history a power's one revision is its current file.
+pub fn merge_powers(
+    mut powers: Vec<Power>,
+    withheld: &WithheldCodes,
+    history: Option<&History>,
+    as_of: Date,
+) -> (Vec<Power>, Vec<Withdrawn>) {
+    let current = |p: &Power| PowerRevision {
+        commit: None,
+        blob: p.item.blob.clone(),
+        power: None,
+    };
+    let Some(history) = history else {
+        for power in &mut powers {
+            power.revisions = vec![current(power)];
+        }
+        return (powers, Vec::new());
+    };
+    for power in &mut powers {
+        let (mut revisions, _) = published_power_revisions(history, power.code());
+        match revisions.last_mut() {
+            Some(last) if last.blob == power.item.blob => last.power = None,
+            _ => revisions.push(current(power)),
+        }
+        power.revisions = revisions;
+    }
+    let published_now: BTreeSet<String> = powers.iter().map(|p| p.code().to_string()).collect();
+    let mut withdrawn = Vec::new();
+    for (code, events) in &history.powers {
+        if published_now.contains(code) {
+            continue;
+        }
+        let (revisions, latest_exempt) = published_power_revisions(history, code);
+        if revisions.is_empty() {
+            continue;
+        }
+        let on_disk = withheld.exempt.contains(code) || withheld.drafts.contains(code);
+        if withheld.exempt.contains(code) || (!on_disk && latest_exempt) {
+            withdrawn.push(Withdrawn {
+                index_no: code.clone(),
+                blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
+                power: true,
+            });
+            continue;
+        }
+        let last = revisions.last().expect("not empty");
+        let item = (**last.power.as_ref().expect("from history")).clone();
+        let removed = if withheld.drafts.contains(code) {
+            // Being redrafted: the last published revision stays current.
+            None
+        } else {
+            let commit = events
+                .iter()
+                .rev()
+                .take_while(|e| e.version.is_none())
+                .last()
+                .map(|e| history.commits[e.commit].clone());
+            let date = commit.as_ref().map_or(as_of, |c| c.date);
+            Some(Removal { commit, date })
+        };
+        let validity = Validity::of_status(item.status);
+        let status_retired = match validity {
+            Validity::Repealed | Validity::Expired => item.retired.as_ref().map(|r| r.value),
+            _ => None,
+        };
+        let retired_on = match (&removed, status_retired) {
+            (Some(r), Some(d)) => Some(d.min(r.date)),
+            (Some(r), None) => Some(r.date),
+            (None, d) => d,
+        };
+        powers.push(Power {
+            item,
+            validity,
+            retired_on,
+            removed,
+            revisions,
+        });
+    }
+    powers.sort_by(|a, b| a.code().cmp(b.code()));
+    (powers, withdrawn)
+}
+
 fn uncommitted(catalog: &CatalogItem) -> Revision {
     Revision {
         commit: None,
@@ -195,7 +316,7 @@ fn uncommitted(catalog: &CatalogItem) -> Revision {
 }
 
 /// Releases, newest first: for each tag, what changed since the previous tag.
-pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
+pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
     };
@@ -219,6 +340,24 @@ pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
         let retired = removed_before || validity_on(catalog, commits[pos].date).0.is_retired();
         Some((revision.blob.clone(), retired))
     };
+    // The same for a power: retired by its status or its deletion.
+    let power_state_at = |power: &Power, pos: usize| -> Option<(String, bool)> {
+        let revision = power
+            .revisions
+            .iter()
+            .rev()
+            .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
+        let removed_before = history
+            .powers
+            .get(power.code())
+            .into_iter()
+            .flatten()
+            .rfind(|e| e.commit <= pos)
+            .is_some_and(|e| e.version.is_none());
+        let item = revision.power.as_deref().unwrap_or(&power.item);
+        let retired = removed_before || Validity::of_status(item.status).is_retired();
+        Some((revision.blob.clone(), retired))
+    };
     let mut releases = Vec::new();
     let mut previous: Option<usize> = None;
     for tag in &history.tags {
@@ -232,30 +371,51 @@ pub fn releases(history: Option<&History>, items: &[Item]) -> Vec<Release> {
         for item in items {
             let now = state_at(item, tag.commit);
             let before = previous.and_then(|p| state_at(item, p));
-            let entry = |blob: &str| ReleaseEntry {
+            classify(&mut release, before, now, |blob| ReleaseEntry {
                 index_no: item.index_no().to_string(),
+                power: false,
                 title: item.catalog.title.clone(),
                 blob: blob.to_string(),
-            };
-            match (before, now) {
-                (None, Some((blob, _))) => release.added.push(entry(&blob)),
-                (Some((_, false)), Some((blob, true))) => release.retired.push(entry(&blob)),
-                (Some((old, false)), Some((blob, false))) if old != blob => {
-                    release.amended.push(entry(&blob))
-                }
-                _ => {}
-            }
+            });
+        }
+        for power in powers {
+            let now = power_state_at(power, tag.commit);
+            let before = previous.and_then(|p| power_state_at(power, p));
+            classify(&mut release, before, now, |blob| ReleaseEntry {
+                index_no: power.code().to_string(),
+                power: true,
+                title: power.item.name.clone(),
+                blob: blob.to_string(),
+            });
         }
         for list in [
             &mut release.added,
             &mut release.amended,
             &mut release.retired,
         ] {
-            list.sort_by(|a, b| a.index_no.cmp(&b.index_no));
+            list.sort_by(|a, b| (a.power, &a.index_no).cmp(&(b.power, &b.index_no)));
         }
         releases.push(release);
         previous = Some(tag.commit);
     }
     releases.reverse();
     releases
+}
+
+/// File one item's change between two releases: (blob, retired) before and
+/// now, each `None` when it was not published then.
+fn classify(
+    release: &mut Release,
+    before: Option<(String, bool)>,
+    now: Option<(String, bool)>,
+    entry: impl Fn(&str) -> ReleaseEntry,
+) {
+    match (before, now) {
+        (None, Some((blob, _))) => release.added.push(entry(&blob)),
+        (Some((_, false)), Some((blob, true))) => release.retired.push(entry(&blob)),
+        (Some((old, false)), Some((blob, false))) if old != blob => {
+            release.amended.push(entry(&blob))
+        }
+        _ => {}
+    }
 }

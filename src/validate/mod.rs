@@ -6,7 +6,10 @@
 //! where `exempt` items and drafts are dropped: later stages never see
 //! them, so they cannot leak into any output file.
 
+pub mod guide;
 mod history;
+pub mod power;
+pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +23,7 @@ use crate::model::{
 };
 
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
+pub use self::power::{Power, PowerRevision};
 use crate::history::Commit;
 use crate::vocabulary::split_category;
 
@@ -37,6 +41,8 @@ pub struct Site {
     /// Published items (current and retired), newest first: by 发布日期
     /// descending, then 索引号 ascending.
     pub items: Vec<Item>,
+    /// Published 权力清单 items, sorted by code.
+    pub powers: Vec<Power>,
     /// (department, path under files/) → size in bytes, of attachments of
     /// published items: the only files of `files/` that are copied.
     pub attachments: BTreeMap<(String, String), u64>,
@@ -48,6 +54,8 @@ pub struct Site {
     pub releases: Vec<Release>,
     /// The history the site was built from: `None` outside git.
     pub history: Option<HistoryInfo>,
+    /// Annual reports, by department slug and year.
+    pub reports: Vec<crate::load::report::Report>,
 }
 
 /// What the site says about where it comes from.
@@ -111,11 +119,17 @@ pub fn validate(
         config,
         departments,
         items,
+        powers,
         attachments,
         home,
+        reports,
     } = raw;
 
     check_aliases(&departments, &mut diagnostics);
+    guide::check_guides(&departments, &mut diagnostics);
+    let (powers, withheld_powers, withheld_codes) =
+        power::check_powers(powers, config.as_ref(), audience, &mut diagnostics);
+    let (powers, withdrawn_powers) = history::merge_powers(powers, &withheld_codes, history, as_of);
     let department_names: BTreeMap<&str, &Department> =
         departments.iter().map(|d| (d.slug.as_str(), d)).collect();
 
@@ -173,7 +187,10 @@ pub fn validate(
         return (None, diagnostics);
     };
 
-    let mut withheld = Withheld::default();
+    let mut withheld = Withheld {
+        exempt: withheld_powers.exempt,
+        drafts: withheld_powers.drafts,
+    };
     let mut published = Vec::new();
     let mut exempt = BTreeSet::new();
     let mut drafts = BTreeSet::new();
@@ -205,7 +222,8 @@ pub fn validate(
         exempt: &exempt,
         drafts: &drafts,
     };
-    let (mut published, withdrawn) = history::merge(current, history, as_of);
+    let (mut published, mut withdrawn) = history::merge(current, history, as_of);
+    withdrawn.extend(withdrawn_powers);
     published.sort_by(|a, b| {
         b.catalog
             .published
@@ -228,13 +246,21 @@ pub fn validate(
         })
         .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
         .collect();
-    let releases = history::releases(history, &published);
+    let releases = history::releases(history, &published, &powers);
+    // A report in a folder whose department.toml is missing or broken (that
+    // is reported already) has no department to be published under.
+    let reports = reports
+        .into_iter()
+        .filter(|r| department_names.contains_key(r.department.as_str()))
+        .collect();
+    let reports = report::check(reports, &departments, &published, &mut diagnostics);
 
     let site = Site {
         config,
         as_of,
         departments,
         items: published,
+        powers,
         attachments: used_attachments,
         home,
         withheld,
@@ -244,6 +270,7 @@ pub fn validate(
             tip: h.tip().clone(),
             version: h.version.clone(),
         }),
+        reports,
     };
     (Some(site), diagnostics)
 }

@@ -112,7 +112,7 @@ async function discoverPages() {
 
   // An in-force item whose page has a wide table and attachments.
   let inForce;
-  for (const item of items.filter((i) => i.status === 'in-force')) {
+  for (const item of items.filter((i) => i.type !== 'power' && i.status === 'in-force')) {
     const { text } = await get(item.url);
     if (text.includes('class="table-scroll"') && /class="attachments"/.test(text)) {
       inForce = { item, html: text };
@@ -121,7 +121,7 @@ async function discoverPages() {
   }
   assert.ok(inForce, 'no in-force item in the manifest has both a table and attachments');
 
-  const repealed = items.find((i) => i.status === 'repealed');
+  const repealed = items.find((i) => i.type !== 'power' && i.status === 'repealed');
   assert.ok(repealed, 'no repealed item in the manifest');
 
   const snapshot = inForce.item.revisions?.[0]?.snapshot_url;
@@ -141,8 +141,35 @@ async function discoverPages() {
     department,
   );
 
-  // The search page, linked from the header of every page, with a query.
+  // Annual reports: linked from the home page, a report from their index.
   const homeHtml = (await get('/')).text;
+  const reports = firstMatch(homeHtml, /href="(\/reports\/)"/, 'a link to the annual reports', '/');
+  const report = firstMatch(
+    (await get(reports)).text,
+    /href="(\/departments\/[^"]+\/reports\/\d{4}\/)"/,
+    'a link to an annual report',
+    reports,
+  );
+
+  // A power whose flowchart forks (a decision diamond), and the power
+  // catalog linked from the home page.
+  let power;
+  for (const item of items.filter((i) => i.type === 'power')) {
+    const { text } = await get(item.url);
+    if (text.includes('class="decision"')) {
+      power = item;
+      break;
+    }
+  }
+  assert.ok(power, 'no power in the manifest has a flowchart with a decision');
+  const powers = firstMatch(
+    (await get('/')).text,
+    /href="(\/powers\/)"/,
+    'a link to the power catalog',
+    '/',
+  );
+
+  // The search page, linked from the header of every page, with a query.
   const search = firstMatch(homeHtml, /href="(\/search\/)"/, 'a link to the search page', '/');
 
   return [
@@ -154,6 +181,10 @@ async function discoverPages() {
     { name: 'in-force item (table, attachments)', path: inForce.item.url, status: 200 },
     { name: 'repealed item', path: repealed.url, status: 200 },
     { name: 'snapshot', path: snapshot, status: 200 },
+    { name: 'annual reports', path: reports, status: 200 },
+    { name: 'annual report (tables, charts)', path: report, status: 200 },
+    { name: 'power catalog', path: powers, status: 200 },
+    { name: 'power (flowchart with a decision)', path: power.url, status: 200 },
     { name: '404', path: '/no-such-page/', status: 404 },
     { name: 'search', path: `${search}?q=${encodeURIComponent('公开')}`, status: 200 },
   ];
@@ -170,6 +201,10 @@ const PAGE_NAMES = [
   'in-force item (table, attachments)',
   'repealed item',
   'snapshot',
+  'annual reports',
+  'annual report (tables, charts)',
+  'power catalog',
+  'power (flowchart with a decision)',
   '404',
   'search',
 ];
