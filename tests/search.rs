@@ -24,6 +24,7 @@ const SIMPLIFIED: &str = "11530100MB0A00001B/2024-00001";
 const TRADITIONAL: &str = "11530100MB0Z67890M/2023-00001";
 const LONG_WORD: &str = "11530100MB0A00001B/2022-00001";
 const RETIRED: &str = "11530100MB0A00001B/2021-00001";
+const POWER: &str = "530100-XK-BGT-001";
 
 /// The ids `gongkai search --json` prints for `query` (plus `extra` flags).
 fn ids(query: &str, extra: &[&str]) -> Vec<String> {
@@ -77,6 +78,12 @@ fn every_token_must_match() {
 }
 
 #[test]
+fn powers_are_found_by_name_and_basis() {
+    assert_eq!(ids("广告设施", &[]), [POWER]);
+    assert_eq!(ids("户外广告设置管理条例", &[]), [POWER]);
+}
+
+#[test]
 fn retired_items_are_found_only_when_asked_for() {
     assert!(ids("停车", &[]).is_empty());
     assert_eq!(ids("停车", &["--retired"]), [RETIRED]);
@@ -86,7 +93,7 @@ fn retired_items_are_found_only_when_asked_for() {
 #[test]
 fn filters_narrow_the_results() {
     let all = ids("示例", &["--retired"]);
-    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(all.len(), 5, "four items and a power: {all:?}");
     assert_eq!(ids("示例", &["--department", "wlj"]), [TRADITIONAL]);
     assert_eq!(ids("示例", &["--year", "2022"]), [LONG_WORD]);
     assert_eq!(ids("示例", &["--kind", "通知"]), [SIMPLIFIED]);

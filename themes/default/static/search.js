@@ -277,7 +277,8 @@
       badge.className = 'badge badge--' + row[6];
       badge.textContent = (strings.validity || {})[row[6]] || row[6];
       meta.appendChild(badge);
-      var parts = [row[3], (S.published || '') + ' ' + row[4]];
+      var parts = [row[3]];
+      if (row[4]) parts.push((S.published || '') + ' ' + row[4]);
       if (row[5]) parts.push((S.doc_no || '') + ' ' + row[5]);
       meta.appendChild(document.createTextNode(' ' + parts.join(' · ')));
       li.appendChild(meta);
