@@ -14,6 +14,8 @@
 #   BENCH    the shared bench folder                       [<repo>/../shared/bench]
 #   GONGKAI  gongkai binary                                [cargo build --release]
 #   SAMPLES  known-item queries                            [200]
+#   OUT      where the built sites go (/dev/shm/… takes the disk out of
+#            the build time)                               [$WORK]
 #   PAGEFIND pagefind_extended binary: when set, Pagefind indexes the Hugo
 #            output of the same corpus (bench_pagefind.sh's method) [unset:
 #            its figures come from ../shared/bench/RESULTS.md]
@@ -31,6 +33,7 @@ DEPTS="${DEPTS:-20}"
 SEED="${SEED:-20240501}"
 WORK="${WORK:-/tmp/gongkai-search-bench}"
 SAMPLES="${SAMPLES:-200}"
+OUT="${OUT:-$WORK}"
 AS_OF="2024-12-31"
 
 die() { echo "search.sh: $*" >&2; exit 2; }
@@ -42,25 +45,26 @@ if [ -z "${GONGKAI:-}" ]; then
   GONGKAI="$REPO/target/release/gongkai"
 fi
 
-timed() { # label, command… → "wall_s peak_rss_kB"
+timed() { # label, command… → "wall_s peak_rss_kB cpu_s"
   local label="$1"; shift
-  /usr/bin/time -f '%e %M' -o "$WORK/time.$label" "$@" > "$WORK/$label.log" 2>&1
-  cat "$WORK/time.$label"
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$label" "$@" > "$WORK/$label.log" 2>&1
+  awk '{printf "%s %s %.1f\n", $1, $2, $3 + $4}' "$WORK/time.$label"
 }
 
-echo "| items | build s (RSS MB) | index s | search files | index MB (gzip MB) | 2-char query: req / kB (gzip kB) | 4-char query: req / kB (gzip kB) |"
+echo "| items | build wall s / CPU s (RSS MB) | index wall s | search files | index MB (gzip MB) | 2-char query: req / kB (gzip kB) | 4-char query: req / kB (gzip kB) |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   corpus="$WORK/gongkai-$n"
-  out="$WORK/out-$n"
+  out="$OUT/out-$n"
   if [ ! -f "$corpus/corpus-manifest.json" ]; then
     python3 "$BENCH/gen_corpus.py" --items "$n" --departments "$DEPTS" --seed "$SEED" \
       --text-source "$BENCH"/text/*.txt --out "$corpus" --format gongkai --force > "$WORK/gen-$n.log"
   fi
   rm -rf "$out"
-  read -r build_s build_kb < <(timed "build-$n" "$GONGKAI" build --root "$corpus" --out "$out" --as-of "$AS_OF")
-  read -r check_s _ < <(timed "check-$n" "$GONGKAI" check --root "$corpus" --as-of "$AS_OF")
-  read -r search_s _ < <(timed "search-$n" "$GONGKAI" search 政务公开 --root "$corpus" --as-of "$AS_OF")
+  echo "uptime before $n: $(uptime)" >> "$WORK/load.log"
+  read -r build_s build_kb build_cpu < <(timed "build-$n" "$GONGKAI" build --root "$corpus" --out "$out" --as-of "$AS_OF")
+  read -r check_s _ check_cpu < <(timed "check-$n" "$GONGKAI" check --root "$corpus" --as-of "$AS_OF")
+  read -r search_s _ search_cpu < <(timed "search-$n" "$GONGKAI" search 政务公开 --root "$corpus" --as-of "$AS_OF")
   files=$(find "$out/search" -name '*.json' | wc -l)
   bytes=$(du -sb "$out/search" | cut -f1)
   gz=$(find "$out/search" -name '*.json' -exec sh -c 'gzip -9 -c "$1" | wc -c' _ {} \; | awk '{s+=$1} END {print s}')
@@ -69,7 +73,7 @@ for n in $SIZES; do
   q() { python3 -c "import json,sys; r=[json.loads(l) for l in open('$WORK/queries-$n.jsonl')][$1]; print(f\"{r['requests']} / {r['bytes']/1e3:.0f} ({r['gzip_bytes']/1e3:.0f})\")"; }
   python3 "$HERE/search_recall.py" "$corpus" "$out" --samples "$SAMPLES" > "$WORK/recall-$n.json"
   index_s=$(python3 -c "print(f'{max(0.0, $search_s - $check_s):.1f}')")
-  echo "| $n | $build_s ($((build_kb / 1024))) | $index_s | $files | $(python3 -c "print(f'{$bytes/1e6:.1f} ({$gz/1e6:.1f})')") | $(q 0) | $(q 1) |"
+  echo "| $n | $build_s / $build_cpu ($((build_kb / 1024))) | $index_s | $files | $(python3 -c "print(f'{$bytes/1e6:.1f} ({$gz/1e6:.1f})')") | $(q 0) | $(q 1) |"
 done
 echo
 for n in $SIZES; do echo "known-item $n: $(cat "$WORK/recall-$n.json")"; done

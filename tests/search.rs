@@ -24,6 +24,7 @@ const SIMPLIFIED: &str = "11530100MB0A00001B/2024-00001";
 const TRADITIONAL: &str = "11530100MB0Z67890M/2023-00001";
 const LONG_WORD: &str = "11530100MB0A00001B/2022-00001";
 const RETIRED: &str = "11530100MB0A00001B/2021-00001";
+const POWER: &str = "530100-XK-BGT-001";
 
 /// The ids `gongkai search --json` prints for `query` (plus `extra` flags).
 fn ids(query: &str, extra: &[&str]) -> Vec<String> {
@@ -77,6 +78,12 @@ fn every_token_must_match() {
 }
 
 #[test]
+fn powers_are_found_by_name_and_basis() {
+    assert_eq!(ids("广告设施", &[]), [POWER]);
+    assert_eq!(ids("户外广告设置管理条例", &[]), [POWER]);
+}
+
+#[test]
 fn retired_items_are_found_only_when_asked_for() {
     assert!(ids("停车", &[]).is_empty());
     assert_eq!(ids("停车", &["--retired"]), [RETIRED]);
@@ -86,7 +93,7 @@ fn retired_items_are_found_only_when_asked_for() {
 #[test]
 fn filters_narrow_the_results() {
     let all = ids("示例", &["--retired"]);
-    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(all.len(), 5, "four items and a power: {all:?}");
     assert_eq!(ids("示例", &["--department", "wlj"]), [TRADITIONAL]);
     assert_eq!(ids("示例", &["--year", "2022"]), [LONG_WORD]);
     assert_eq!(ids("示例", &["--kind", "通知"]), [SIMPLIFIED]);
@@ -217,7 +224,13 @@ fn the_browser_analyzer_gives_the_same_tokens() {
     let strings = parity_strings();
     let cases: Vec<serde_json::Value> = strings
         .iter()
-        .map(|s| serde_json::json!({"text": s, "tokens": analyzer::analyze(s)}))
+        .map(|s| {
+            serde_json::json!({
+                "text": s,
+                "tokens": analyzer::analyze(s),
+                "query": analyzer::query_tokens(s),
+            })
+        })
         .collect();
     let fixture = serde_json::json!({
         "fold": analyzer::fold_table_string(),
@@ -237,9 +250,10 @@ api.setFold(data.fold);
 let bad = 0;
 for (const c of data.cases) {
   const got = api.analyze(c.text);
-  if (JSON.stringify(got) !== JSON.stringify(c.tokens)) {
+  const query = api.queryTokens(c.text);
+  if (JSON.stringify(got) !== JSON.stringify(c.tokens) || JSON.stringify(query) !== JSON.stringify(c.query)) {
     bad++;
-    if (bad < 10) console.log(JSON.stringify({ text: c.text, rust: c.tokens, js: got }));
+    if (bad < 10) console.log(JSON.stringify({ text: c.text, rust: [c.tokens, c.query], js: [got, query] }));
   }
 }
 console.log(`${data.cases.length} strings, ${bad} differ`);

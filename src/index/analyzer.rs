@@ -175,13 +175,24 @@ pub fn analyze(text: &str) -> Vec<String> {
 }
 
 /// The distinct tokens of a query, in first-seen order: every one must
-/// match (AND).
+/// match (AND). A lone CJK character (a unigram) is dropped when the query
+/// has longer tokens: the index holds unigrams only for characters that
+/// stand alone, so `于印发《示` must not require `示` to.
 pub fn query_tokens(query: &str) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
-    analyze(query)
+    let tokens: Vec<String> = analyze(query)
         .into_iter()
         .filter(|t| seen.insert(t.clone()))
-        .collect()
+        .collect();
+    let unigram = |t: &String| {
+        let mut chars = t.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if class(c) == Class::Cjk)
+    };
+    if tokens.iter().all(unigram) {
+        tokens
+    } else {
+        tokens.into_iter().filter(|t| !unigram(t)).collect()
+    }
 }
 
 /// [`analyze`] as a tantivy tokenizer.
@@ -294,6 +305,13 @@ mod tests {
     #[test]
     fn query_tokens_are_distinct() {
         assert_eq!(query_tokens("公开公开"), ["公开", "开公"]);
+    }
+
+    #[test]
+    fn lone_characters_count_only_in_queries_of_lone_characters() {
+        assert_eq!(query_tokens("于印发《示"), ["于印", "印发"]);
+        assert_eq!(query_tokens("第3季"), ["3"]);
+        assert_eq!(query_tokens("税 费"), ["税", "费"]);
     }
 
     #[test]

@@ -86,6 +86,34 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
             }
         })
         .collect();
+    // Powers (权力事项): their name as the title, their basis, subject,
+    // office, fee, materials and responsibilities as the text.
+    docs.extend(site.powers.iter().map(|power| {
+        let p = &power.item;
+        let mut text: Vec<&str> = p.basis.iter().map(|b| b.value.as_str()).collect();
+        text.extend(p.subject.as_deref());
+        text.extend(p.office.as_deref());
+        text.extend(p.fee.as_deref());
+        text.extend(p.materials.iter().map(String::as_str));
+        text.extend(p.responsibilities.iter().map(String::as_str));
+        SearchDoc {
+            id: power.code().to_string(),
+            title: p.name.clone(),
+            rel: urls::power(power.code()),
+            department: p.department.clone(),
+            department_name: names
+                .get(p.department.as_str())
+                .map_or_else(|| p.department.clone(), |n| n.to_string()),
+            published: String::new(),
+            doc_no: None,
+            category: p.category.value.clone(),
+            kind: None,
+            year: String::new(),
+            state: power.state().to_string(),
+            retired: power.is_retired(),
+            body: text.join("\n"),
+        }
+    }));
     docs.sort_by(|a, b| a.id.cmp(&b.id));
     docs
 }

@@ -65,13 +65,20 @@
     return tokens;
   }
 
+  // Distinct, in order; lone CJK characters only when nothing longer is
+  // there (as query_tokens in analyzer.rs).
   function queryTokens(query) {
     var seen = new Set();
-    return analyze(query).filter(function (t) {
+    var tokens = analyze(query).filter(function (t) {
       if (seen.has(t)) return false;
       seen.add(t);
       return true;
     });
+    var unigram = function (t) {
+      var cps = Array.from(t);
+      return cps.length === 1 && classOf(cps[0].codePointAt(0)) === CJK;
+    };
+    return tokens.every(unigram) ? tokens : tokens.filter(function (t) { return !unigram(t); });
   }
 
   var encoder = typeof TextEncoder === 'function' ? new TextEncoder() : null;
@@ -270,7 +277,8 @@
       badge.className = 'badge badge--' + row[6];
       badge.textContent = (strings.validity || {})[row[6]] || row[6];
       meta.appendChild(badge);
-      var parts = [row[3], (S.published || '') + ' ' + row[4]];
+      var parts = [row[3]];
+      if (row[4]) parts.push((S.published || '') + ' ' + row[4]);
       if (row[5]) parts.push((S.doc_no || '') + ' ' + row[5]);
       meta.appendChild(document.createTextNode(' ' + parts.join(' · ')));
       li.appendChild(meta);
