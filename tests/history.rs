@@ -741,6 +741,11 @@ fn powers_have_their_commits_as_revisions_oldest_first() {
         assert!(page.contains(r["source_url"].as_str().unwrap()));
     }
     assert!(page.contains("修改甲通知；移动乙通知") && page.contains("2024-03-01"));
+    // The second revision shows what changed in the source, word by word.
+    let diff = &page[page.find(r#"<details class="diff">"#).expect("a diff")..];
+    assert!(diff.contains("<del") && diff.contains("<ins"), "{diff}");
+    assert!(diff.contains("删除：</span>一</del>版"), "{diff}");
+    assert!(diff.contains("新增：</span>二</ins>版"), "{diff}");
 }
 
 #[test]

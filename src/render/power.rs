@@ -65,6 +65,8 @@ struct PowerRevisionView {
     blob: String,
     snapshot_url: String,
     source_url: String,
+    /// HTML of the changes from the previous revision's source.
+    diff: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -235,11 +237,18 @@ impl Renderer<'_> {
         let lang = self.power_language(power);
         let rel = urls::power(code);
         let u = self.urls();
+        let labels = super::diff::DiffLabels {
+            removed: &self.string(lang, "diff_removed"),
+            added: &self.string(lang, "diff_added"),
+        };
+        let text_of =
+            |i: usize| -> &str { &power.revisions[i].power.as_deref().unwrap_or(p).source.text };
         let revisions: Vec<PowerRevisionView> = power
             .revisions
             .iter()
             .enumerate()
             .map(|(i, r)| PowerRevisionView {
+                diff: (i > 0).then(|| super::diff::to_html(text_of(i - 1), text_of(i), &labels)),
                 number: i + 1,
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
