@@ -2,10 +2,10 @@
 //! published, which items were deleted or withdrawn, and what each release
 //! changed. Pure functions of the current items and the [`History`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::history::{Commit, History};
+use crate::history::{Commit, Event, History};
 use crate::model::{CatalogItem, Date, Disclosure, Validity};
 
 use super::power::{Power, PowerRevision, WithheldCodes};
@@ -315,6 +315,17 @@ fn uncommitted(catalog: &CatalogItem) -> Revision {
     }
 }
 
+/// Whether the file of `key` was deleted as of commit position `pos` (its
+/// latest event up to there is a deletion).
+fn deleted_by(events: &BTreeMap<String, Vec<Event>>, key: &str, pos: usize) -> bool {
+    events
+        .get(key)
+        .into_iter()
+        .flatten()
+        .rfind(|e| e.commit <= pos)
+        .is_some_and(|e| e.version.is_none())
+}
+
 /// Releases, newest first: for each tag, what changed since the previous tag.
 pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> Vec<Release> {
     let Some(history) = history else {
@@ -329,13 +340,7 @@ pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> 
             .iter()
             .rev()
             .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
-        let removed_before = history
-            .items
-            .get(item.index_no())
-            .into_iter()
-            .flatten()
-            .rfind(|e| e.commit <= pos)
-            .is_some_and(|e| e.version.is_none());
+        let removed_before = deleted_by(&history.items, item.index_no(), pos);
         let catalog = revision.catalog.as_deref().unwrap_or(&item.catalog);
         let retired = removed_before || validity_on(catalog, commits[pos].date).0.is_retired();
         Some((revision.blob.clone(), retired))
@@ -347,13 +352,7 @@ pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> 
             .iter()
             .rev()
             .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
-        let removed_before = history
-            .powers
-            .get(power.code())
-            .into_iter()
-            .flatten()
-            .rfind(|e| e.commit <= pos)
-            .is_some_and(|e| e.version.is_none());
+        let removed_before = deleted_by(&history.powers, power.code(), pos);
         let item = revision.power.as_deref().unwrap_or(&power.item);
         let retired = removed_before || Validity::of_status(item.status).is_retired();
         Some((revision.blob.clone(), retired))
