@@ -7,7 +7,8 @@
 //
 // QUERIES.json: ["政务公开", …] or [{"query": "…", "doc": N, "status": "all"}, …];
 // with `doc` (a document number: the position of its 索引号 in sorted
-// order) the output has its `rank` among all results (-1: not found).
+// order) the output has its `rank` among all results (-1: not found) and
+// the documents ranked `above` it.
 //
 // Each query runs cold (a new searcher, empty cache), as a first query
 // after the page. Output: one JSON object per line.
@@ -47,6 +48,7 @@ for (const q of queries) {
   const rows = await searcher.details(result.entry, result.hits.slice(0, 10));
   const ms = performance.now() - t0;
   const sum = (k) => loads.reduce((a, l) => a + l[k], 0);
+  const rank = doc === undefined ? undefined : result.hits.findIndex((h) => h.doc === doc);
   console.log(JSON.stringify({
     query,
     results: result.hits.length,
@@ -56,6 +58,9 @@ for (const q of queries) {
     ms: Math.round(ms),
     files: loads.map((l) => [l.file, l.bytes]),
     top: rows.map((r) => r[0]),
-    rank: doc === undefined ? undefined : result.hits.findIndex((h) => h.doc === doc),
+    rank,
+    // The documents ranked above it (the first 20), for the known-item
+    // test's "up to identical titles" figure.
+    above: rank > 0 ? result.hits.slice(0, Math.min(rank, 20)).map((h) => h.doc) : undefined,
   }));
 }

@@ -19,6 +19,7 @@ import pathlib
 import random
 import re
 import subprocess
+import sys
 import tempfile
 
 here = pathlib.Path(__file__).resolve().parent
@@ -27,6 +28,8 @@ ap.add_argument("corpus")
 ap.add_argument("out")
 ap.add_argument("--samples", type=int, default=200)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--misses", action="store_true",
+                help="also print each query whose item is not in the top 3 (stderr)")
 args = ap.parse_args()
 
 items = []
@@ -39,6 +42,8 @@ for f in sorted(pathlib.Path(args.corpus, "content").glob("*/catalog/*.md")):
     index_no = re.search(r'^index_no\s*=\s*"(.*)"', front, re.M).group(1)
     items.append((index_no, title))
 ids = sorted(i for i, _ in items)
+title_of = {n: t for n, (_, t) in enumerate(sorted(items))}
+title_by_id = dict(items)
 number = {i: n for n, i in enumerate(ids)}
 
 rng = random.Random(args.seed)
@@ -52,7 +57,7 @@ whole = [{"query": title, "doc": number[index_no], "status": "all"} for index_no
 try:
     import opencc
     s2t = opencc.OpenCC("s2t")
-    to_t = lambda qs: [dict(q, query=s2t.convert(q["query"])) for q in qs]
+    to_t = lambda qs: [dict(q, query=s2t.convert(q["query"]), simplified=q["query"]) for q in qs]
 except ImportError:
     to_t = lambda qs: []
 
@@ -67,9 +72,27 @@ def run(qs):
                          env=dict(os.environ, NO_GZIP="1")).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     n = len(rows)
+    if args.misses:
+        for r in rows:
+            if not 0 <= r["rank"] < 3:
+                print(f'miss: {r["query"]} rank={r["rank"]} results={r["results"]}', file=sys.stderr)
     return {
         "queries": n,
         "top3": sum(1 for r in rows if 0 <= r["rank"] < 3) / n,
+        # Items with the very same title cannot be told apart by it: the
+        # item counts as found when fewer than 3 differently titled ones
+        # rank above it.
+        "top3_up_to_same_title": sum(
+            1 for r, q in zip(rows, qs)
+            if 0 <= r["rank"] < 20
+            and sum(1 for d in r.get("above") or [] if title_of.get(d) != title_of[q["doc"]]) < 3
+        ) / n,
+        # Pagefind's RESULTS.md column: does the top 3 hold only pages
+        # whose title contains the query (substring queries)?
+        "top3_titles_contain_query": sum(
+            1 for r, q in zip(rows, qs)
+            if r["top"] and all(q.get("simplified", q["query"]) in title_by_id.get(i, "") for i in r["top"][:3])
+        ) / n,
         "found": sum(1 for r in rows if r["rank"] >= 0) / n,
         "no_result": sum(1 for r in rows if r["results"] == 0) / n,
         "median_results": sorted(r["results"] for r in rows)[n // 2],

@@ -64,6 +64,9 @@ fn build_fold_table() -> BTreeMap<char, char> {
             }
         }
     }
+    for (from, to) in LISTED_FORMS_KEPT_BY_T2S {
+        table.entry(from).or_insert(to);
+    }
     // A chain must end in one step: fold the targets too.
     let snapshot = table.clone();
     for to in table.values_mut() {
@@ -79,6 +82,29 @@ fn build_fold_table() -> BTreeMap<char, char> {
     table.retain(|from, to| from != to);
     table
 }
+
+/// Traditional forms that OpenCC lists for a Simplified character
+/// (`STCharacters.txt`, any candidate) but that its own Traditional →
+/// Simplified table leaves alone, because they are also written in
+/// Simplified text. OpenCC's phrase table picks them for common words
+/// (批复 → 批覆, 了解 → 瞭解, 借口 → 藉口), so without these a converted
+/// query would miss the Simplified document. The crate does not expose the
+/// candidate lists; `scripts/opencc-listed-forms.py` prints this table from
+/// its dictionaries (the rule: T listed for S, S not itself converted, T
+/// unchanged by `TSCharacters.txt`).
+const LISTED_FORMS_KEPT_BY_T2S: [(char, char); 11] = [
+    ('伕', '夫'),
+    ('彷', '仿'),
+    ('揹', '背'),
+    ('暱', '昵'),
+    ('牠', '它'),
+    ('牴', '抵'),
+    ('瞭', '了'),
+    ('祇', '只'),
+    ('緪', '縆'),
+    ('藉', '借'),
+    ('覆', '复'),
+];
 
 /// The table for the browser: one string of pairs (Traditional character
 /// followed by its Simplified form), in code point order.
@@ -261,6 +287,14 @@ mod tests {
         assert_eq!(toks("政務公開"), toks("政务公开"));
         assert_eq!(toks("資訊"), ["资讯"]);
         assert_eq!(toks("臺灣"), ["台湾"]);
+    }
+
+    #[test]
+    fn phrase_level_traditional_forms_fold_too() {
+        // OpenCC s2t writes 批复 as 批覆 and 了解 as 瞭解.
+        assert_eq!(toks("關於調整的批覆"), toks("关于调整的批复"));
+        assert_eq!(toks("瞭解"), toks("了解"));
+        assert_eq!(toks("藉口"), toks("借口"));
     }
 
     #[test]
