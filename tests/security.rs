@@ -180,10 +180,12 @@ fn metadata_is_escaped_in_pages_and_feeds() {
         if !(file.ends_with(".html") || file.ends_with(".xml")) {
             continue;
         }
-        // The search page's own two scripts (its strings as JSON, and
-        // static/search.js) are the only ones a page may have.
+        // The search page's own three scripts (the index entry and its
+        // strings as JSON, and static/search.js) are the only ones a page
+        // may have.
         let text = site
             .read(&file)
+            .replace(r#"<script type="application/json" id="search-entry">"#, "")
             .replace(
                 r#"<script type="application/json" id="search-strings">"#,
                 "",

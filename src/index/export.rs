@@ -13,6 +13,10 @@
 //! - `filters.json` (larger sites): per facet its values and each document's
 //!   value number.
 //!
+//! The search page carries the entry in itself (`Exported::entry`), so a
+//! first query fetches only term shards and, when needed, document groups;
+//! `index.json` is the same entry for other readers.
+//!
 //! Documents are numbered in id order; which are retired is a bit set in
 //! the entry (`retired`: 6 documents per base64 character, lowest bit
 //! first), so "current only" needs no other file. The number of files is at most one per 20
@@ -225,13 +229,19 @@ fn stamp(docs: &[SearchDoc]) -> String {
         .collect()
 }
 
+/// What [`export`] wrote: the layout, and the entry as JSON for the page.
+pub struct Exported {
+    pub layout: Layout,
+    pub entry: String,
+}
+
 /// Write the search files of `index` for a site of `pages` pages.
 pub fn export(
     index: &SearchIndex,
     urls: &Urls,
     pages: usize,
     sink: &dyn Sink,
-) -> Result<Layout, String> {
+) -> Result<Exported, String> {
     let err = |e: tantivy::TantivyError| format!("search index: {e}");
     let docs = &index.docs;
     let terms = index.terms().map_err(err)?;
@@ -305,10 +315,10 @@ pub fn export(
         fold: analyzer::fold_table_string(),
         filters: (!layout.filters_file).then_some(&filter_data),
     };
-    let bytes = serde_json::to_vec(&entry).expect("json");
-    sink.write("search/index.json", &bytes)
+    let entry = serde_json::to_string(&entry).expect("json");
+    sink.write("search/index.json", entry.as_bytes())
         .map_err(|e| e.to_string())?;
-    Ok(layout)
+    Ok(Exported { layout, entry })
 }
 
 #[cfg(test)]

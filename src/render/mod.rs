@@ -127,7 +127,6 @@ pub fn render(
         (String::new(), Page::Home),
         ("404.html".into(), Page::NotFound),
         (urls::VERSIONS.into(), Page::Versions),
-        (urls::SEARCH.into(), Page::Search),
     ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
@@ -175,7 +174,31 @@ pub fn render(
     pages.extend(report::plan(&site.reports, &site.departments));
     pages.push((urls::POWERS.into(), Page::Powers(None)));
     let listing_pages = listings::plan(site, lookup);
-    let page_count = pages.len() + listing_pages.len();
+    // The planned pages, the search page (added below) and the listings.
+    let page_count = pages.len() + 1 + listing_pages.len();
+
+    // Search: indexed from the same items, exported as static files.
+    let index = crate::index::SearchIndex::build(crate::index::documents(site))
+        .map_err(|e| RenderError::Template(format!("search index: {e}")))?;
+    // HTML pages: listings and the like, and per item its page, its
+    // history page and a snapshot per revision.
+    let html_pages = page_count
+        + site
+            .items
+            .iter()
+            .map(|i| 2 + i.revisions.len())
+            .sum::<usize>()
+        + site
+            .powers
+            .iter()
+            .map(|p| 1 + p.revisions.len())
+            .sum::<usize>();
+    let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
+        .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
+        .entry;
+
+    // The search page carries the entry of the index: one request fewer.
+    pages.push((urls::SEARCH.into(), Page::Search(&search_entry)));
     pages.par_iter().try_for_each(|(rel, page)| {
         let bytes = renderer.render_page(rel, page)?;
         sink.write(&urls::file_of(rel), &bytes)?;
@@ -219,25 +242,6 @@ pub fn render(
     sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
-
-    // Search: indexed from the same items, exported as static files.
-    let index = crate::index::SearchIndex::build(crate::index::documents(site))
-        .map_err(|e| RenderError::Template(format!("search index: {e}")))?;
-    // HTML pages: listings and the like, and per item its page, its
-    // history page and a snapshot per revision.
-    let html_pages = page_count
-        + site
-            .items
-            .iter()
-            .map(|i| 2 + i.revisions.len())
-            .sum::<usize>()
-        + site
-            .powers
-            .iter()
-            .map(|p| 1 + p.revisions.len())
-            .sum::<usize>();
-    crate::index::export::export(&index, &urls, html_pages, sink)
-        .map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
 
     let revision_files: usize = site
         .items
@@ -308,7 +312,8 @@ enum Page<'a> {
     Versions,
     /// A power catalog: the site's, or one department's.
     Powers(Option<&'a str>),
-    Search,
+    /// The search page, with the entry of the index (JSON).
+    Search(&'a str),
     /// A former URL: points to its new site-relative path.
     Redirect(String),
     /// An annual report.
@@ -864,7 +869,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("body", &markdown::to_html(&guide.body));
                 self.render(lang, "guide.html", &ctx)
             }
-            Page::Search => {
+            Page::Search(entry) => {
                 let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
                 let title = match self.languages[&site_lang].strings.get("search") {
                     Some(toml::Value::Table(t)) => t
@@ -879,7 +884,12 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.context(site_lang, meta);
                 ctx.insert(
                     "search",
-                    &views::search_page(site, self.urls(), &self.languages[&site_lang].strings),
+                    &views::search_page(
+                        site,
+                        self.urls(),
+                        &self.languages[&site_lang].strings,
+                        entry,
+                    ),
                 );
                 self.render(site_lang, "search.html", &ctx)
             }

@@ -398,11 +398,14 @@ pub struct SearchPageView {
     pub catalog_url: String,
     pub filters: Vec<FilterView>,
     pub strings_json: String,
+    /// The entry of the index (`search/index.json`), so that a first query
+    /// does not wait for it.
+    pub entry_json: String,
 }
 
 /// The values of the search filters: departments, 主题分类, 文种 and years of
 /// the published items, and every validity.
-pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table) -> SearchPageView {
+pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) -> SearchPageView {
     let table = |name: &str| -> BTreeMap<String, String> {
         match strings.get(name) {
             Some(toml::Value::Table(t)) => t
@@ -498,16 +501,21 @@ pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table) -> SearchPageVi
         },
     ];
     let script_strings = serde_json::json!({ "search": s, "validity": validity });
-    let strings_json = serde_json::to_string(&script_strings)
-        .expect("json")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+    let strings_json = script_json(&serde_json::to_string(&script_strings).expect("json"));
     SearchPageView {
         index_url: u.href(urls::SEARCH_INDEX),
         script_url: u.href("static/search.js"),
         catalog_url: u.href(urls::CATALOG),
         filters,
         strings_json,
+        entry_json: script_json(entry),
     }
+}
+
+/// JSON that is safe inside `<script type="application/json">`: editors'
+/// text (department names, categories) cannot close the element.
+fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

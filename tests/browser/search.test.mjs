@@ -119,6 +119,8 @@ describe('search page', () => {
       assert.match(page.url(), /\/search\/\?q=/, 'the query is in the URL');
       const searchFiles = requests.filter((u) => new URL(u).pathname.startsWith('/search/') && u.includes('.json'));
       assert.ok(searchFiles.length <= 4, `at most 4 requests for a first query: ${searchFiles.join(', ')}`);
+      assert.ok(!searchFiles.some((u) => new URL(u).pathname === '/search/index.json'),
+        `the entry comes with the page, not as a request: ${searchFiles.join(', ')}`);
       for (const u of requests) assert.equal(new URL(u).origin, origin, `request to ${u}`);
     });
   });

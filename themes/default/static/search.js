@@ -98,7 +98,9 @@
 
   // ------------------------------------------------------------ data
   // A searcher over the files under `base` (the folder of index.json).
-  function createSearcher(base) {
+  // `inline`: the entry as the search page carries it (then index.json is
+  // not fetched).
+  function createSearcher(base, inline) {
     var entryPromise = null;
     var files = new Map();
     // Result rows that came with term shards, by document.
@@ -116,7 +118,7 @@
 
     function entry() {
       if (!entryPromise) {
-        entryPromise = getJSON(base + 'index.json').then(function (e) {
+        entryPromise = (inline ? Promise.resolve(inline) : getJSON(base + 'index.json')).then(function (e) {
           setFold(e.fold);
           e.isRetired = function (doc) {
             var c = e.retired.charCodeAt(doc / 6 | 0);
@@ -196,7 +198,9 @@
   if (typeof document === 'undefined') return;
   var form = document.getElementById('search-form');
   if (!form) return;
-  var searcher = createSearcher(form.getAttribute('data-index').replace(/index\.json$/, ''));
+  var inlineEntry = document.getElementById('search-entry');
+  var searcher = createSearcher(form.getAttribute('data-index').replace(/index\.json$/, ''),
+    inlineEntry ? JSON.parse(inlineEntry.textContent) : null);
   var search = searcher.search;
   var details = searcher.details;
   var strings = JSON.parse(document.getElementById('search-strings').textContent);
