@@ -84,6 +84,16 @@ fn powers_are_found_by_name_and_basis() {
 }
 
 #[test]
+fn power_categories_are_filters_too() {
+    assert_eq!(ids("示例", &["--category", "行政许可"]), [POWER]);
+    let page = built().read("search/index.html");
+    assert!(
+        page.contains(r#"<option value="行政许可">行政许可</option>"#),
+        "the category filter offers the power's category"
+    );
+}
+
+#[test]
 fn retired_items_are_found_only_when_asked_for() {
     assert!(ids("停车", &[]).is_empty());
     assert_eq!(ids("停车", &["--retired"]), [RETIRED]);

@@ -434,6 +434,17 @@ pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) ->
             .or_default()
             .insert(c.published.value.year().to_string());
     }
+    // Powers are documents of the search too: their departments and
+    // categories (行政许可, 行政处罚, …) are filter values.
+    for power in &site.powers {
+        let p = &power.item;
+        used.entry("department")
+            .or_default()
+            .insert(p.department.clone());
+        used.entry("category")
+            .or_default()
+            .insert(p.category.value.clone());
+    }
     let mut values = |facet: &str| used.remove(facet).unwrap_or_default();
     let department_names: BTreeMap<&str, &str> = site
         .departments
