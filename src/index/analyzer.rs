@@ -133,10 +133,38 @@ pub fn fold(c: char) -> char {
     if (0xC0..=0xDE).contains(&cp) && cp != 0xD7 {
         return char::from_u32(cp + 0x20).expect("Latin-1 lowercase");
     }
+    if (DENSE_FROM..DENSE_FROM + DENSE_LEN).contains(&cp) {
+        let to = dense_fold()[(cp - DENSE_FROM) as usize];
+        return if to == 0 {
+            c
+        } else {
+            char::from_u32(to).expect("a folded character")
+        };
+    }
     match fold_table().get(&c) {
         Some(s) => *s,
         None => c,
     }
+}
+
+/// The Han blocks of the BMP (U+3400–U+FAFF) hold almost every folded
+/// character and almost all text: there the table is an array, not a tree
+/// (indexing calls [`fold`] once per character of every document).
+const DENSE_FROM: u32 = 0x3400;
+const DENSE_LEN: u32 = 0xFB00 - 0x3400;
+
+fn dense_fold() -> &'static [u32] {
+    static DENSE: OnceLock<Vec<u32>> = OnceLock::new();
+    DENSE.get_or_init(|| {
+        let mut dense = vec![0u32; DENSE_LEN as usize];
+        for (from, to) in fold_table() {
+            let cp = *from as u32;
+            if (DENSE_FROM..DENSE_FROM + DENSE_LEN).contains(&cp) {
+                dense[(cp - DENSE_FROM) as usize] = *to as u32;
+            }
+        }
+        dense
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -346,6 +374,18 @@ mod tests {
         assert_eq!(query_tokens("于印发《示"), ["于印", "印发"]);
         assert_eq!(query_tokens("第3季"), ["3"]);
         assert_eq!(query_tokens("税 费"), ["税", "费"]);
+    }
+
+    #[test]
+    fn fold_follows_the_table_inside_and_outside_the_dense_range() {
+        for (from, to) in fold_table() {
+            assert_eq!(fold(*from), *to, "{from}");
+        }
+        assert_eq!(fold('公'), '公');
+        assert_eq!(
+            fold('\u{FAFF}'),
+            fold_table().get(&'\u{FAFF}').copied().unwrap_or('\u{FAFF}')
+        );
     }
 
     #[test]
