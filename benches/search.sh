@@ -72,11 +72,14 @@ for n in $SIZES; do
   node "$HERE/search_query.mjs" "$out" "$WORK/queries.json" > "$WORK/queries-$n.jsonl"
   q() { python3 -c "import json,sys; r=[json.loads(l) for l in open('$WORK/queries-$n.jsonl')][$1]; print(f\"{r['requests']} / {r['bytes']/1e3:.0f} ({r['gzip_bytes']/1e3:.0f})\")"; }
   python3 "$HERE/search_recall.py" "$corpus" "$out" --samples "$SAMPLES" > "$WORK/recall-$n.json"
+  python3 "$HERE/search_requests.py" "$corpus" "$out" > "$WORK/requests-$n.json"
   index_s=$(python3 -c "print(f'{max(0.0, $search_s - $check_s):.1f}')")
   echo "| $n | $build_s / $build_cpu ($((build_kb / 1024))) | $index_s | $files | $(python3 -c "print(f'{$bytes/1e6:.1f} ({$gz/1e6:.1f})')") | $(q 0) | $(q 1) |"
 done
 echo
 for n in $SIZES; do echo "known-item $n: $(cat "$WORK/recall-$n.json")"; done
+for n in $SIZES; do echo "random 2–4-character queries $n: $(cat "$WORK/requests-$n.json")"; done
+for n in $SIZES; do echo "search page $n: $(wc -c < "$OUT/out-$n/search/index.html") bytes (it carries the entry, $(wc -c < "$OUT/out-$n/search/index.json") bytes)"; done
 
 if [ -n "${PAGEFIND:-}" ]; then
   echo

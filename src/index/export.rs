@@ -201,7 +201,9 @@ fn excerpt(body: &str) -> String {
     body.chars().take(EXCERPT_CHARS).collect()
 }
 
-fn stamp(docs: &[SearchDoc]) -> String {
+/// What the browser fetches parts with (`?v=`): a hash of the documents,
+/// taken before their text is cut to the excerpt.
+pub fn stamp(docs: &[SearchDoc]) -> String {
     let mut h = Sha1::new();
     h.update(FORMAT.to_le_bytes());
     for d in docs {
@@ -306,7 +308,7 @@ pub fn export(
     }
     let entry = Entry {
         format: FORMAT,
-        stamp: stamp(docs),
+        stamp: index.stamp.clone(),
         docs: docs.len(),
         retired: bitset(docs.iter().map(|d| d.retired)),
         shards: layout.shards,

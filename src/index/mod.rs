@@ -167,7 +167,10 @@ struct Fields {
 
 /// A tantivy index of [`SearchDoc`]s, in memory.
 pub struct SearchIndex {
+    /// The documents; their `body` cut to the excerpt once indexed.
     pub docs: Vec<SearchDoc>,
+    /// A hash of the documents as indexed, whole ([`export::stamp`]).
+    pub stamp: String,
     /// `base_url` of the site, for the URLs `gongkai search` prints.
     pub base_url: Option<String>,
     searcher: Searcher,
@@ -216,7 +219,7 @@ type Result<T> = std::result::Result<T, tantivy::TantivyError>;
 
 impl SearchIndex {
     /// Index `docs` with tantivy, in memory.
-    pub fn build(docs: Vec<SearchDoc>) -> Result<SearchIndex> {
+    pub fn build(mut docs: Vec<SearchDoc>) -> Result<SearchIndex> {
         let mut builder = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -267,6 +270,15 @@ impl SearchIndex {
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
+        // Past this point only the excerpt of the text is read: keep no
+        // more (at 50,000 items the texts are hundreds of megabytes).
+        let stamp = export::stamp(&docs);
+        for d in &mut docs {
+            if let Some((cut, _)) = d.body.char_indices().nth(EXCERPT_CHARS) {
+                d.body.truncate(cut);
+                d.body.shrink_to_fit();
+            }
+        }
         let reader = index.reader()?;
         let searcher = reader.searcher();
         let text_fields = [
@@ -305,6 +317,7 @@ impl SearchIndex {
         }
         Ok(SearchIndex {
             docs,
+            stamp,
             base_url: None,
             searcher,
             fields,

@@ -196,6 +196,8 @@ pub fn render(
     let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
         .entry;
+    // Pages are rendered next: the index is not needed there.
+    drop(index);
 
     // The search page carries the entry of the index: one request fewer.
     pages.push((urls::SEARCH.into(), Page::Search(&search_entry)));

@@ -164,6 +164,23 @@ describe('search page', () => {
     });
   });
 
+  it('a match far down the text gets an excerpt around it', { timeout: TIMEOUT }, async () => {
+    // 经费支出 stands in the 2023 决算 of 教育局 some 400 characters in:
+    // beyond the start of the text that the index carries.
+    const want = cli('经费支出');
+    assert.ok(want.length > 0, 'the CLI finds 经费支出');
+    await withPage(async (page) => {
+      await page.goto(origin + '/search/?q=' + encodeURIComponent('经费支出'));
+      await results(page, '经费支出');
+      const first = page.locator('#search-results > li').first();
+      await first.locator('.search-result__excerpt mark').first().waitFor({ timeout: 30_000 });
+      const marks = await first.locator('.search-result__excerpt mark').allTextContents();
+      assert.ok(marks.join('').includes('经费支出'), `marks: ${marks}`);
+      const excerpt = await first.locator('.search-result__excerpt').textContent();
+      assert.ok(excerpt.startsWith('…'), `the passage is from further down: ${excerpt}`);
+    });
+  });
+
   it('the header box searches from any page', { timeout: TIMEOUT }, async () => {
     await withPage(async (page) => {
       await page.goto(origin + '/');

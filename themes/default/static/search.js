@@ -250,19 +250,54 @@
     return hit;
   }
 
+  // Where the most distinct query tokens meet within 60 characters:
+  // { at: UTF-16 offset in the folded text or -1, n: how many tokens }.
+  function bestMatch(folded, tokens) {
+    var best = { at: -1, n: 0 };
+    tokens.forEach(function (t) {
+      for (var i = folded.indexOf(t); i >= 0; i = folded.indexOf(t, i + 1)) {
+        var window = folded.substr(i, 60);
+        var n = tokens.filter(function (u) { return window.indexOf(u) >= 0; }).length;
+        if (n > best.n) best = { at: i, n: n };
+      }
+    });
+    return best;
+  }
+
+  function foldText(text) {
+    return Array.from(text, function (c) { return String.fromCodePoint(fold(c.codePointAt(0))); }).join('');
+  }
+
   function excerpt(text, tokens) {
     var chars = Array.from(text.replace(/\s+/g, ' '));
-    var folded = chars.map(function (c) { return String.fromCodePoint(fold(c.codePointAt(0))); }).join('');
-    var at = -1;
-    tokens.forEach(function (t) {
-      var i = folded.indexOf(t);
-      if (i >= 0 && (at < 0 || i < at)) at = i;
-    });
+    var at = bestMatch(foldText(chars.join('')), tokens).at;
     // indexOf counts UTF-16 units; the text is mostly BMP, and the start is
     // only approximate anyway.
     var start = at > 40 ? at - 40 : 0;
     var piece = chars.slice(start, start + 140).join('');
     return (start > 0 ? '…' : '') + piece + (start + 140 < chars.length ? '…' : '');
+  }
+
+  // The row carries the first 160 characters of the text. When the match
+  // lies further down, the item's own page (same origin) gives the passage
+  // around it, after the results are shown.
+  function deepen(url, p, tokens) {
+    var mine = generation;
+    var shown = bestMatch(foldText(p.textContent), tokens).n;
+    fetch(url, { credentials: 'same-origin' }).then(function (r) {
+      return r.ok ? r.text() : '';
+    }).then(function (html) {
+      if (mine !== generation || !html) return;
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      var text = doc.querySelector('.prose.body') || doc.querySelector('main');
+      if (!text) return;
+      var passage = document.createElement('p');
+      var piece = excerpt(text.textContent, tokens);
+      if (bestMatch(foldText(piece), tokens).n <= shown) return;
+      marked(piece, tokens, passage);
+      p.textContent = '';
+      while (passage.firstChild) p.appendChild(passage.firstChild);
+    }).catch(function () {});
   }
 
   function render(result, rows, from) {
@@ -289,8 +324,10 @@
       if (row[7]) {
         var p = document.createElement('p');
         p.className = 'search-result__excerpt';
-        marked(excerpt(row[7], result.tokens), result.tokens, p);
+        var piece = excerpt(row[7], result.tokens);
+        marked(piece, result.tokens, p);
         li.appendChild(p);
+        if (bestMatch(foldText(piece), result.tokens).n < result.tokens.length) deepen(row[2], p, result.tokens);
       }
       list.appendChild(li);
     });
