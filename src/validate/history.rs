@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::history::{Commit, Event, History};
-use crate::model::{CatalogItem, Date, Disclosure, Validity};
+use crate::model::{CatalogItem, Date, Disclosure, PowerItem, Validity};
 
 use super::power::{Power, PowerRevision, WithheldCodes};
 use super::{Item, validity_on};
@@ -67,37 +67,56 @@ pub struct ReleaseEntry {
     pub blob: String,
 }
 
-fn publishable(item: &CatalogItem) -> bool {
-    item.complete && item.disclosure == Disclosure::Active && !item.draft
-}
-
-/// Published revisions of one item from its events: consecutive identical
-/// bytes are one revision, exempt and draft revisions are never published.
-/// Also says whether the newest revision is exempt.
-fn published_revisions(history: &History, index_no: &str) -> (Vec<Revision>, bool) {
-    let mut revisions: Vec<Revision> = Vec::new();
+/// The published revisions in `events`: consecutive identical bytes are
+/// one revision, and a revision that is not `publishable` (exempt, draft,
+/// incomplete) is never published. Also says whether the newest revision
+/// is exempt. Shared by catalog items and powers.
+fn published<'h, T: 'h, R>(
+    history: &'h History,
+    events: Option<&'h Vec<Event>>,
+    parsed: impl Fn(&str) -> Option<&'h Arc<T>>,
+    disclosure: impl Fn(&T) -> (Disclosure, bool),
+    revision: impl Fn(Commit, String, &Arc<T>) -> R,
+) -> (Vec<R>, bool) {
+    let mut revisions = Vec::new();
     let mut last_blob: Option<&str> = None;
     let mut latest_exempt = false;
-    for event in history.items.get(index_no).into_iter().flatten() {
+    for event in events.into_iter().flatten() {
         let Some(version) = &event.version else {
             continue;
         };
-        let Some(item) = history.item(&version.blob) else {
+        let Some(value) = parsed(&version.blob) else {
             continue;
         };
-        latest_exempt = item.disclosure == Disclosure::Exempt;
-        if last_blob == Some(version.blob.as_str()) || !publishable(item) {
-            last_blob = Some(&version.blob);
+        let (kind, complete_and_final) = disclosure(value);
+        latest_exempt = kind == Disclosure::Exempt;
+        let repeated = last_blob == Some(version.blob.as_str());
+        last_blob = Some(&version.blob);
+        if repeated || kind != Disclosure::Active || !complete_and_final {
             continue;
         }
-        last_blob = Some(&version.blob);
-        revisions.push(Revision {
-            commit: Some(history.commits[event.commit].clone()),
-            blob: version.blob.clone(),
-            catalog: Some(item.clone()),
-        });
+        revisions.push(revision(
+            history.commits[event.commit].clone(),
+            version.blob.clone(),
+            value,
+        ));
     }
     (revisions, latest_exempt)
+}
+
+/// Published revisions of one catalog item (see [`published`]).
+fn published_revisions(history: &History, index_no: &str) -> (Vec<Revision>, bool) {
+    published(
+        history,
+        history.items.get(index_no),
+        |blob| history.item(blob),
+        |item: &CatalogItem| (item.disclosure, item.complete && !item.draft),
+        |commit, blob, item| Revision {
+            commit: Some(commit),
+            blob,
+            catalog: Some(item.clone()),
+        },
+    )
 }
 
 /// What the current files say about items known to the history.
@@ -194,33 +213,19 @@ pub fn merge(
     (items, withdrawn)
 }
 
-/// Published revisions of one power, as [`published_revisions`] does for
-/// catalog items.
+/// Published revisions of one power (see [`published`]).
 fn published_power_revisions(history: &History, code: &str) -> (Vec<PowerRevision>, bool) {
-    let mut revisions: Vec<PowerRevision> = Vec::new();
-    let mut last_blob: Option<&str> = None;
-    let mut latest_exempt = false;
-    for event in history.powers.get(code).into_iter().flatten() {
-        let Some(version) = &event.version else {
-            continue;
-        };
-        let Some(power) = history.power(&version.blob) else {
-            continue;
-        };
-        latest_exempt = power.disclosure == Disclosure::Exempt;
-        let publishable = power.complete && power.disclosure == Disclosure::Active && !power.draft;
-        let repeated = last_blob == Some(version.blob.as_str());
-        last_blob = Some(&version.blob);
-        if repeated || !publishable {
-            continue;
-        }
-        revisions.push(PowerRevision {
-            commit: Some(history.commits[event.commit].clone()),
-            blob: version.blob.clone(),
+    published(
+        history,
+        history.powers.get(code),
+        |blob| history.power(blob),
+        |power: &PowerItem| (power.disclosure, power.complete && !power.draft),
+        |commit, blob, power| PowerRevision {
+            commit: Some(commit),
+            blob,
             power: Some(power.clone()),
-        });
-    }
-    (revisions, latest_exempt)
+        },
+    )
 }
 
 /// Attach revisions to current powers; add deleted powers (retired, showing
