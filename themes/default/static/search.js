@@ -281,9 +281,9 @@
   // The row carries the first 160 characters of the text. When the match
   // lies further down, the item's own page (same origin) gives the passage
   // around it, after the results are shown.
-  function deepen(url, p, tokens) {
+  // `shown`: how many query tokens the excerpt on screen has.
+  function deepen(url, p, tokens, shown) {
     var mine = generation;
-    var shown = bestMatch(foldText(p.textContent), tokens).n;
     fetch(url, { credentials: 'same-origin' }).then(function (r) {
       return r.ok ? r.text() : '';
     }).then(function (html) {
@@ -327,7 +327,8 @@
         var piece = excerpt(row[7], result.tokens);
         marked(piece, result.tokens, p);
         li.appendChild(p);
-        if (bestMatch(foldText(piece), result.tokens).n < result.tokens.length) deepen(row[2], p, result.tokens);
+        var shown = bestMatch(foldText(piece), result.tokens).n;
+        if (shown < result.tokens.length) deepen(row[2], p, result.tokens, shown);
       }
       list.appendChild(li);
     });
