@@ -238,15 +238,17 @@ pub fn query_tokens(query: &str) -> Vec<String> {
         .into_iter()
         .filter(|t| seen.insert(t.clone()))
         .collect();
-    let unigram = |t: &String| {
-        let mut chars = t.chars();
-        matches!((chars.next(), chars.next()), (Some(c), None) if class(c) == Class::Cjk)
-    };
-    if tokens.iter().all(unigram) {
+    if tokens.iter().all(|t| is_unigram(t)) {
         tokens
     } else {
-        tokens.into_iter().filter(|t| !unigram(t)).collect()
+        tokens.into_iter().filter(|t| !is_unigram(t)).collect()
     }
+}
+
+/// A token that is one CJK character standing alone.
+pub fn is_unigram(token: &str) -> bool {
+    let mut chars = token.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if class(c) == Class::Cjk)
 }
 
 /// [`analyze`] as a tantivy tokenizer.

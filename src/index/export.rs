@@ -4,10 +4,12 @@
 //!   the other files are fetched with as `?v=`, document counts, the number
 //!   of term shards and documents per group, the folding table of the
 //!   analyzer, and the filter data when the site is small);
-//! - `t/<k>.json`: term shards `{"t": {token: [doc, score, doc delta,
-//!   score, …]}, "c": {doc: row}}`; a token is in shard `fnv1a32(utf8) %
-//!   shards`; scores in hundredths; `c` holds the rows of the ten best
-//!   current documents of each token found in ≥ 500 documents;
+//! - `t/<k>.json`: term shards `{"t": {token: postings}, "c": {doc: row}}`;
+//!   a token is in shard `fnv1a32(utf8) % shards`; its postings are one
+//!   string of varints ([`push_varint`]), document gap then score in
+//!   hundredths, per document; `c` holds the result rows of the first page
+//!   of each token found in ≥ 500 documents and of each title query that
+//!   would otherwise need more than four requests;
 //! - `d/<g>.json`: documents `g·group … g·group+group-1`, each
 //!   `[id, title, url, department, date, 文号, state, text]`;
 //! - `filters.json` (larger sites): per facet its values and each document's
@@ -22,7 +24,7 @@
 //! first), so "current only" needs no other file. The number of files is at most one per 20
 //! pages of the site (at least 3).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use rayon::prelude::*;
@@ -35,18 +37,28 @@ use crate::render::urls::Urls;
 use crate::write::Sink;
 
 /// Bumped when the layout of the files changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Above this many documents the filter data is a file of its own.
 const INLINE_FILTERS_UP_TO: usize = 1000;
 /// Aimed-at sizes (raw JSON bytes) of a term shard and a document group.
-const SHARD_BYTES: usize = 64 * 1024;
+const SHARD_BYTES: usize = 24 * 1024;
 const GROUP_BYTES: usize = 12 * 1024;
 /// A token in this many documents or more carries the result rows of its
 /// ten best current documents in its shard: a one-token query (a common
 /// two-character word) then needs no document group.
 const CARDS_FROM_DOCS: usize = 500;
-/// Rough bytes of one posting in a shard (`123,4567,`).
-const POSTING_BYTES: usize = 9;
+/// Rough bytes of one posting in a shard (see [`push_varint`]).
+const POSTING_BYTES: usize = 4;
+/// Requests after the page that a first query of a title word should need
+/// at most: its term shards, then the document groups of the results its
+/// shards carry no row of.
+const FIRST_QUERY_REQUESTS: usize = 4;
+/// Title queries of up to this many tokens (2 to 4 Han characters) carry
+/// their first page of results in a shard when they would otherwise need
+/// more than [`FIRST_QUERY_REQUESTS`].
+const TITLE_QUERY_TOKENS: usize = 3;
+/// Results on the first page of the search page.
+const FIRST_PAGE: usize = 10;
 
 /// The filter facets, in the order of the search form.
 pub const FACETS: [&str; 5] = ["department", "category", "kind", "year", "state"];
@@ -156,9 +168,27 @@ pub fn filters(docs: &[SearchDoc]) -> Value {
     Value::Object(out)
 }
 
+/// The digits of bit sets and posting lists: base64's, none of which JSON
+/// escapes.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// `value` as base-32 digits, lowest first, each written as the base64
+/// character of the digit plus 32 when more digits follow: a posting of a
+/// common token (gap < 32, score < 1024 hundredths) is three characters.
+pub fn push_varint(out: &mut String, mut value: u32) {
+    loop {
+        let digit = (value & 31) as usize;
+        value >>= 5;
+        if value == 0 {
+            out.push(ALPHABET[digit] as char);
+            return;
+        }
+        out.push(ALPHABET[digit | 32] as char);
+    }
+}
+
 /// Bits as base64 characters, six per character, lowest bit first.
 pub fn bitset(bits: impl Iterator<Item = bool>) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let bits: Vec<bool> = bits.collect();
     bits.chunks(6)
         .map(|chunk| {
@@ -185,16 +215,110 @@ fn row(d: &SearchDoc, urls: &Urls) -> Value {
     ])
 }
 
-/// The ten best current documents of one token's postings (ties by
-/// number): the first page of results when the token is the whole query.
-fn top_current(docs: &[SearchDoc], postings: &[(u32, u32)]) -> Vec<u32> {
-    let mut best: Vec<(u32, u32)> = postings
+/// The first page of results of the query whose tokens have `lists` as
+/// postings (sorted by document): the best current documents that have
+/// every token, scores added, ties by number, as the browser ranks them.
+fn top_current(docs: &[SearchDoc], lists: &[&[(u32, u32)]]) -> Vec<u32> {
+    let mut lists = lists.to_vec();
+    lists.sort_by_key(|l| l.len());
+    let Some((shortest, others)) = lists.split_first() else {
+        return Vec::new();
+    };
+    let mut best: Vec<(u64, u32)> = shortest
         .iter()
         .filter(|(d, _)| !docs[*d as usize].retired)
-        .copied()
+        .filter_map(|&(d, score)| {
+            let mut total = u64::from(score);
+            for list in others {
+                let i = list.binary_search_by_key(&d, |p| p.0).ok()?;
+                total += u64::from(list[i].1);
+            }
+            Some((total, d))
+        })
         .collect();
-    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    best.into_iter().take(10).map(|(d, _)| d).collect()
+    let order = |a: &(u64, u32), b: &(u64, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if best.len() > FIRST_PAGE {
+        best.select_nth_unstable_by(FIRST_PAGE - 1, order);
+        best.truncate(FIRST_PAGE);
+    }
+    best.sort_by(order);
+    best.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Every query made of 1 to [`TITLE_QUERY_TOKENS`] consecutive tokens of a
+/// title, as the browser's distinct tokens (sorted): what a reader who
+/// remembers a word of a title types.
+fn title_queries(docs: &[SearchDoc]) -> BTreeSet<Vec<String>> {
+    let mut queries = BTreeSet::new();
+    for d in docs {
+        let tokens = analyzer::analyze(&d.title);
+        for n in 1..=TITLE_QUERY_TOKENS {
+            for window in tokens.windows(n) {
+                // The browser drops lone characters next to longer tokens.
+                if n > 1 && window.iter().any(|t| analyzer::is_unigram(t)) {
+                    continue;
+                }
+                let mut query = window.to_vec();
+                query.sort_unstable();
+                query.dedup();
+                queries.insert(query);
+            }
+        }
+    }
+    queries
+}
+
+/// Per shard, the documents whose rows it carries for title queries: for
+/// every title query whose first page of results spans more document
+/// groups than [`FIRST_QUERY_REQUESTS`] leaves after its shards, the rows
+/// of the results outside the groups it may still fetch (those holding
+/// most of its results). They go to the least laden of the query's shards,
+/// so that no shard, and no query loading it, carries most of them.
+fn title_query_cards(index: &SearchIndex, layout: &Layout) -> tantivy::Result<Vec<BTreeSet<u32>>> {
+    let docs = &index.docs;
+    let queries = title_queries(docs);
+    let tokens: BTreeSet<&str> = queries.iter().flatten().map(String::as_str).collect();
+    let postings: HashMap<&str, Vec<(u32, u32)>> = tokens
+        .into_par_iter()
+        .map(|t| Ok((t, index.postings(t)?)))
+        .collect::<tantivy::Result<_>>()?;
+    let picks: Vec<(BTreeSet<usize>, Vec<u32>)> = queries
+        .par_iter()
+        .filter_map(|query| {
+            let lists: Vec<&[(u32, u32)]> = query
+                .iter()
+                .map(|t| postings[t.as_str()].as_slice())
+                .collect();
+            let top = top_current(docs, &lists);
+            let shards: BTreeSet<usize> =
+                query.iter().map(|t| shard_of(t, layout.shards)).collect();
+            let fetched = FIRST_QUERY_REQUESTS.checked_sub(shards.len())?;
+            let mut groups: BTreeMap<usize, usize> = BTreeMap::new();
+            for d in &top {
+                *groups.entry(*d as usize / layout.group).or_default() += 1;
+            }
+            if groups.len() <= fetched {
+                return None;
+            }
+            let mut by_size: Vec<(usize, usize)> = groups.into_iter().collect();
+            by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let kept: BTreeSet<usize> = by_size.iter().take(fetched).map(|(g, _)| *g).collect();
+            let carried = top
+                .into_iter()
+                .filter(|d| !kept.contains(&(*d as usize / layout.group)))
+                .collect();
+            Some((shards, carried))
+        })
+        .collect();
+    let mut cards = vec![BTreeSet::new(); layout.shards];
+    for (shards, carried) in picks {
+        let least = shards
+            .into_iter()
+            .min_by_key(|s| (cards[*s].len(), *s))
+            .expect("a query has a token");
+        cards[least].extend(carried);
+    }
+    Ok(cards)
 }
 
 fn excerpt(body: &str) -> String {
@@ -254,41 +378,43 @@ pub fn export(
     for t in &terms {
         by_shard[shard_of(t, layout.shards)].push(t);
     }
-    by_shard.par_iter().enumerate().try_for_each(|(k, terms)| {
-        let mut out = String::from("{\"t\":{");
-        let mut cards: BTreeSet<u32> = BTreeSet::new();
-        for (i, t) in terms.iter().enumerate() {
-            let postings = index.postings(t).map_err(err)?;
-            if postings.len() >= CARDS_FROM_DOCS {
-                cards.extend(top_current(docs, &postings));
-            }
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&serde_json::to_string(t).expect("string"));
-            out.push_str(":[");
-            let mut last = 0;
-            for (j, (doc, score)) in postings.iter().enumerate() {
-                if j > 0 {
+    let title_cards = title_query_cards(index, &layout).map_err(err)?;
+    by_shard
+        .par_iter()
+        .zip(title_cards)
+        .enumerate()
+        .try_for_each(|(k, (terms, mut cards))| {
+            let mut out = String::from("{\"t\":{");
+            for (i, t) in terms.iter().enumerate() {
+                let postings = index.postings(t).map_err(err)?;
+                if postings.len() >= CARDS_FROM_DOCS {
+                    cards.extend(top_current(docs, &[&postings]));
+                }
+                if i > 0 {
                     out.push(',');
                 }
-                let _ = write!(out, "{},{score}", doc - last);
-                last = *doc;
+                out.push_str(&serde_json::to_string(t).expect("string"));
+                out.push_str(":\"");
+                let mut last = 0;
+                for (doc, score) in &postings {
+                    push_varint(&mut out, doc - last);
+                    push_varint(&mut out, *score);
+                    last = *doc;
+                }
+                out.push('"');
             }
-            out.push(']');
-        }
-        out.push_str("},\"c\":{");
-        for (i, doc) in cards.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+            out.push_str("},\"c\":{");
+            for (i, doc) in cards.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "\"{doc}\":");
+                out.push_str(&row(&docs[*doc as usize], urls).to_string());
             }
-            let _ = write!(out, "\"{doc}\":");
-            out.push_str(&row(&docs[*doc as usize], urls).to_string());
-        }
-        out.push_str("}}");
-        sink.write(&format!("search/t/{k}.json"), out.as_bytes())
-            .map_err(|e| e.to_string())
-    })?;
+            out.push_str("}}");
+            sink.write(&format!("search/t/{k}.json"), out.as_bytes())
+                .map_err(|e| e.to_string())
+        })?;
 
     // Document groups.
     docs.par_chunks(layout.group)
@@ -326,12 +452,181 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// The files an export writes, in memory.
+    #[derive(Default)]
+    struct Files(Mutex<BTreeMap<String, Vec<u8>>>);
+
+    impl Sink for Files {
+        fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+            self.0
+                .lock()
+                .unwrap()
+                .insert(rel.to_string(), bytes.to_vec());
+            Ok(())
+        }
+        fn copy(&self, _: &str, _: &str) -> std::io::Result<()> {
+            unreachable!("search files are written, not copied")
+        }
+    }
+
+    /// `n` documents whose titles come from a small grammar, as in a
+    /// department's catalog (so a title word is in many documents, spread
+    /// over many groups), with texts of pseudo-random characters.
+    fn catalog(n: usize) -> Vec<SearchDoc> {
+        let departments = [
+            "市财政局",
+            "市教育局",
+            "市民政局",
+            "市交通运输局",
+            "市卫生健康委",
+        ];
+        let verbs = ["关于印发", "关于做好", "关于公布", "关于开展"];
+        let subjects = [
+            "政务公开工作要点",
+            "财政预算执行情况",
+            "行政许可事项清单",
+            "安全生产检查",
+            "政府信息公开年度报告",
+            "优化营商环境措施",
+            "公共资源交易目录",
+            "双随机一公开抽查计划",
+        ];
+        let kinds = ["的通知", "的意见", "的办法", "的公告"];
+        let pool: Vec<char> = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府研质信".chars().collect();
+        let mut seed: u64 = 42;
+        let mut next = move |m: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % m
+        };
+        (0..n)
+            .map(|i| {
+                let department = departments[next(departments.len())];
+                let title = format!(
+                    "{department}{}{}{}",
+                    verbs[next(verbs.len())],
+                    subjects[next(subjects.len())],
+                    kinds[next(kinds.len())]
+                );
+                let body: String = (0..200).map(|_| pool[next(pool.len())]).collect();
+                SearchDoc {
+                    id: format!("D{i:05}"),
+                    title,
+                    rel: format!("items/D{i:05}/"),
+                    department: department.to_string(),
+                    department_name: department.to_string(),
+                    published: "2024-01-01".into(),
+                    doc_no: None,
+                    category: "综合政务".into(),
+                    kind: None,
+                    year: "2024".into(),
+                    state: "in-force".into(),
+                    retired: false,
+                    body,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_word_of_a_title_needs_at_most_four_requests() {
+        let index = SearchIndex::build(catalog(600)).unwrap();
+        let files = Files::default();
+        let layout = export(
+            &index,
+            &Urls::new("https://example.gov.cn/"),
+            20_000,
+            &files,
+        )
+        .unwrap()
+        .layout;
+        assert!(layout.shards >= 4 && layout.groups >= 12, "{layout:?}");
+        let files = files.0.into_inner().unwrap();
+        let shards: Vec<Value> = (0..layout.shards)
+            .map(|k| serde_json::from_slice(&files[&format!("search/t/{k}.json")]).unwrap())
+            .collect();
+        let mut substrings = BTreeSet::new();
+        for d in &index.docs {
+            let chars: Vec<char> = d.title.chars().collect();
+            for n in 2..=4 {
+                for w in chars.windows(n) {
+                    substrings.insert(w.iter().collect::<String>());
+                }
+            }
+        }
+        let mut carried_somewhere = 0;
+        for query in &substrings {
+            // What search.js fetches: the query's shards, then the groups of
+            // the first page's documents that none of them carries a row of.
+            let loaded: BTreeSet<usize> = analyzer::query_tokens(query)
+                .iter()
+                .map(|t| shard_of(t, layout.shards))
+                .collect();
+            let carried: BTreeSet<String> = loaded
+                .iter()
+                .flat_map(|k| {
+                    shards[*k]["c"]
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let hits = index
+                .search(query, &super::super::Filter::default())
+                .unwrap();
+            let groups: BTreeSet<usize> = hits
+                .iter()
+                .take(FIRST_PAGE)
+                .filter(|h| !carried.contains(&h.doc.to_string()))
+                .map(|h| h.doc as usize / layout.group)
+                .collect();
+            if hits
+                .iter()
+                .take(FIRST_PAGE)
+                .any(|h| carried.contains(&h.doc.to_string()))
+            {
+                carried_somewhere += 1;
+            }
+            assert!(
+                loaded.len() + groups.len() <= FIRST_QUERY_REQUESTS,
+                "{query}: {} shards and {} groups",
+                loaded.len(),
+                groups.len()
+            );
+        }
+        // The cards are what holds the bound: most queries use some.
+        assert!(
+            carried_somewhere * 2 > substrings.len(),
+            "{carried_somewhere} of {}",
+            substrings.len()
+        );
+    }
 
     #[test]
     fn fnv_hash_is_the_one_the_browser_computes() {
         // FNV-1a 32 of "a" is 0xe40c292c.
         assert_eq!(shard_of("a", usize::MAX), 0xe40c_292c);
         assert_eq!(shard_of("公开", 1), 0);
+    }
+
+    #[test]
+    fn varints_are_five_bits_per_character_lowest_first() {
+        let encode = |v: u32| {
+            let mut s = String::new();
+            push_varint(&mut s, v);
+            s
+        };
+        assert_eq!(encode(0), "A");
+        assert_eq!(encode(31), "f");
+        // 32 = 0 + 1·32: "A" with the more-follows bit ("g"), then "B".
+        assert_eq!(encode(32), "gB");
+        assert_eq!(encode(1023), "/f");
+        assert_eq!(encode(u32::MAX).len(), 7);
     }
 
     #[test]

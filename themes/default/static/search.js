@@ -97,6 +97,24 @@
   globalThis.gongkaiSearch = api;
 
   // ------------------------------------------------------------ data
+  // The value of a base64 character (bit sets and posting lists).
+  function digit(c) {
+    return c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : 63;
+  }
+
+  // The varint at `at.i` of `text` (base-32 digits, lowest first, 32 added
+  // to each digit that more follow), moving `at.i` past it.
+  function varint(text, at) {
+    var value = 0;
+    var scale = 1;
+    for (;;) {
+      var d = digit(text.charCodeAt(at.i++));
+      value += (d & 31) * scale;
+      if (d < 32) return value;
+      scale *= 32;
+    }
+  }
+
   // A searcher over the files under `base` (the folder of index.json).
   // `inline`: the entry as the search page carries it (then index.json is
   // not fetched).
@@ -121,9 +139,7 @@
         entryPromise = (inline ? Promise.resolve(inline) : getJSON(base + 'index.json')).then(function (e) {
           setFold(e.fold);
           e.isRetired = function (doc) {
-            var c = e.retired.charCodeAt(doc / 6 | 0);
-            var v = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 43 ? 62 : 63;
-            return (v >> (doc % 6)) & 1;
+            return (digit(e.retired.charCodeAt(doc / 6 | 0)) >> (doc % 6)) & 1;
           };
           return e;
         });
@@ -152,13 +168,15 @@
           tokens.forEach(function (t, i) {
             var shard = got[i];
             for (var d in shard.c) cards.set(Number(d), shard.c[d]);
-            var list = shard.t[t] || [];
+            var list = shard.t[t] || '';
             var next = new Map();
             var doc = 0;
-            for (var j = 0; j < list.length; j += 2) {
-              doc += list[j];
-              if (scores === null) next.set(doc, list[j + 1]);
-              else if (scores.has(doc)) next.set(doc, scores.get(doc) + list[j + 1]);
+            var at = { i: 0 };
+            while (at.i < list.length) {
+              doc += varint(list, at);
+              var score = varint(list, at);
+              if (scores === null) next.set(doc, score);
+              else if (scores.has(doc)) next.set(doc, scores.get(doc) + score);
             }
             scores = next;
           });
