@@ -5,7 +5,9 @@
 
 Picks random items of the corpus (gen_corpus.py --format gongkai), takes a
 random 4–6 character substring of each title (and, separately, the whole
-title), and searches it with
+title), exactly as ../shared/bench/pf_recall.py picks them on the Hugo
+corpus of the same seed (same items, same substrings, so the figures stand
+next to Pagefind's), and searches it with
 search_query.mjs (the page's own search.js, cold) with the 有效性 filter at
 "all" (retired items included, as Pagefind has no such filter). Reports how
 often the item is in the top 3 and found at all, in Simplified and, when
@@ -40,18 +42,25 @@ for f in sorted(pathlib.Path(args.corpus, "content").glob("*/catalog/*.md")):
         continue
     title = re.search(r'^title\s*=\s*"(.*)"', front, re.M).group(1)
     index_no = re.search(r'^index_no\s*=\s*"(.*)"', front, re.M).group(1)
-    items.append((index_no, title))
-ids = sorted(i for i, _ in items)
-title_of = {n: t for n, (_, t) in enumerate(sorted(items))}
-title_by_id = dict(items)
+    url = f"/{f.parent.parent.name}/{f.stem}/"  # the item's URL in the Hugo corpus
+    items.append((index_no, title, url))
+ids = sorted(i for i, _, _ in items)
+title_of = {n: t for n, (_, t, _) in enumerate(sorted(items))}
+title_by_id = {i: t for i, t, _ in items}
 number = {i: n for n, i in enumerate(ids)}
+by_url = {url: (i, t) for i, t, url in items}
 
+# pf_recall.py's draw: sorted URLs, a sample, then per item a CJK-only substring.
+CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 rng = random.Random(args.seed)
-picked = rng.sample(items, min(args.samples, len(items)))
+picked = [by_url[url] for url in rng.sample(sorted(by_url), min(args.samples, len(items)))]
 queries = []
 for index_no, title in picked:
-    n = rng.randint(4, 6)
-    start = rng.randint(0, max(0, len(title) - n))
+    while True:
+        n = rng.randint(4, 6)
+        start = rng.randint(0, len(title) - n)
+        if CJK.match(title[start:start + n]):
+            break
     queries.append({"query": title[start:start + n], "doc": number[index_no], "status": "all"})
 whole = [{"query": title, "doc": number[index_no], "status": "all"} for index_no, title in picked]
 try:

@@ -246,8 +246,9 @@ impl SearchIndex {
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, threads * 64_000_000)?;
-        for (ord, d) in docs.iter().enumerate() {
+            index.writer_with_num_threads(threads, threads * 32_000_000)?;
+        let stamp = export::stamp(&docs);
+        for (ord, d) in docs.iter_mut().enumerate() {
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.ord, ord as u64);
             doc.add_text(fields.title, &d.title);
@@ -267,18 +268,16 @@ impl SearchIndex {
             doc.add_text(fields.year, &d.year);
             doc.add_text(fields.state, &d.state);
             writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        // Past this point only the excerpt of the text is read: keep no
-        // more (at 50,000 items the texts are hundreds of megabytes).
-        let stamp = export::stamp(&docs);
-        for d in &mut docs {
+            // Past this point only the excerpt of the text is read: keep no
+            // more (at 50,000 items the texts are hundreds of megabytes,
+            // freed here while tantivy's buffers grow).
             if let Some((cut, _)) = d.body.char_indices().nth(EXCERPT_CHARS) {
                 d.body.truncate(cut);
                 d.body.shrink_to_fit();
             }
         }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
         let reader = index.reader()?;
         let searcher = reader.searcher();
         let text_fields = [
