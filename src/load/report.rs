@@ -173,7 +173,7 @@ pub enum RowRole {
 }
 
 /// A row of table 三.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct ApplicationRowDef {
     /// Dotted TOML key, e.g. `denied.state_secret`.
     pub key: &'static str,
@@ -205,7 +205,15 @@ const OTHER: Option<&str> = Some("（六）其他处理");
 
 /// Table 三 rows of the 2021 format, in the template's order: 25 rows
 /// (一, 二, the 21 outcome rows, （七）总计, 四).
-pub static APPLICATION_ROWS_2021: &[ApplicationRowDef] = &[
+pub static APPLICATION_ROWS_2021: [ApplicationRowDef; 25] =
+    rows(SHARED_ROWS, OTHER_ROWS_2021, CLOSING_ROWS);
+
+/// Table 三 rows of the 2019 trial format: 23 rows (（六）其他处理 is one row).
+pub static APPLICATION_ROWS_2019: [ApplicationRowDef; 23] =
+    rows(SHARED_ROWS, OTHER_ROWS_2019, CLOSING_ROWS);
+
+/// 一, 二 and the outcome rows （一）–（五）, the same in both formats.
+const SHARED_ROWS: [ApplicationRowDef; 20] = [
     row!(
         "new",
         "一、本年新收政府信息公开申请数量",
@@ -340,6 +348,10 @@ pub static APPLICATION_ROWS_2021: &[ApplicationRowDef] = &[
         Outcome,
         "（五）5 要求行政机关确认或重新出具已获取信息"
     ),
+];
+
+/// （六）其他处理 in the 2021 format: three rows.
+const OTHER_ROWS_2021: [ApplicationRowDef; 3] = [
     row!(
         "other.no_correction",
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
@@ -355,6 +367,19 @@ pub static APPLICATION_ROWS_2021: &[ApplicationRowDef] = &[
         "（六）2 逾期未缴费"
     ),
     row!("other.other", "3.其他", OTHER, Outcome, "（六）3 其他"),
+];
+
+/// （六）其他处理 in the 2019 trial format: one row.
+const OTHER_ROWS_2019: [ApplicationRowDef; 1] = [row!(
+    "other",
+    "（六）其他处理",
+    None,
+    Outcome,
+    "（六）其他处理"
+)];
+
+/// （七）总计 and 四, the same in both formats.
+const CLOSING_ROWS: [ApplicationRowDef; 2] = [
     row!("total", "（七）总计", None, Total, "（七）总计"),
     row!(
         "carried_forward",
@@ -365,157 +390,32 @@ pub static APPLICATION_ROWS_2021: &[ApplicationRowDef] = &[
     ),
 ];
 
-/// Table 三 rows of the 2019 trial format: 23 rows (（六）其他处理 is one row).
-pub static APPLICATION_ROWS_2019: &[ApplicationRowDef] = &[
-    row!(
-        "new",
-        "一、本年新收政府信息公开申请数量",
-        None,
-        New,
-        "一、本年新收"
-    ),
-    row!(
-        "carried_over",
-        "二、上年结转政府信息公开申请数量",
-        None,
-        CarriedOver,
-        "二、上年结转"
-    ),
-    row!("granted", "（一）予以公开", None, Outcome, "（一）予以公开"),
-    row!(
-        "partly_granted",
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-        None,
-        Outcome,
-        "（二）部分公开"
-    ),
-    row!(
-        "denied.state_secret",
-        "1.属于国家秘密",
-        DENIED,
-        Outcome,
-        "（三）1 属于国家秘密"
-    ),
-    row!(
-        "denied.prohibited_by_law",
-        "2.其他法律行政法规禁止公开",
-        DENIED,
-        Outcome,
-        "（三）2 其他法律行政法规禁止公开"
-    ),
-    row!(
-        "denied.security_stability",
-        "3.危及“三安全一稳定”",
-        DENIED,
-        Outcome,
-        "（三）3 危及“三安全一稳定”"
-    ),
-    row!(
-        "denied.third_party",
-        "4.保护第三方合法权益",
-        DENIED,
-        Outcome,
-        "（三）4 保护第三方合法权益"
-    ),
-    row!(
-        "denied.internal_affairs",
-        "5.属于三类内部事务信息",
-        DENIED,
-        Outcome,
-        "（三）5 属于三类内部事务信息"
-    ),
-    row!(
-        "denied.process_information",
-        "6.属于四类过程性信息",
-        DENIED,
-        Outcome,
-        "（三）6 属于四类过程性信息"
-    ),
-    row!(
-        "denied.enforcement_files",
-        "7.属于行政执法案卷",
-        DENIED,
-        Outcome,
-        "（三）7 属于行政执法案卷"
-    ),
-    row!(
-        "denied.inquiry",
-        "8.属于行政查询事项",
-        DENIED,
-        Outcome,
-        "（三）8 属于行政查询事项"
-    ),
-    row!(
-        "unable.not_held",
-        "1.本机关不掌握相关政府信息",
-        UNABLE,
-        Outcome,
-        "（四）1 本机关不掌握相关政府信息"
-    ),
-    row!(
-        "unable.needs_creation",
-        "2.没有现成信息需要另行制作",
-        UNABLE,
-        Outcome,
-        "（四）2 没有现成信息需要另行制作"
-    ),
-    row!(
-        "unable.unclear",
-        "3.补正后申请内容仍不明确",
-        UNABLE,
-        Outcome,
-        "（四）3 补正后申请内容仍不明确"
-    ),
-    row!(
-        "not_processed.petition",
-        "1.信访举报投诉类申请",
-        NOT_PROCESSED,
-        Outcome,
-        "（五）1 信访举报投诉类申请"
-    ),
-    row!(
-        "not_processed.repeated",
-        "2.重复申请",
-        NOT_PROCESSED,
-        Outcome,
-        "（五）2 重复申请"
-    ),
-    row!(
-        "not_processed.publications",
-        "3.要求提供公开出版物",
-        NOT_PROCESSED,
-        Outcome,
-        "（五）3 要求提供公开出版物"
-    ),
-    row!(
-        "not_processed.excessive",
-        "4.无正当理由大量反复申请",
-        NOT_PROCESSED,
-        Outcome,
-        "（五）4 无正当理由大量反复申请"
-    ),
-    row!(
-        "not_processed.confirmation",
-        "5.要求行政机关确认或重新出具已获取信息",
-        NOT_PROCESSED,
-        Outcome,
-        "（五）5 要求行政机关确认或重新出具已获取信息"
-    ),
-    row!("other", "（六）其他处理", None, Outcome, "（六）其他处理"),
-    row!("total", "（七）总计", None, Total, "（七）总计"),
-    row!(
-        "carried_forward",
-        "四、结转下年度继续办理",
-        None,
-        CarriedForward,
-        "四、结转下年度"
-    ),
-];
+/// The rows of one format: the shared ones, its （六） rows, the closing ones.
+const fn rows<const O: usize, const N: usize>(
+    shared: [ApplicationRowDef; 20],
+    other: [ApplicationRowDef; O],
+    closing: [ApplicationRowDef; 2],
+) -> [ApplicationRowDef; N] {
+    assert!(20 + O + 2 == N);
+    let mut out = [shared[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < 20 {
+            shared[i]
+        } else if i < 20 + O {
+            other[i - 20]
+        } else {
+            closing[i - 20 - O]
+        };
+        i += 1;
+    }
+    out
+}
 
 pub fn application_layout(format: ReportFormat) -> &'static [ApplicationRowDef] {
     match format {
-        ReportFormat::Y2021 => APPLICATION_ROWS_2021,
-        ReportFormat::Y2019 => APPLICATION_ROWS_2019,
+        ReportFormat::Y2021 => &APPLICATION_ROWS_2021,
+        ReportFormat::Y2019 => &APPLICATION_ROWS_2019,
     }
 }
 
