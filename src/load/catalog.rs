@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::git;
-use crate::model::{CatalogItem, Date, Disclosure, Located, Status};
+use crate::model::{CatalogItem, Date, Located};
 
 use super::fields::Fields;
 use super::front_matter::split_front_matter;
@@ -67,50 +67,19 @@ pub fn load_item(
     let kind = f.string("kind", false, "\"通知\"");
     let category = f.string("category", true, "\"综合政务\\\\政务公开\"");
     let publisher = f.string("publisher", false, "\"示例市人民政府办公室\"");
-    let status_text = f.string("status", false, "\"in-force\"");
+    let status = f.status(
+        "\"in-force\" (有效), \"amended\" (已修改), \"repealed\" (已废止), \"expired\" (已失效)",
+    );
     let effective = f.date("effective", false);
     let expires = f.date("expires", false);
     let retired = f.date("retired", false);
     let retired_reason = f.string("retired_reason", false, "\"被新办法替代\"");
     let superseded_by = f.string("superseded_by", false, "\"11530100MB0X12345K/2024-00013\"");
-    let disclosure_text = f.string("disclosure", false, "\"active\"");
+    let disclosure = f.disclosure();
     let draft = f.boolean("draft").unwrap_or(false);
     let keywords = f.string_list("keywords", "[\"价格\", \"收费\"]");
     let attachments = f.string_list("attachments", "[\"2024/收费标准.pdf\"]");
 
-    let status = match &status_text {
-        None => Status::InForce,
-        Some(s) => match Status::parse(&s.value) {
-            Some(status) => status,
-            None => {
-                let hint = crate::diagnostics::did_you_mean(&s.value, Status::ALL)
-                    .map(|m| format!("did you mean \"{m}\"? "))
-                    .unwrap_or_default();
-                f.diagnostics.push(
-                    source
-                        .error("unknown-status", s.span.clone(), format!("unknown status \"{}\"", s.value))
-                        .with_help(format!(
-                            "{hint}status is one of \"in-force\" (有效), \"amended\" (已修改), \"repealed\" (已废止), \"expired\" (已失效)"
-                        )),
-                );
-                Status::InForce
-            }
-        },
-    };
-    let disclosure = match disclosure_text.as_ref().map(|d| d.value.as_str()) {
-        None | Some("active") => Disclosure::Active,
-        Some("exempt") => Disclosure::Exempt,
-        Some(other) => {
-            let span = f.span_of("disclosure");
-            f.diagnostics.push(
-                source
-                    .error("unknown-disclosure", span, format!("unknown disclosure \"{other}\""))
-                    .with_help("disclosure is \"active\" (主动公开) or \"exempt\" (不予公开, never published)"),
-            );
-            // Fail closed: an unreadable disclosure must never publish.
-            Disclosure::Exempt
-        }
-    };
     let status_span = f.span_of("status");
     diagnostics.extend(std::mem::take(&mut f.diagnostics));
 

@@ -12,7 +12,7 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
-use crate::model::{Date, Language, Located};
+use crate::model::{Date, Disclosure, Language, Located, Status};
 
 /// One parsed table, with the span of every key and value in file offsets.
 pub struct Fields<'a> {
@@ -224,6 +224,55 @@ impl<'a> Fields<'a> {
             ));
         self.diagnostics.push(d);
         None
+    }
+
+    /// `status`: in force when absent. An unknown value is an error that
+    /// names the nearest valid one and `meanings` (what each value means for
+    /// this kind of file), and reads as in force.
+    pub fn status(&mut self, meanings: &str) -> Status {
+        let Some(text) = self.string("status", false, "\"in-force\"") else {
+            return Status::InForce;
+        };
+        Status::parse(&text.value).unwrap_or_else(|| {
+            let hint = did_you_mean(&text.value, Status::ALL)
+                .map(|m| format!("did you mean \"{m}\"? "))
+                .unwrap_or_default();
+            let problem = self
+                .file
+                .error(
+                    "unknown-status",
+                    text.span.clone(),
+                    format!("unknown status \"{}\"", text.value),
+                )
+                .with_help(format!("{hint}status is one of {meanings}"));
+            self.diagnostics.push(problem);
+            Status::InForce
+        })
+    }
+
+    /// `disclosure`: active when absent. Anything but `active` or `exempt`
+    /// is an error and reads as exempt: an unreadable disclosure must never
+    /// publish.
+    pub fn disclosure(&mut self) -> Disclosure {
+        match self.string("disclosure", false, "\"active\"") {
+            None => Disclosure::Active,
+            Some(d) if d.value == "active" => Disclosure::Active,
+            Some(d) if d.value == "exempt" => Disclosure::Exempt,
+            Some(other) => {
+                let problem = self
+                    .file
+                    .error(
+                        "unknown-disclosure",
+                        other.span.clone(),
+                        format!("unknown disclosure \"{}\"", other.value),
+                    )
+                    .with_help(
+                        "disclosure is \"active\" (主动公开) or \"exempt\" (不予公开, never published)",
+                    );
+                self.diagnostics.push(problem);
+                Disclosure::Exempt
+            }
+        }
     }
 
     pub fn boolean(&mut self, key: &str) -> Option<bool> {

@@ -30,7 +30,7 @@ use toml::{Spanned, Value};
 
 use crate::diagnostics::{Diagnostics, SourceFile, did_you_mean};
 use crate::git;
-use crate::model::{Disclosure, Located, NextStep, PowerItem, Status, Step};
+use crate::model::{Located, NextStep, PowerItem, Step};
 
 use super::fields::Fields;
 
@@ -103,10 +103,12 @@ pub fn load_power(
     let responsibilities = f.text_list("responsibilities", "[\"受理责任：……\"]");
     let accountability = f.text_list("accountability", "[\"对符合条件的申请不予受理的\"]");
     let supervision = f.string("supervision", false, "\"监督电话：0871-12345678\"");
-    let status_text = f.string("status", false, "\"in-force\"");
+    let status = f.status(
+        "\"in-force\" (有效), \"amended\" (已调整), \"repealed\" (已取消), \"expired\" (已失效)",
+    );
     let retired = f.date("retired", false);
     let retired_reason = f.string("retired_reason", false, "\"依据示政发〔2024〕3号取消\"");
-    let disclosure_text = f.string("disclosure", false, "\"active\"");
+    let disclosure = f.disclosure();
     let draft = f.boolean("draft").unwrap_or(false);
     let steps_span = f.key_span_of("steps");
 
@@ -131,36 +133,6 @@ pub fn load_power(
         }
     }
 
-    let status = match &status_text {
-        None => Status::InForce,
-        Some(s) => Status::parse(&s.value).unwrap_or_else(|| {
-            let hint = did_you_mean(&s.value, Status::ALL)
-                .map(|m| format!("did you mean \"{m}\"? "))
-                .unwrap_or_default();
-            f.diagnostics.push(
-                source
-                    .error("unknown-status", s.span.clone(), format!("unknown status \"{}\"", s.value))
-                    .with_help(format!(
-                        "{hint}status is one of \"in-force\" (有效), \"amended\" (已调整), \"repealed\" (已取消), \"expired\" (已失效)"
-                    )),
-            );
-            Status::InForce
-        }),
-    };
-    let disclosure = match disclosure_text.as_ref().map(|d| d.value.as_str()) {
-        None | Some("active") => Disclosure::Active,
-        Some("exempt") => Disclosure::Exempt,
-        Some(other) => {
-            let span = f.span_of("disclosure");
-            f.diagnostics.push(
-                source
-                    .error("unknown-disclosure", span, format!("unknown disclosure \"{other}\""))
-                    .with_help("disclosure is \"active\" (主动公开) or \"exempt\" (不予公开, never published)"),
-            );
-            // Fail closed: an unreadable disclosure must never publish.
-            Disclosure::Exempt
-        }
-    };
     let status_span = f.span_of("status");
     let steps_ok = match f.value("steps") {
         None | Some(Value::Array(_)) => true,
