@@ -357,6 +357,25 @@ mod links {
     }
 
     #[test]
+    fn linked_powers_and_reports_folders_are_not_read() {
+        for folder in ["powers", "reports"] {
+            let site = SiteTest::from_fixture("minimal");
+            let outside = site.tmp().join(format!("outside-{folder}"));
+            fs::create_dir_all(&outside).unwrap();
+            fs::write(outside.join("2024.toml"), "name = \"SECRETOUTSIDETITLE\"\n").unwrap();
+            symlink(&outside, site.root().join("content/bgt").join(folder)).unwrap();
+            let run = site.build();
+            run.assert_code(1);
+            assert!(
+                run.stderr.contains("linked-folder")
+                    && run.stderr.contains(&format!("content/bgt/{folder}")),
+                "the link is named\n{run}"
+            );
+            assert!(!site.out().exists());
+        }
+    }
+
+    #[test]
     fn a_linked_catalog_folder_is_not_published() {
         let site = SiteTest::from_fixture("minimal");
         let outside = site.tmp().join("outside-catalog");

@@ -344,25 +344,8 @@ fn collect_department_files(
 ) {
     let catalog = dir.join("catalog");
     let files = dir.join("files");
-    // WalkDir follows a link at the folder it starts from; a linked
-    // catalog/ or files/ could publish anything on the machine.
-    for linked in [&catalog, &files] {
-        if is_link(linked) {
-            diagnostics.push(
-                Diagnostic::for_path(
-                    Severity::Error,
-                    "linked-folder",
-                    &relative(root, linked),
-                    "this folder is a symbolic link; its contents are not read",
-                )
-                .with_help(
-                    "move the files into the repository instead of linking to a folder elsewhere",
-                ),
-            );
-        }
-    }
-    let catalog_linked = is_link(&catalog);
-    let files_linked = is_link(&files);
+    let catalog_linked = refuse_link(root, &catalog, diagnostics);
+    let files_linked = refuse_link(root, &files, diagnostics);
     for entry in WalkDir::new(&catalog)
         .sort_by_file_name()
         .into_iter()
@@ -435,18 +418,7 @@ fn load_reports(
     diagnostics: &mut Diagnostics,
 ) {
     let folder = dir.join("reports");
-    if is_link(&folder) {
-        diagnostics.push(
-            Diagnostic::for_path(
-                Severity::Error,
-                "linked-folder",
-                &relative(root, &folder),
-                "this folder is a symbolic link; its contents are not read",
-            )
-            .with_help(
-                "move the files into the repository instead of linking to a folder elsewhere",
-            ),
-        );
+    if refuse_link(root, &folder, diagnostics) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(&folder) else {
@@ -518,18 +490,7 @@ fn collect_powers(
     diagnostics: &mut Diagnostics,
 ) {
     let folder = dir.join("powers");
-    if is_link(&folder) {
-        diagnostics.push(
-            Diagnostic::for_path(
-                Severity::Error,
-                "linked-folder",
-                &relative(root, &folder),
-                "this folder is a symbolic link; its contents are not read",
-            )
-            .with_help(
-                "move the files into the repository instead of linking to a folder elsewhere",
-            ),
-        );
+    if refuse_link(root, &folder, diagnostics) {
         return;
     }
     for entry in WalkDir::new(&folder)
@@ -572,6 +533,25 @@ fn collect_powers(
             Err(d) => diagnostics.push(d),
         }
     }
+}
+
+/// Whether `folder` is a symbolic link, which is then reported and not
+/// read: WalkDir follows a link at the folder it starts from, and a linked
+/// folder could publish anything on the machine.
+fn refuse_link(root: &Path, folder: &Path, diagnostics: &mut Diagnostics) -> bool {
+    if !is_link(folder) {
+        return false;
+    }
+    diagnostics.push(
+        Diagnostic::for_path(
+            Severity::Error,
+            "linked-folder",
+            &relative(root, folder),
+            "this folder is a symbolic link; its contents are not read",
+        )
+        .with_help("move the files into the repository instead of linking to a folder elsewhere"),
+    );
+    true
 }
 
 fn is_link(path: &Path) -> bool {
