@@ -24,7 +24,7 @@
 //! first), so "current only" needs no other file. The number of files is at most one per 20
 //! pages of the site (at least 3).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use rayon::prelude::*;
@@ -47,8 +47,10 @@ const GROUP_BYTES: usize = 12 * 1024;
 /// ten best current documents in its shard: a one-token query (a common
 /// two-character word) then needs no document group.
 const CARDS_FROM_DOCS: usize = 500;
-/// Rough bytes of one posting in a shard (see [`push_varint`]).
+/// Rough bytes of one posting in a shard (see [`push_varint`]) and of one
+/// result row.
 const POSTING_BYTES: usize = 4;
+const ROW_BYTES: usize = 700;
 /// Requests after the page that a first query of a title word should need
 /// at most: its term shards, then the document groups of the results its
 /// shards carry no row of.
@@ -245,53 +247,77 @@ fn top_current(docs: &[SearchDoc], lists: &[&[(u32, u32)]]) -> Vec<u32> {
     best.into_iter().map(|(_, d)| d).collect()
 }
 
+/// A title query: the numbers of its distinct tokens, sorted, padded with
+/// `u32::MAX` (numbers, not strings: a large site's titles hold millions
+/// of windows).
+type TitleQuery = [u32; TITLE_QUERY_TOKENS];
+
 /// Every query made of 1 to [`TITLE_QUERY_TOKENS`] consecutive tokens of a
-/// title, as the browser's distinct tokens (sorted): what a reader who
-/// remembers a word of a title types.
-fn title_queries(docs: &[SearchDoc]) -> BTreeSet<Vec<String>> {
+/// title, as the browser's distinct tokens: what a reader who remembers a
+/// word of a title types. Returns the tokens, and the queries by number.
+fn title_queries(docs: &[SearchDoc]) -> (Vec<String>, BTreeSet<TitleQuery>) {
+    let mut number_of: BTreeMap<String, u32> = BTreeMap::new();
     let mut queries = BTreeSet::new();
     for d in docs {
-        let tokens = analyzer::analyze(&d.title);
+        let tokens: Vec<(String, u32)> = analyzer::analyze(&d.title)
+            .into_iter()
+            .map(|t| {
+                let next = number_of.len() as u32;
+                let n = *number_of.entry(t.clone()).or_insert(next);
+                (t, n)
+            })
+            .collect();
         for n in 1..=TITLE_QUERY_TOKENS {
             for window in tokens.windows(n) {
                 // The browser drops lone characters next to longer tokens.
-                if n > 1 && window.iter().any(|t| analyzer::is_unigram(t)) {
+                if n > 1 && window.iter().any(|(t, _)| analyzer::is_unigram(t)) {
                     continue;
                 }
-                let mut query = window.to_vec();
-                query.sort_unstable();
-                query.dedup();
+                let mut numbers: Vec<u32> = window.iter().map(|(_, n)| *n).collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                let mut query = [u32::MAX; TITLE_QUERY_TOKENS];
+                query[..numbers.len()].copy_from_slice(&numbers);
                 queries.insert(query);
             }
         }
     }
-    queries
+    let mut tokens = vec![String::new(); number_of.len()];
+    for (t, n) in number_of {
+        tokens[n as usize] = t;
+    }
+    (tokens, queries)
 }
 
 /// Per shard, the documents whose rows it carries for title queries: for
 /// every title query whose first page of results spans more document
 /// groups than [`FIRST_QUERY_REQUESTS`] leaves after its shards, the rows
 /// of the results outside the groups it may still fetch (those holding
-/// most of its results). They go to the least laden of the query's shards,
-/// so that no shard, and no query loading it, carries most of them.
-fn title_query_cards(index: &SearchIndex, layout: &Layout) -> tantivy::Result<Vec<BTreeSet<u32>>> {
+/// most of its results). They go to the smallest of the query's shards
+/// (`shard_bytes`: their postings' rough size), so that the shards of common
+/// tokens, which most queries load, do not grow.
+fn title_query_cards(
+    index: &SearchIndex,
+    layout: &Layout,
+    mut shard_bytes: Vec<usize>,
+) -> tantivy::Result<Vec<BTreeSet<u32>>> {
     let docs = &index.docs;
-    let queries = title_queries(docs);
-    let tokens: BTreeSet<&str> = queries.iter().flatten().map(String::as_str).collect();
-    let postings: HashMap<&str, Vec<(u32, u32)>> = tokens
-        .into_par_iter()
-        .map(|t| Ok((t, index.postings(t)?)))
+    let (tokens, queries) = title_queries(docs);
+    let postings: Vec<Vec<(u32, u32)>> = tokens
+        .par_iter()
+        .map(|t| index.postings(t))
         .collect::<tantivy::Result<_>>()?;
+    let shard: Vec<usize> = tokens.iter().map(|t| shard_of(t, layout.shards)).collect();
     let picks: Vec<(BTreeSet<usize>, Vec<u32>)> = queries
         .par_iter()
         .filter_map(|query| {
-            let lists: Vec<&[(u32, u32)]> = query
+            let query = query
                 .iter()
-                .map(|t| postings[t.as_str()].as_slice())
-                .collect();
+                .take_while(|n| **n != u32::MAX)
+                .map(|n| *n as usize);
+            let lists: Vec<&[(u32, u32)]> = query.clone().map(|n| postings[n].as_slice()).collect();
             let top = top_current(docs, &lists);
-            let shards: BTreeSet<usize> =
-                query.iter().map(|t| shard_of(t, layout.shards)).collect();
+            let shards: BTreeSet<usize> = query.map(|n| shard[n]).collect();
             let fetched = FIRST_QUERY_REQUESTS.checked_sub(shards.len())?;
             let mut groups: BTreeMap<usize, usize> = BTreeMap::new();
             for d in &top {
@@ -312,11 +338,13 @@ fn title_query_cards(index: &SearchIndex, layout: &Layout) -> tantivy::Result<Ve
         .collect();
     let mut cards = vec![BTreeSet::new(); layout.shards];
     for (shards, carried) in picks {
-        let least = shards
+        let smallest = shards
             .into_iter()
-            .min_by_key(|s| (cards[*s].len(), *s))
+            .min_by_key(|s| (shard_bytes[*s], *s))
             .expect("a query has a token");
-        cards[least].extend(carried);
+        let before = cards[smallest].len();
+        cards[smallest].extend(carried);
+        shard_bytes[smallest] += (cards[smallest].len() - before) * ROW_BYTES;
     }
     Ok(cards)
 }
@@ -371,14 +399,18 @@ pub fn export(
     let err = |e: tantivy::TantivyError| format!("search index: {e}");
     let docs = &index.docs;
     let terms = index.terms().map_err(err)?;
-    let layout = layout(docs, index.posting_count().map_err(err)?, pages);
+    let postings = terms.iter().map(|(_, n)| n).sum();
+    let layout = layout(docs, postings, pages);
 
     // Term shards, each built and written on its own.
     let mut by_shard: Vec<Vec<&str>> = vec![Vec::new(); layout.shards];
-    for t in &terms {
-        by_shard[shard_of(t, layout.shards)].push(t);
+    let mut shard_bytes = vec![0; layout.shards];
+    for (t, n) in &terms {
+        let k = shard_of(t, layout.shards);
+        by_shard[k].push(t);
+        shard_bytes[k] += n * POSTING_BYTES;
     }
-    let title_cards = title_query_cards(index, &layout).map_err(err)?;
+    let title_cards = title_query_cards(index, &layout, shard_bytes).map_err(err)?;
     by_shard
         .par_iter()
         .zip(title_cards)

@@ -12,7 +12,7 @@
 pub mod analyzer;
 pub mod export;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use tantivy::postings::Postings;
@@ -334,16 +334,18 @@ impl SearchIndex {
         ]
     }
 
-    /// Every indexed token of the text fields, sorted and distinct.
-    pub fn terms(&self) -> Result<Vec<String>> {
-        let mut all = BTreeSet::new();
+    /// Every indexed token of the text fields, sorted and distinct, with
+    /// its number of (field, document) postings: an upper bound of the
+    /// documents it is exported with.
+    pub fn terms(&self) -> Result<Vec<(String, usize)>> {
+        let mut all: BTreeMap<String, usize> = BTreeMap::new();
         for segment in self.searcher.segment_readers() {
             for (field, _) in self.text_fields() {
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
                     if let Ok(s) = std::str::from_utf8(stream.key()) {
-                        all.insert(s.to_string());
+                        *all.entry(s.to_string()).or_default() += stream.value().doc_freq as usize;
                     }
                 }
             }
@@ -445,22 +447,4 @@ impl SearchIndex {
 /// A score in hundredths, the unit both the CLI and the browser add.
 pub fn quantize(score: f32) -> u32 {
     (f64::from(score) * SCORE_SCALE).round().max(0.0) as u32
-}
-
-impl SearchIndex {
-    /// How many (token, field, document) postings the text fields hold: an
-    /// upper bound of the exported postings.
-    pub fn posting_count(&self) -> Result<usize> {
-        let mut count = 0usize;
-        for segment in self.searcher.segment_readers() {
-            for (field, _) in self.text_fields() {
-                let inverted = segment.inverted_index(field)?;
-                let mut stream = inverted.terms().stream()?;
-                while stream.advance() {
-                    count += stream.value().doc_freq as usize;
-                }
-            }
-        }
-        Ok(count)
-    }
 }
