@@ -295,28 +295,178 @@ mod links {
     use super::*;
     use std::os::unix::fs::symlink;
 
+    /// Replace `rel` of the site by a link to a file outside it that holds
+    /// `text` (with the marker `SECRETOUTSIDE`), build, and prove that the
+    /// build fails naming the link and that nothing was published.
+    fn assert_linked_file_refused(site: &SiteTest, rel: &str, text: &str) {
+        assert!(text.contains("SECRETOUTSIDE"));
+        let outside = site.tmp().join("outside").join(rel);
+        fs::create_dir_all(outside.parent().unwrap()).unwrap();
+        fs::write(&outside, text).unwrap();
+        let link = site.root().join(rel);
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        let _ = fs::remove_file(&link);
+        symlink(&outside, &link).unwrap();
+        assert_refused(site, rel, "linked-file");
+    }
+
+    fn assert_refused(site: &SiteTest, link: &str, code: &str) {
+        let run = site.build();
+        assert_ne!(run.code, Some(0), "{run}");
+        assert!(
+            run.stderr.contains(code) && run.stderr.contains(link),
+            "`{code}` names {link}\n{run}"
+        );
+        assert!(!site.out().exists(), "a failed build publishes nothing");
+        assert_no_secret(site);
+    }
+
     #[test]
-    fn a_linked_attachment_is_not_published() {
+    fn a_linked_site_toml_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let text = site
+            .read_source("site.toml")
+            .replace("最小站点", "SECRETOUTSIDETITLE");
+        assert_linked_file_refused(&site, "site.toml", &text);
+    }
+
+    #[test]
+    fn a_linked_home_page_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(&site, "content/_index.md", "SECRETOUTSIDEHOME\n");
+    }
+
+    #[test]
+    fn a_linked_department_toml_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(
+            &site,
+            "content/bgt/department.toml",
+            "name = \"SECRETOUTSIDENAME\"\n",
+        );
+    }
+
+    #[test]
+    fn a_linked_guide_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(
+            &site,
+            "content/bgt/guide.md",
+            "# 指南\n\nSECRETOUTSIDEGUIDE\n",
+        );
+    }
+
+    #[test]
+    fn a_linked_report_is_refused() {
+        let site = SiteTest::from_fixture("reports");
+        let rel = "content/csj/reports/2024.toml";
+        let text = format!("# SECRETOUTSIDE\n{}", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_report_narrative_is_refused() {
+        let site = SiteTest::from_fixture("reports");
+        let rel = "content/csj/reports/2025.md";
+        let text = format!("{}\nSECRETOUTSIDENARRATIVE\n", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_power_is_refused() {
+        let site = SiteTest::from_fixture("powers");
+        let rel = "content/tjj/powers/jc-001.toml";
+        let text = format!("# SECRETOUTSIDE\n{}", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_theme_file_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let template = fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates/guide.html"),
+        )
+        .unwrap();
+        let text = format!("SECRETOUTSIDETHEME{template}");
+        assert_linked_file_refused(&site, "themes/default/templates/guide.html", &text);
+    }
+
+    #[test]
+    fn a_linked_theme_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-theme/static");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("secret.css"), "/* SECRETOUTSIDE */").unwrap();
+        fs::create_dir_all(site.root().join("themes")).unwrap();
+        symlink(
+            outside.parent().unwrap(),
+            site.root().join("themes/default"),
+        )
+        .unwrap();
+        assert_refused(&site, "themes/default", "linked-file");
+    }
+
+    #[test]
+    fn a_linked_department_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-department");
+        fs::create_dir_all(outside.join("catalog")).unwrap();
+        fs::write(
+            outside.join("department.toml"),
+            "name = \"SECRETOUTSIDENAME\"\n",
+        )
+        .unwrap();
+        fs::write(
+            outside.join("catalog/x.md"),
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00009\"\ntitle = \"SECRETOUTSIDETITLE\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\n+++\n",
+        )
+        .unwrap();
+        symlink(&outside, site.root().join("content/wjj")).unwrap();
+        assert_refused(&site, "content/wjj", "linked-folder");
+    }
+
+    #[test]
+    fn a_linked_content_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-content");
+        fs::rename(site.root().join("content"), &outside).unwrap();
+        fs::write(outside.join("_index.md"), "SECRETOUTSIDEHOME\n").unwrap();
+        symlink(&outside, site.root().join("content")).unwrap();
+        assert_refused(&site, "content", "linked-folder");
+    }
+
+    #[test]
+    fn a_linked_attachment_is_named_with_its_item() {
         let site = SiteTest::from_fixture("minimal");
         fs::write(site.tmp().join("secret.txt"), "SECRETOUTSIDECONTENT").unwrap();
-        fs::create_dir_all(site.root().join("content/bgt/files")).unwrap();
+        fs::create_dir_all(site.root().join("content/bgt/files/sub")).unwrap();
         symlink(
             site.tmp().join("secret.txt"),
             site.root().join("content/bgt/files/secret.txt"),
         )
         .unwrap();
+        symlink(site.tmp(), site.root().join("content/bgt/files/sub/up")).unwrap();
         site.write(
             "content/bgt/catalog/link.md",
-            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"链接附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\"secret.txt\"]\n+++\n",
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"链接附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\"secret.txt\", \"sub/up/secret.txt\"]\n+++\n",
         );
-        let run = site.build();
+        let (run, json) = site.check_json();
         run.assert_code(1);
-        assert!(run.stderr.contains("missing-attachment"), "{run}");
-        assert!(!site.out().exists());
+        let linked: Vec<(&str, u64)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "linked-file")
+            .map(|d| (d["file"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+            .collect();
+        let item = "content/bgt/catalog/link.md";
+        assert_eq!(linked, [(item, 6), (item, 6)], "{run}");
+        assert_refused(&site, "content/bgt/files/sub/up", "linked-file");
     }
 
     #[test]
-    fn a_linked_catalog_file_is_not_published() {
+    fn a_linked_catalog_file_is_refused() {
         let site = SiteTest::from_fixture("minimal");
         fs::write(
             site.tmp().join("outside.md"),
@@ -328,13 +478,7 @@ mod links {
             site.root().join("content/bgt/catalog/outside.md"),
         )
         .unwrap();
-        let run = site.build();
-        run.assert_success();
-        assert!(
-            run.stderr.contains("not-a-file"),
-            "the link is named\n{run}"
-        );
-        assert_no_secret(&site);
+        assert_refused(&site, "content/bgt/catalog/outside.md", "linked-file");
     }
 
     #[test]

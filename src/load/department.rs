@@ -57,7 +57,7 @@ pub fn load_department(
             .with_help("rename the folder using lowercase letters a-z, digits and hyphens, e.g. `fgw` or `jiaoyu-ju`"),
         );
     }
-    if !root.join(&toml_path).is_file() {
+    if !super::exists(root, &toml_path) {
         diagnostics.push(
             Diagnostic::for_path(
                 Severity::Error,
@@ -148,7 +148,7 @@ pub fn load_department(
 
 fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<Guide> {
     let rel = relative(root, &dir.join("guide.md"));
-    if !root.join(&rel).is_file() {
+    if !super::exists(root, &rel) {
         diagnostics.push(
             Diagnostic::for_path(
                 Severity::Warning,

@@ -25,7 +25,7 @@ const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
-    if !root.join(rel).is_file() {
+    if !super::exists(root, rel) {
         diagnostics.push(
             Diagnostic::for_path(Severity::Error, "missing-site-toml", rel, "the site has no site.toml")
                 .with_help("create site.toml with title, base_url and language, e.g.\ntitle = \"示例市人民政府信息公开\"\nbase_url = \"https://xxgk.example.gov.cn/\"\nlanguage = \"zh-CN\""),

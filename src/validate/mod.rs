@@ -18,8 +18,10 @@ use crate::diagnostics::{
 };
 use crate::history::History;
 use crate::load::RawSite;
+use crate::model::file_type::{self, Mismatch};
 use crate::model::{
-    Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity,
+    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, SiteConfig,
+    Status, Validity,
 };
 
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
@@ -244,7 +246,14 @@ pub fn validate(
                         .map(|a| (c.department.clone(), a.value.clone()))
                 })
         })
-        .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
+        // Only files judged publishable: a revision from history may name
+        // a file that no current item is checked against.
+        .filter_map(|key| {
+            attachments
+                .get(&key)
+                .filter(|a| a.content == AttachmentContent::Allowed)
+                .map(|a| (key, a.size))
+        })
         .collect();
     let releases = history::releases(history, &published, &powers);
     // A report in a folder whose department.toml is missing or broken (that
@@ -357,7 +366,7 @@ fn check_item(
     kinds: &BTreeSet<&str>,
     departments: &BTreeMap<&str, &Department>,
     by_index_no: &BTreeMap<&str, &CatalogItem>,
-    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    attachments: &BTreeMap<(String, String), Attachment>,
     as_of: Date,
     audience: Audience,
     diagnostics: &mut Diagnostics,
@@ -606,29 +615,78 @@ fn check_superseded_by(
 
 fn check_attachments(
     item: &CatalogItem,
-    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    attachments: &BTreeMap<(String, String), Attachment>,
     diagnostics: &mut Diagnostics,
 ) {
     let src = &item.source;
     for attachment in &item.attachments {
-        if let Some(problem) = attachment_path_problem(&attachment.value) {
-            diagnostics.push(
-                src.error("bad-attachment-path", attachment.span.clone(), format!("attachment \"{}\" {problem}", attachment.value))
-                    .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\""),
-            );
-        } else if !attachments.contains_key(&(item.department.clone(), attachment.value.clone())) {
-            diagnostics.push(
-                src.error(
-                    "missing-attachment",
-                    attachment.span.clone(),
-                    format!("attachment \"{}\" does not exist", attachment.value),
-                )
+        let path = &attachment.value;
+        let on_disk = format!("content/{}/files/{path}", item.department);
+        let error = |code, message: String| src.error(code, attachment.span.clone(), message);
+        let key = |p: &str| (item.department.clone(), p.to_string());
+        // The link may be the file or any folder on the way to it.
+        let linked = path
+            .match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .chain([path.as_str()])
+            .find(|p| {
+                attachments
+                    .get(&key(p))
+                    .is_some_and(|a| a.content == AttachmentContent::Linked)
+            });
+        let problem = if let Some(problem) = attachment_path_problem(path) {
+            error("bad-attachment-path", format!("attachment \"{path}\" {problem}"))
+                .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\"")
+        } else if file_type::by_name(path).is_none() {
+            error("attachment-type", format!("attachment \"{path}\" is not a type that is published"))
                 .with_help(format!(
-                    "put the file at content/{}/files/{} or correct the path",
-                    item.department, attachment.value
-                )),
-            );
-        }
+                    "a browser could run it as part of the site; attach one of: {} (e.g. save it as PDF)",
+                    file_type::allowed_list()
+                ))
+        } else if let Some(link) = linked {
+            error("linked-file", format!(
+                "attachment \"{path}\" is reached through a symbolic link (content/{}/files/{link}); nothing reached through a link is published",
+                item.department
+            ))
+            .with_help(format!("copy the file to {on_disk} instead of linking to it"))
+        } else {
+            match attachments.get(&key(path)).map(|a| a.content) {
+                Some(AttachmentContent::Allowed) => continue,
+                None => error(
+                    "missing-attachment",
+                    format!("attachment \"{path}\" does not exist"),
+                )
+                .with_help(format!("put the file at {on_disk} or correct the path")),
+                Some(AttachmentContent::Mismatch(mismatch)) => {
+                    let name = file_type::by_name(path).map_or("", |t| t.name);
+                    let (message, help) = match mismatch {
+                        Mismatch::NotThisType => (
+                            format!("attachment \"{path}\" is not a {name} file: its first bytes are not those of one"),
+                            format!("export the document again as {name}, or give {on_disk} the extension of what it really is"),
+                        ),
+                        Mismatch::Markup => (
+                            format!("attachment \"{path}\" starts like HTML or XML, which a browser could run"),
+                            "attach the document as PDF, or remove the markup at the start of the file".to_string(),
+                        ),
+                        Mismatch::NotText => (
+                            format!("attachment \"{path}\" is not UTF-8 or GB18030 text"),
+                            format!("save {on_disk} as UTF-8 text, or give it the extension of what it really is"),
+                        ),
+                    };
+                    error("attachment-content", message).with_help(help)
+                }
+                Some(
+                    AttachmentContent::Unreadable
+                    | AttachmentContent::NotAllowed
+                    | AttachmentContent::Linked,
+                ) => error(
+                    "unreadable",
+                    format!("attachment \"{path}\" cannot be read"),
+                )
+                .with_help(format!("make {on_disk} a regular, readable file")),
+            }
+        };
+        diagnostics.push(problem);
     }
 }
 
