@@ -248,6 +248,72 @@ fn attachment_paths_leaving_files_are_content_errors() {
 }
 
 #[test]
+fn active_or_disguised_attachments_are_check_errors() {
+    let site = SiteTest::from_fixture("minimal");
+    let files = [
+        (
+            "a/evil.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+        ),
+        ("page.html", "<script>alert(1)</script>"),
+        ("page.htm", "<script>alert(1)</script>"),
+        ("page.xhtml", "<script>alert(1)</script>"),
+        ("data.xml", "<?xml version=\"1.0\"?><x/>"),
+        ("fake.pdf", "<html><script>alert(1)</script></html>"),
+        ("note.txt", "\u{feff}\n  <svg onload=alert(1)>"),
+        ("binary.csv", "MZ\u{0}\u{0}\u{3}"),
+        ("good.pdf", "%PDF-1.7\n%âãÏÓ\n"),
+        ("good.csv", "名称,单价\n停车,5\n"),
+    ];
+    let mut list = String::new();
+    for (path, text) in files {
+        site.write(&format!("content/bgt/files/{path}"), text);
+        list.push_str(&format!("  \"{path}\",\n"));
+    }
+    site.write(
+        "content/bgt/catalog/active.md",
+        &format!(
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\n{list}]\n+++\n"
+        ),
+    );
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            assert_eq!(d["file"], "content/bgt/catalog/active.md", "{run}");
+            if d["code"] == "attachment-type" {
+                let help = d["help"].as_str().unwrap();
+                assert!(help.contains("pdf, ofd, doc, docx, wps"), "{help}");
+            }
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [
+        ("attachment-type", 7),
+        ("attachment-type", 8),
+        ("attachment-type", 9),
+        ("attachment-type", 10),
+        ("attachment-type", 11),
+        ("attachment-content", 12),
+        ("attachment-content", 13),
+        ("attachment-content", 14),
+    ]
+    .iter()
+    .map(|(c, l)| (c.to_string(), *l))
+    .collect();
+    assert_eq!(found, expected, "{run}");
+    site.build().assert_code(1);
+    assert!(!site.out().exists());
+}
+
+#[test]
 fn traversal_build_fails_and_writes_nothing_anywhere() {
     let site = SiteTest::from_fixture("security-traversal");
     let out = site.tmp().join("deep/out");

@@ -638,9 +638,16 @@ fn check_attachments(
             error("bad-attachment-path", format!("attachment \"{path}\" {problem}"))
                 .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\"")
         } else if file_type::by_name(path).is_none() {
-            error("attachment-type", format!("attachment \"{path}\" is not a type that is published"))
+            let ext = path
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.rsplit_once('.'))
+                .map_or("files without an extension".to_string(), |(_, e)| {
+                    format!(".{e} files")
+                });
+            error("attachment-type", format!("attachment \"{path}\": {ext} are not published: only document, image, archive and text types are, as anything else could run in a reader's browser"))
                 .with_help(format!(
-                    "a browser could run it as part of the site; attach one of: {} (e.g. save it as PDF)",
+                    "attach only these types: {} (save the document as PDF, for instance)",
                     file_type::allowed_list()
                 ))
         } else if let Some(link) = linked {
