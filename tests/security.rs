@@ -356,6 +356,57 @@ fn index_numbers_cannot_escape_the_output() {
     assert!(!std::path::Path::new("/tmp/escaped-abs").exists());
 }
 
+#[test]
+fn vocabulary_values_that_cannot_be_paths_are_check_errors() {
+    let site = SiteTest::from_fixture("minimal");
+    let long = "长".repeat(100);
+    let config = site.read_source("site.toml");
+    site.write(
+        "site.toml",
+        &format!(
+            "{config}\n[vocabularies]\nkinds = [\"通知\", \"../../../x\",\n  \"{long}\"]\ncategories = ['综合政务\\政务公开', '综合政务\\..']\n"
+        ),
+    );
+    assert_eq!(config.lines().count(), 3);
+    site.write(
+        "content/bgt/catalog/escape.md",
+        "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"越界\"\npublished = 2024-03-01\ncategory = '综合政务\\..'\nkind = \"../../../x\"\n+++\n",
+    );
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let found: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            assert_eq!(d["code"], "bad-url-segment", "{run}");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // site.toml: 3 lines, a blank one, `[vocabularies]` on line 5.
+    let site_toml = |line: u64, column: u64| ("site.toml".to_string(), line, column);
+    let item = |line: u64, column: u64| ("content/bgt/catalog/escape.md".to_string(), line, column);
+    assert_eq!(
+        found,
+        [
+            item(5, 12),
+            item(6, 8),
+            site_toml(6, 17),
+            site_toml(7, 4),
+            site_toml(8, 29)
+        ],
+        "{run}"
+    );
+    let before = list_entries(site.tmp());
+    site.build().assert_code(1);
+    assert_eq!(list_entries(site.tmp()), before, "nothing written anywhere");
+}
+
 #[cfg(unix)]
 mod links {
     use super::*;

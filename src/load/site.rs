@@ -6,6 +6,7 @@ use toml::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::SiteConfig;
+use crate::render::urls;
 use crate::vocabulary;
 
 use super::fields::Fields;
@@ -127,6 +128,21 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
             };
             match list {
                 Some(list) if !list.is_empty() => {
+                    // Each string is looked for from its key on.
+                    let spans = f.locate_strings(&list, span.start..source.text.len());
+                    for (value, at) in list.iter().zip(spans) {
+                        let problem = match key.as_str() {
+                            "categories" => urls::category_problem(value),
+                            _ => urls::segment_problem(value),
+                        };
+                        if let Some(problem) = problem {
+                            f.diagnostics.push(
+                                source
+                                    .error("bad-url-segment", at, format!("the entry \"{value}\" of `vocabularies.{key}` {problem}"))
+                                    .with_help(format!("each entry becomes the web address of its listing page: {}", urls::SEGMENT_RULE)),
+                            );
+                        }
+                    }
                     match key.as_str() {
                         "categories" => categories = list,
                         "power_categories" => power_categories = list,

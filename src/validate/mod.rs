@@ -27,6 +27,7 @@ use crate::model::{
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
 pub use self::power::{Power, PowerRevision};
 use crate::history::Commit;
+use crate::render::urls;
 use crate::vocabulary::split_category;
 
 /// 条例 第二十六条: proactive information is published within 20 working
@@ -307,23 +308,27 @@ pub fn validity_on(item: &CatalogItem, as_of: Date) -> (Validity, Option<Date>) 
 }
 
 /// Why an index number cannot be used as a permanent URL, if it cannot.
-fn index_no_problem(index_no: &str) -> Option<&'static str> {
+fn index_no_problem(index_no: &str) -> Option<String> {
     if index_no.is_empty() {
-        return Some("is empty");
+        return Some("is empty".into());
     }
     if !index_no
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
     {
-        return Some("contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`");
+        return Some(
+            "contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`".into(),
+        );
     }
-    if index_no
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Some("has an empty, `.` or `..` part");
-    }
-    None
+    path_parts_problem(index_no)
+}
+
+/// Why a `/`-separated path (索引号, attachment) cannot be published
+/// under its own name, if it cannot: each part is a segment.
+fn path_parts_problem(path: &str) -> Option<String> {
+    path.split('/')
+        .find_map(|part| urls::segment_problem(part).map(|p| (part, p)))
+        .map(|(part, problem)| format!("has a part \"{part}\" that {problem}"))
 }
 
 fn check_aliases(departments: &[Department], diagnostics: &mut Diagnostics) {
@@ -399,8 +404,23 @@ fn check_item(
         );
     }
 
+    // A value that cannot be a path is reported on the item too: site.toml
+    // may list it, but the item is what would publish it.
+    let unusable = |value: &str, problem: &str, span: &std::ops::Range<usize>, what: &str| {
+        src.error(
+            "bad-url-segment",
+            span.clone(),
+            format!("{what} \"{value}\" {problem}"),
+        )
+        .with_help(format!(
+            "it becomes the web address of a listing page; fix the entry in site.toml and here: {}",
+            urls::SEGMENT_RULE
+        ))
+    };
     let category = &item.category.value;
-    if !category.is_empty() && !categories.contains(category.as_str()) {
+    if let Some(problem) = urls::category_problem(category).filter(|_| !category.is_empty()) {
+        diagnostics.push(unusable(category, problem, &item.category.span, "主题分类"));
+    } else if !category.is_empty() && !categories.contains(category.as_str()) {
         let (top, _) = split_category(category);
         let fixed = category.replace(['/', '／', '＼'], "\\");
         let children: Vec<&str> = config
@@ -441,6 +461,10 @@ fn check_item(
         );
     }
     if let Some(kind) = &item.kind
+        && let Some(problem) = urls::segment_problem(&kind.value)
+    {
+        diagnostics.push(unusable(&kind.value, problem, &kind.span, "文种"));
+    } else if let Some(kind) = &item.kind
         && !kinds.contains(kind.value.as_str())
     {
         let close = suggestions(&kind.value, config.kinds.iter().map(String::as_str));
@@ -698,20 +722,14 @@ fn check_attachments(
 }
 
 /// Attachment paths are relative to `files/` and must stay inside it.
-fn attachment_path_problem(path: &str) -> Option<&'static str> {
+fn attachment_path_problem(path: &str) -> Option<String> {
     if path.is_empty() {
-        return Some("is empty");
+        return Some("is empty".into());
     }
     if path.starts_with('/') || path.contains('\\') || path.contains(':') {
-        return Some("must be a relative path with `/` separators");
+        return Some("must be a relative path with `/` separators".into());
     }
-    if path
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Some("must not contain empty, `.` or `..` parts");
-    }
-    None
+    path_parts_problem(path)
 }
 
 #[cfg(test)]
@@ -724,6 +742,8 @@ mod tests {
         assert!(index_no_problem("../etc/2024").is_some());
         assert!(index_no_problem("a//b").is_some());
         assert!(index_no_problem("索引/1").is_some());
+        assert!(index_no_problem(&format!("A/{}", "1".repeat(300))).is_some());
+        assert!(index_no_problem("A/.hidden").is_some());
     }
 
     #[test]
@@ -732,5 +752,7 @@ mod tests {
         assert!(attachment_path_problem("../../site.toml").is_some());
         assert!(attachment_path_problem("/etc/passwd").is_some());
         assert!(attachment_path_problem("a\\b").is_some());
+        assert!(attachment_path_problem(".git/config").is_some());
+        assert!(attachment_path_problem("a/\u{1}.pdf").is_some());
     }
 }
