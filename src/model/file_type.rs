@@ -237,8 +237,8 @@ fn starts_with_pattern(head: &[u8], pattern: &[u8]) -> bool {
 /// Patterns that make a browser take a resource for HTML or XML, from the
 /// WHATWG MIME Sniffing standard (§ 7.1, "identifying a resource with an
 /// unknown MIME type"), compared without regard to ASCII case; each HTML
-/// tag counts when a space or `>` follows it. `<svg` is added: SVG is
-/// XML that runs script, and some servers sniff it by this start.
+/// tag counts when a space or `>` follows it. See [`MARKUP_STARTS`] for
+/// the rest.
 const HTML_TAGS: &[&[u8]] = &[
     b"<!DOCTYPE HTML",
     b"<HTML",
@@ -257,7 +257,9 @@ const HTML_TAGS: &[&[u8]] = &[
     b"<BR",
     b"<P",
 ];
-/// Markup signatures that need no following space or `>`.
+/// Markup that counts however it goes on: `<?xml` and `<!--` from the
+/// same table (stricter: any case, any following byte), and `<svg`, as SVG
+/// is XML that runs script and some servers sniff it by this start.
 const MARKUP_STARTS: &[&[u8]] = &[b"<?XML", b"<!--", b"<SVG"];
 
 fn check_text(head: &[u8]) -> Result<(), Mismatch> {
