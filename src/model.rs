@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 
 use crate::diagnostics::SourceFile;
 
+pub mod file_type;
 mod power;
 pub use power::{NextStep, PowerItem, Step};
 
@@ -330,6 +331,24 @@ pub struct Attachment {
     /// Path under `files/`, `/`-separated.
     pub path: String,
     pub size: u64,
+    /// What `load` found at that path.
+    pub content: AttachmentContent,
+}
+
+/// What an entry of `files/` is, judged by [`file_type`]: only `Allowed`
+/// files are ever published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentContent {
+    /// A regular file of an allowed type whose first bytes fit it.
+    Allowed,
+    /// The extension is not one of [`file_type::ATTACHMENT_TYPES`].
+    NotAllowed,
+    /// The extension is allowed but the bytes are something else.
+    Mismatch(file_type::Mismatch),
+    /// A symbolic link, to a file or a folder.
+    Linked,
+    /// The file could not be read.
+    Unreadable,
 }
 
 /// Who the build is for: decides whether drafts are included.

@@ -248,6 +248,72 @@ fn attachment_paths_leaving_files_are_content_errors() {
 }
 
 #[test]
+fn active_or_disguised_attachments_are_check_errors() {
+    let site = SiteTest::from_fixture("minimal");
+    let files = [
+        (
+            "a/evil.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+        ),
+        ("page.html", "<script>alert(1)</script>"),
+        ("page.htm", "<script>alert(1)</script>"),
+        ("page.xhtml", "<script>alert(1)</script>"),
+        ("data.xml", "<?xml version=\"1.0\"?><x/>"),
+        ("fake.pdf", "<html><script>alert(1)</script></html>"),
+        ("note.txt", "\u{feff}\n  <svg onload=alert(1)>"),
+        ("binary.csv", "MZ\u{0}\u{0}\u{3}"),
+        ("good.pdf", "%PDF-1.7\n%âãÏÓ\n"),
+        ("good.csv", "名称,单价\n停车,5\n"),
+    ];
+    let mut list = String::new();
+    for (path, text) in files {
+        site.write(&format!("content/bgt/files/{path}"), text);
+        list.push_str(&format!("  \"{path}\",\n"));
+    }
+    site.write(
+        "content/bgt/catalog/active.md",
+        &format!(
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\n{list}]\n+++\n"
+        ),
+    );
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            assert_eq!(d["file"], "content/bgt/catalog/active.md", "{run}");
+            if d["code"] == "attachment-type" {
+                let help = d["help"].as_str().unwrap();
+                assert!(help.contains("pdf, ofd, doc, docx, wps"), "{help}");
+            }
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [
+        ("attachment-type", 7),
+        ("attachment-type", 8),
+        ("attachment-type", 9),
+        ("attachment-type", 10),
+        ("attachment-type", 11),
+        ("attachment-content", 12),
+        ("attachment-content", 13),
+        ("attachment-content", 14),
+    ]
+    .iter()
+    .map(|(c, l)| (c.to_string(), *l))
+    .collect();
+    assert_eq!(found, expected, "{run}");
+    site.build().assert_code(1);
+    assert!(!site.out().exists());
+}
+
+#[test]
 fn traversal_build_fails_and_writes_nothing_anywhere() {
     let site = SiteTest::from_fixture("security-traversal");
     let out = site.tmp().join("deep/out");
@@ -290,33 +356,234 @@ fn index_numbers_cannot_escape_the_output() {
     assert!(!std::path::Path::new("/tmp/escaped-abs").exists());
 }
 
+#[test]
+fn vocabulary_values_that_cannot_be_paths_are_check_errors() {
+    let site = SiteTest::from_fixture("minimal");
+    let long = "长".repeat(100);
+    let config = site.read_source("site.toml");
+    site.write(
+        "site.toml",
+        &format!(
+            "{config}\n[vocabularies]\nkinds = [\"通知\", \"../../../x\",\n  \"{long}\"]\ncategories = ['综合政务\\政务公开', '综合政务\\..']\n"
+        ),
+    );
+    assert_eq!(config.lines().count(), 3);
+    site.write(
+        "content/bgt/catalog/escape.md",
+        "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"越界\"\npublished = 2024-03-01\ncategory = '综合政务\\..'\nkind = \"../../../x\"\n+++\n",
+    );
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let found: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            assert_eq!(d["code"], "bad-url-segment", "{run}");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // site.toml: 3 lines, a blank one, `[vocabularies]` on line 5.
+    let site_toml = |line: u64, column: u64| ("site.toml".to_string(), line, column);
+    let item = |line: u64, column: u64| ("content/bgt/catalog/escape.md".to_string(), line, column);
+    assert_eq!(
+        found,
+        [
+            item(5, 12),
+            item(6, 8),
+            site_toml(6, 17),
+            site_toml(7, 4),
+            site_toml(8, 29)
+        ],
+        "{run}"
+    );
+    let before = list_entries(site.tmp());
+    site.build().assert_code(1);
+    assert_eq!(list_entries(site.tmp()), before, "nothing written anywhere");
+}
+
 #[cfg(unix)]
 mod links {
     use super::*;
     use std::os::unix::fs::symlink;
 
+    /// Replace `rel` of the site by a link to a file outside it that holds
+    /// `text` (with the marker `SECRETOUTSIDE`), build, and prove that the
+    /// build fails naming the link and that nothing was published.
+    fn assert_linked_file_refused(site: &SiteTest, rel: &str, text: &str) {
+        assert!(text.contains("SECRETOUTSIDE"));
+        let outside = site.tmp().join("outside").join(rel);
+        fs::create_dir_all(outside.parent().unwrap()).unwrap();
+        fs::write(&outside, text).unwrap();
+        let link = site.root().join(rel);
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        let _ = fs::remove_file(&link);
+        symlink(&outside, &link).unwrap();
+        assert_refused(site, rel, "linked-file");
+    }
+
+    fn assert_refused(site: &SiteTest, link: &str, code: &str) {
+        let run = site.build();
+        assert_ne!(run.code, Some(0), "{run}");
+        assert!(
+            run.stderr.contains(code) && run.stderr.contains(link),
+            "`{code}` names {link}\n{run}"
+        );
+        assert!(!site.out().exists(), "a failed build publishes nothing");
+        assert_no_secret(site);
+    }
+
     #[test]
-    fn a_linked_attachment_is_not_published() {
+    fn a_linked_site_toml_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let text = site
+            .read_source("site.toml")
+            .replace("最小站点", "SECRETOUTSIDETITLE");
+        assert_linked_file_refused(&site, "site.toml", &text);
+    }
+
+    #[test]
+    fn a_linked_home_page_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(&site, "content/_index.md", "SECRETOUTSIDEHOME\n");
+    }
+
+    #[test]
+    fn a_linked_department_toml_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(
+            &site,
+            "content/bgt/department.toml",
+            "name = \"SECRETOUTSIDENAME\"\n",
+        );
+    }
+
+    #[test]
+    fn a_linked_guide_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        assert_linked_file_refused(
+            &site,
+            "content/bgt/guide.md",
+            "# 指南\n\nSECRETOUTSIDEGUIDE\n",
+        );
+    }
+
+    #[test]
+    fn a_linked_report_is_refused() {
+        let site = SiteTest::from_fixture("reports");
+        let rel = "content/csj/reports/2024.toml";
+        let text = format!("# SECRETOUTSIDE\n{}", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_report_narrative_is_refused() {
+        let site = SiteTest::from_fixture("reports");
+        let rel = "content/csj/reports/2025.md";
+        let text = format!("{}\nSECRETOUTSIDENARRATIVE\n", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_power_is_refused() {
+        let site = SiteTest::from_fixture("powers");
+        let rel = "content/tjj/powers/jc-001.toml";
+        let text = format!("# SECRETOUTSIDE\n{}", site.read_source(rel));
+        assert_linked_file_refused(&site, rel, &text);
+    }
+
+    #[test]
+    fn a_linked_theme_file_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let template = fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates/guide.html"),
+        )
+        .unwrap();
+        let text = format!("SECRETOUTSIDETHEME{template}");
+        assert_linked_file_refused(&site, "themes/default/templates/guide.html", &text);
+    }
+
+    #[test]
+    fn a_linked_theme_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-theme/static");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("secret.css"), "/* SECRETOUTSIDE */").unwrap();
+        fs::create_dir_all(site.root().join("themes")).unwrap();
+        symlink(
+            outside.parent().unwrap(),
+            site.root().join("themes/default"),
+        )
+        .unwrap();
+        assert_refused(&site, "themes/default", "linked-file");
+    }
+
+    #[test]
+    fn a_linked_department_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-department");
+        fs::create_dir_all(outside.join("catalog")).unwrap();
+        fs::write(
+            outside.join("department.toml"),
+            "name = \"SECRETOUTSIDENAME\"\n",
+        )
+        .unwrap();
+        fs::write(
+            outside.join("catalog/x.md"),
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00009\"\ntitle = \"SECRETOUTSIDETITLE\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\n+++\n",
+        )
+        .unwrap();
+        symlink(&outside, site.root().join("content/wjj")).unwrap();
+        assert_refused(&site, "content/wjj", "linked-folder");
+    }
+
+    #[test]
+    fn a_linked_content_folder_is_refused() {
+        let site = SiteTest::from_fixture("minimal");
+        let outside = site.tmp().join("outside-content");
+        fs::rename(site.root().join("content"), &outside).unwrap();
+        fs::write(outside.join("_index.md"), "SECRETOUTSIDEHOME\n").unwrap();
+        symlink(&outside, site.root().join("content")).unwrap();
+        assert_refused(&site, "content", "linked-folder");
+    }
+
+    #[test]
+    fn a_linked_attachment_is_named_with_its_item() {
         let site = SiteTest::from_fixture("minimal");
         fs::write(site.tmp().join("secret.txt"), "SECRETOUTSIDECONTENT").unwrap();
-        fs::create_dir_all(site.root().join("content/bgt/files")).unwrap();
+        fs::create_dir_all(site.root().join("content/bgt/files/sub")).unwrap();
         symlink(
             site.tmp().join("secret.txt"),
             site.root().join("content/bgt/files/secret.txt"),
         )
         .unwrap();
+        symlink(site.tmp(), site.root().join("content/bgt/files/sub/up")).unwrap();
         site.write(
             "content/bgt/catalog/link.md",
-            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"链接附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\"secret.txt\"]\n+++\n",
+            "+++\nindex_no = \"11530100MB0A00001B/2024-00002\"\ntitle = \"链接附件\"\npublished = 2024-03-01\ncategory = '综合政务\\政务公开'\nattachments = [\"secret.txt\", \"sub/up/secret.txt\"]\n+++\n",
         );
-        let run = site.build();
+        let (run, json) = site.check_json();
         run.assert_code(1);
-        assert!(run.stderr.contains("missing-attachment"), "{run}");
-        assert!(!site.out().exists());
+        let linked: Vec<(&str, u64)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "linked-file")
+            .map(|d| (d["file"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+            .collect();
+        let item = "content/bgt/catalog/link.md";
+        assert_eq!(linked, [(item, 6), (item, 6)], "{run}");
+        assert_refused(&site, "content/bgt/files/sub/up", "linked-file");
     }
 
     #[test]
-    fn a_linked_catalog_file_is_not_published() {
+    fn a_linked_catalog_file_is_refused() {
         let site = SiteTest::from_fixture("minimal");
         fs::write(
             site.tmp().join("outside.md"),
@@ -328,13 +595,7 @@ mod links {
             site.root().join("content/bgt/catalog/outside.md"),
         )
         .unwrap();
-        let run = site.build();
-        run.assert_success();
-        assert!(
-            run.stderr.contains("not-a-file"),
-            "the link is named\n{run}"
-        );
-        assert_no_secret(&site);
+        assert_refused(&site, "content/bgt/catalog/outside.md", "linked-file");
     }
 
     #[test]

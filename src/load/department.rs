@@ -29,7 +29,7 @@ const DEPARTMENT_FIELDS: &[&str] = &[
 const GUIDE_FIELDS: &[&str] = &["title", "updated"];
 
 /// A department slug is a URL segment forever: lowercase ASCII letters,
-/// digits and inner hyphens.
+/// digits and inner hyphens, at most 240 of them.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug
@@ -37,6 +37,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
+        && crate::render::urls::segment_problem(slug).is_none()
 }
 
 pub fn load_department(
@@ -57,7 +58,7 @@ pub fn load_department(
             .with_help("rename the folder using lowercase letters a-z, digits and hyphens, e.g. `fgw` or `jiaoyu-ju`"),
         );
     }
-    if !root.join(&toml_path).is_file() {
+    if !super::exists(root, &toml_path) {
         diagnostics.push(
             Diagnostic::for_path(
                 Severity::Error,
@@ -148,7 +149,7 @@ pub fn load_department(
 
 fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<Guide> {
     let rel = relative(root, &dir.join("guide.md"));
-    if !root.join(&rel).is_file() {
+    if !super::exists(root, &rel) {
         diagnostics.push(
             Diagnostic::for_path(
                 Severity::Warning,

@@ -346,11 +346,41 @@ impl<'a> Fields<'a> {
     }
 
     /// Where the quoted text `s` appears in `from..to`, for a precise span
-    /// inside an array.
+    /// inside an array: as it is, or with its backslashes escaped.
     fn find_literal(&self, s: &str, from: usize, to: usize) -> Option<Range<usize>> {
         let hay = self.file.text.get(from..to)?;
-        let pos = hay.find(s)?;
-        Some(from + pos..from + pos + s.len())
+        let escaped = s.replace('\\', "\\\\");
+        [s, escaped.as_str()].into_iter().find_map(|form| {
+            let pos = hay.find(form)?;
+            Some(from + pos..from + pos + form.len())
+        })
+    }
+
+    /// Where the key `key` of a nested table is written, at or after byte
+    /// `from`: a line `key = …`, a dotted `table.key = …` or an entry of an
+    /// inline table. The parsed value keeps no spans below the top level.
+    fn find_key(&self, key: &str, from: usize) -> Option<Range<usize>> {
+        let pattern = format!(r"(?m)(?:^|[.{{,])[ \t]*({})[ \t]*=", regex::escape(key));
+        let re = regex::Regex::new(&pattern).ok()?;
+        let found = re.captures(self.file.text.get(from..)?)?.get(1)?;
+        Some(from + found.start()..from + found.end())
+    }
+
+    /// The span of each of `values` (the strings of a list found in
+    /// `within`, e.g. in a table from [`Fields::table`]), in order; `within`
+    /// where one cannot be found.
+    pub fn locate_strings(&self, values: &[String], within: Range<usize>) -> Vec<Range<usize>> {
+        let mut from = within.start;
+        values
+            .iter()
+            .map(|v| {
+                let span = self
+                    .find_literal(v, from, within.end)
+                    .unwrap_or(within.clone());
+                from = span.end.max(from);
+                span
+            })
+            .collect()
     }
 
     /// A calendar date written as a TOML date (`2024-03-01`, no quotes).
@@ -439,7 +469,8 @@ impl<'a> Fields<'a> {
         let mut out = BTreeMap::new();
         for (k, v) in table {
             if known.contains(&k.as_str()) {
-                out.insert(k.clone(), (v.clone(), span.clone()));
+                let at = self.find_key(k, span.start).unwrap_or(span.clone());
+                out.insert(k.clone(), (v.clone(), at));
             } else {
                 let mut d = self.file.error(
                     "unknown-field",

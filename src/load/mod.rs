@@ -16,14 +16,15 @@ pub mod report;
 mod site;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use crate::model::{Attachment, CatalogItem, Department, PowerItem, SiteConfig};
+use crate::model::file_type;
+use crate::model::{Attachment, AttachmentContent, CatalogItem, Department, PowerItem, SiteConfig};
 
 pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
@@ -260,6 +261,10 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
     };
 
     let content = root.join("content");
+    if refuse_link(root, &content, &mut diagnostics) {
+        tree.diagnostics = diagnostics.clone();
+        return Ok((tree, diagnostics));
+    }
     if !content.is_dir() {
         diagnostics.push(
             Diagnostic::for_path(
@@ -282,10 +287,19 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
     for entry in std::fs::read_dir(&content)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !entry.file_type()?.is_dir() {
+        if name.starts_with('.') {
             continue;
         }
-        department_dirs.push((name, entry.path()));
+        let kind = entry.file_type()?;
+        // Files here (other than `_index.md`, read above) are ignored; a
+        // link to a folder is refused, not skipped.
+        let linked_folder = kind.is_symlink() && entry.path().is_dir();
+        if linked_folder && refuse_link(root, &entry.path(), &mut diagnostics) {
+            continue;
+        }
+        if kind.is_dir() {
+            department_dirs.push((name, entry.path()));
+        }
     }
     department_dirs.sort();
 
@@ -358,15 +372,7 @@ fn collect_department_files(
         }
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
         if !entry.file_type().is_file() {
-            diagnostics.push(
-                Diagnostic::for_path(
-                    Severity::Warning,
-                    "not-a-file",
-                    &rel,
-                    "symbolic links are ignored",
-                )
-                .with_help("copy the file here instead of linking to it"),
-            );
+            diagnostics.push(not_a_file(&rel, entry.path_is_symlink()));
         } else if is_markdown {
             item_paths.push((slug.to_string(), rel));
         } else {
@@ -382,30 +388,70 @@ fn collect_department_files(
         }
     }
     let files = dir.join("files");
+    let mut found = Vec::new();
     for entry in WalkDir::new(&files)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|_| !files_linked)
         .flatten()
     {
-        // Only regular files: a symbolic link could publish something from
-        // outside `content/`.
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
             continue;
         }
         let Ok(under) = entry.path().strip_prefix(&files) else {
             continue;
         };
-        let path = slash_path(under);
+        // A link (to a file or a folder) could publish something from
+        // outside `content/`: it is listed, to be named if an item uses
+        // it, and never read.
+        let content = if kind.is_symlink() {
+            Some(AttachmentContent::Linked)
+        } else if !kind.is_file() {
+            Some(AttachmentContent::Unreadable)
+        } else {
+            None
+        };
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        found.push((slash_path(under), entry.into_path(), size, content));
+    }
+    // Reading the first bytes of each file is the slow part: in parallel,
+    // in path order.
+    let judged: Vec<_> = found
+        .into_par_iter()
+        .map(|(path, full, size, content)| {
+            let content = content.unwrap_or_else(|| judge_attachment(&full, &path));
+            (path, size, content)
+        })
+        .collect();
+    for (path, size, content) in judged {
         attachments.insert(
             (slug.to_string(), path.clone()),
             Attachment {
                 department: slug.to_string(),
                 path,
                 size,
+                content,
             },
         );
+    }
+}
+
+/// Whether the file at `full` (named `name` under `files/`) may be
+/// published: its type is allowed and its first bytes fit the type.
+fn judge_attachment(full: &Path, name: &str) -> AttachmentContent {
+    let Some(file_type) = file_type::by_name(name) else {
+        return AttachmentContent::NotAllowed;
+    };
+    let mut head = Vec::with_capacity(file_type::HEAD_BYTES);
+    let read = std::fs::File::open(full)
+        .and_then(|f| f.take(file_type::HEAD_BYTES as u64).read_to_end(&mut head));
+    match read {
+        Err(_) => AttachmentContent::Unreadable,
+        Ok(_) => match file_type::check_content(file_type, &head) {
+            Ok(()) => AttachmentContent::Allowed,
+            Err(m) => AttachmentContent::Mismatch(m),
+        },
     }
 }
 
@@ -424,14 +470,19 @@ fn load_reports(
     let Ok(entries) = std::fs::read_dir(&folder) else {
         return;
     };
-    let mut names: Vec<(String, bool)> = entries
-        .flatten()
-        .map(|e| {
-            let is_file = e.file_type().is_ok_and(|t| t.is_file());
-            (e.file_name().to_string_lossy().into_owned(), is_file)
-        })
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let kind = e.file_type();
+        if name.starts_with('.') {
+            continue;
+        }
+        if kind.as_ref().is_ok_and(|t| t.is_symlink()) {
+            diagnostics.push(not_a_file(&relative(root, &e.path()), true));
+            continue;
+        }
+        names.push((name, kind.is_ok_and(|t| t.is_file())));
+    }
     names.sort();
     let tomls: BTreeSet<String> = names
         .iter()
@@ -503,15 +554,7 @@ fn collect_powers(
         }
         let rel = relative(root, entry.path());
         if !entry.file_type().is_file() {
-            diagnostics.push(
-                Diagnostic::for_path(
-                    Severity::Warning,
-                    "not-a-file",
-                    &rel,
-                    "symbolic links are ignored",
-                )
-                .with_help("copy the file here instead of linking to it"),
-            );
+            diagnostics.push(not_a_file(&rel, entry.path_is_symlink()));
             continue;
         }
         if entry.path().extension().is_none_or(|e| e != "toml") {
@@ -533,6 +576,22 @@ fn collect_powers(
             Err(d) => diagnostics.push(d),
         }
     }
+}
+
+/// What a walk that never follows links says of an entry that is not a
+/// regular file or folder: a link is an error (it could publish anything
+/// on the machine), a socket or device is skipped.
+fn not_a_file(rel: &Path, is_link: bool) -> Diagnostic {
+    if is_link {
+        return linked_file(rel, rel);
+    }
+    Diagnostic::for_path(
+        Severity::Warning,
+        "not-a-file",
+        rel,
+        "this is not a regular file; it is ignored",
+    )
+    .with_help("only regular files are read")
 }
 
 /// Whether `folder` is a symbolic link, which is then reported and not
@@ -571,16 +630,62 @@ fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
-/// Read a UTF-8 text file of the site; `rel` is relative to `root`.
-pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+/// The first symbolic link on the way from `root` to `rel` (`rel` itself
+/// included), relative to `root`. `root` itself may be a link: the site is
+/// wherever the editor keeps it.
+pub fn link_on_the_way(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    let mut so_far = PathBuf::new();
+    for part in rel.components() {
+        path.push(part);
+        so_far.push(part);
+        if is_link(&path) {
+            return Some(PathBuf::from(slash_path(&so_far)));
+        }
+    }
+    None
+}
+
+/// The error for a file of the site reached through `link`.
+pub fn linked_file(rel: &Path, link: &Path) -> Diagnostic {
+    let message = if link == rel {
+        "this file is a symbolic link; nothing reached through a link is published".to_string()
+    } else {
+        format!(
+            "this file is reached through the symbolic link `{}`; nothing reached through a link is published",
+            link.display()
+        )
+    };
+    Diagnostic::for_path(Severity::Error, "linked-file", rel, message)
+        .with_help("copy the file into the repository instead of linking to it")
+}
+
+/// Whether anything (a file, a folder, a link, even a broken one) is at
+/// `rel`: a link is then refused by [`read_file`], never silently missed.
+pub fn exists(root: &Path, rel: &Path) -> bool {
+    root.join(rel).symlink_metadata().is_ok()
+}
+
+/// Read a file of the site, `rel` relative to `root`. Every file the site
+/// publishes is read here (or listed by a walk that never follows links),
+/// so that nothing reached through a symbolic link is published.
+pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    if let Some(link) = link_on_the_way(root, rel) {
+        return Err(linked_file(rel, &link));
+    }
+    std::fs::read(root.join(rel)).map_err(|e| {
         Diagnostic::for_path(
             Severity::Error,
             "unreadable",
             rel,
             format!("cannot read this file: {e}"),
         )
-    })?;
+    })
+}
+
+/// Read a UTF-8 text file of the site; `rel` is relative to `root`.
+pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = read_file(root, rel)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::for_path(
             Severity::Error,
@@ -597,7 +702,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
 }
 
 fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    if !root.join(rel).is_file() {
+    if !exists(root, rel) {
         return None;
     }
     match read_source(root, rel) {

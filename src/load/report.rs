@@ -745,7 +745,12 @@ pub fn load_report(
         }
     };
     let md_rel = rel.with_extension("md");
-    let narrative_source = if root.join(&md_rel).is_file() {
+    // A linked narrative is reported by the folder's listing.
+    let is_file = root
+        .join(&md_rel)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file());
+    let narrative_source = if is_file {
         match super::read_source(root, &md_rel) {
             Ok(s) => Some(s),
             Err(d) => {

@@ -6,6 +6,7 @@ use toml::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::SiteConfig;
+use crate::render::urls;
 use crate::vocabulary;
 
 use super::fields::Fields;
@@ -25,7 +26,7 @@ const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
-    if !root.join(rel).is_file() {
+    if !super::exists(root, rel) {
         diagnostics.push(
             Diagnostic::for_path(Severity::Error, "missing-site-toml", rel, "the site has no site.toml")
                 .with_help("create site.toml with title, base_url and language, e.g.\ntitle = \"示例市人民政府信息公开\"\nbase_url = \"https://xxgk.example.gov.cn/\"\nlanguage = \"zh-CN\""),
@@ -127,6 +128,21 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
             };
             match list {
                 Some(list) if !list.is_empty() => {
+                    // Each string is looked for from its key on.
+                    let spans = f.locate_strings(&list, span.start..source.text.len());
+                    for (value, at) in list.iter().zip(spans) {
+                        let problem = match key.as_str() {
+                            "categories" => urls::category_problem(value),
+                            _ => urls::segment_problem(value),
+                        };
+                        if let Some(problem) = problem {
+                            f.diagnostics.push(
+                                source
+                                    .error("bad-url-segment", at, format!("the entry \"{value}\" of `vocabularies.{key}` {problem}"))
+                                    .with_help(format!("each entry becomes the web address of its listing page: {}", urls::SEGMENT_RULE)),
+                            );
+                        }
+                    }
                     match key.as_str() {
                         "categories" => categories = list,
                         "power_categories" => power_categories = list,

@@ -6,11 +6,13 @@
 //! wins).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
+use crate::diagnostics::Diagnostic;
+use crate::load;
 use crate::model::Language;
 
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -32,34 +34,59 @@ impl std::fmt::Display for ThemeError {
 
 impl std::error::Error for ThemeError {}
 
+impl From<Diagnostic> for ThemeError {
+    fn from(d: Diagnostic) -> ThemeError {
+        let file = d.file.display();
+        let help = d
+            .help
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        ThemeError(format!("{file}: {} [{}]{help}", d.message, d.code))
+    }
+}
+
 impl Theme {
+    /// Files reached through a symbolic link are refused, as for content:
+    /// a theme is published too (its static files byte for byte).
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let mut files = BTreeMap::new();
         collect_embedded(&DEFAULT_THEME, &mut files);
-        let mut layers = vec![root.join("themes").join("default")];
+        let mut layers = vec![PathBuf::from("themes/default")];
         if name != "default" {
-            let dir = root.join("themes").join(name);
-            if !dir.is_dir() {
+            let rel = Path::new("themes").join(name);
+            if !load::exists(root, &rel) {
                 return Err(ThemeError(format!(
                     "site.toml names the theme \"{name}\" but there is no folder themes/{name}/"
                 )));
             }
-            layers.push(dir);
+            layers.push(rel);
         }
-        for dir in layers.iter().filter(|d| d.is_dir()) {
-            for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-                if !entry.file_type().is_file() {
+        for layer in layers.iter().filter(|l| load::exists(root, l)) {
+            if let Some(link) = load::link_on_the_way(root, layer) {
+                return Err(ThemeError::from(load::linked_file(layer, &link)));
+            }
+            let dir = root.join(layer);
+            for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+                let kind = entry.file_type();
+                if kind.is_dir() {
                     continue;
                 }
-                let rel = entry.path().strip_prefix(dir).expect("walked below dir");
+                let rel = layer.join(entry.path().strip_prefix(&dir).expect("walked below dir"));
+                if kind.is_symlink() {
+                    return Err(ThemeError::from(load::linked_file(&rel, &rel)));
+                }
+                if !kind.is_file() {
+                    continue;
+                }
                 let key = rel
+                    .strip_prefix(layer)
+                    .expect("joined above")
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                let bytes = std::fs::read(entry.path()).map_err(|e| {
-                    ThemeError(format!("cannot read {}: {e}", entry.path().display()))
-                })?;
+                let bytes = load::read_file(root, &rel).map_err(ThemeError::from)?;
                 files.insert(key, bytes);
             }
         }

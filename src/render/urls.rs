@@ -3,9 +3,87 @@
 //! for pages. Changing a function here changes published URLs, which must
 //! never break: add redirects when you do.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::vocabulary::split_category;
+
+/// The longest value that may become one path segment, in UTF-8 bytes
+/// (80 Chinese characters). A segment is also a file or folder name in
+/// the output, and file systems stop at 255 bytes; the margin leaves room
+/// for the `.gz`/`.br` copies a web server may keep next to a file.
+pub const MAX_SEGMENT_BYTES: usize = 240;
+
+/// The rule, for help texts: every value that becomes part of a web
+/// address (vocabulary entries, slugs, 索引号 and code parts, attachment
+/// names) follows it, and is checked against it where it is written.
+pub const SEGMENT_RULE: &str = "a value that becomes part of a web address must not be empty or only spaces, be `.` or `..` or start with `.`, contain `/`, `\\` or control characters, or be longer than 240 bytes (80 Chinese characters)";
+
+/// Why `value` cannot be one segment of a path, if it cannot.
+pub fn segment_problem(value: &str) -> Option<&'static str> {
+    if value.trim().is_empty() {
+        Some("is empty")
+    } else if value == "." || value == ".." {
+        Some("is `.` or `..`, which mean a folder, not a name")
+    } else if value.contains(['/', '\\']) {
+        Some("contains `/` or `\\`, which would split it into folders")
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if value.starts_with('.') {
+        Some("starts with `.`, which web servers treat as a hidden file")
+    } else if value.len() > MAX_SEGMENT_BYTES {
+        Some("is longer than 240 bytes (80 Chinese characters), too long for a file name")
+    } else {
+        None
+    }
+}
+
+/// Why a 主题分类 `一级\\二级` cannot be a path, if it cannot: one
+/// backslash separates the two levels, each one segment.
+pub fn category_problem(category: &str) -> Option<&'static str> {
+    match split_category(category) {
+        (_, Some(sub)) if sub.contains('\\') => {
+            Some("has more than two levels (more than one `\\`)")
+        }
+        (top, sub) => segment_problem(top).or_else(|| sub.and_then(segment_problem)),
+    }
+}
+
+/// The path segment for `value`: the value itself when it follows the
+/// rule ([`segment_problem`]), which every validated value does. Anything
+/// else is made safe rather than trusted: `/`, `\\` and control
+/// characters become `_`, a leading `.` too, and the result is cut to
+/// [`MAX_SEGMENT_BYTES`].
+pub fn segment(value: &str) -> Cow<'_, str> {
+    if segment_problem(value).is_none() {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len().min(MAX_SEGMENT_BYTES));
+    for c in value.chars() {
+        let c = if c == '/' || c == '\\' || c.is_control() || (out.is_empty() && c == '.') {
+            '_'
+        } else {
+            c
+        };
+        if out.len() + c.len_utf8() > MAX_SEGMENT_BYTES {
+            break;
+        }
+        out.push(c);
+    }
+    if out.trim().is_empty() {
+        out = "_".to_string();
+    }
+    Cow::Owned(out)
+}
+
+/// Each `/`-separated part of `path` through [`segment`].
+fn segments(path: &str) -> Cow<'_, str> {
+    if path.split('/').all(|p| segment_problem(p).is_none()) {
+        return Cow::Borrowed(path);
+    }
+    Cow::Owned(path.split('/').map(segment).collect::<Vec<_>>().join("/"))
+}
 
 /// Characters kept as they are in a path segment (RFC 3986 unreserved).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -81,12 +159,12 @@ pub const SEARCH: &str = "search/";
 pub const SEARCH_INDEX: &str = "search/index.json";
 
 pub fn item(index_no: &str) -> String {
-    format!("items/{index_no}/")
+    format!("items/{}/", segments(index_no))
 }
 
 /// The revisions of an item, with what changed between them.
 pub fn history(index_no: &str) -> String {
-    format!("items/{index_no}/history/")
+    format!("items/{}/history/", segments(index_no))
 }
 
 /// Releases (git tags) and what each changed.
@@ -95,27 +173,27 @@ pub const VERSIONS: &str = "versions/";
 /// A revision's page and source sit in the item's own folder: two files
 /// per revision, no folder of their own (50,000 items on disk).
 pub fn snapshot(index_no: &str, blob: &str) -> String {
-    format!("items/{index_no}/{blob}.html")
+    format!("items/{}/{}.html", segments(index_no), segment(blob))
 }
 
 pub fn source(index_no: &str, blob: &str) -> String {
-    format!("items/{index_no}/{blob}.md")
+    format!("items/{}/{}.md", segments(index_no), segment(blob))
 }
 
 pub fn department(slug: &str) -> String {
-    format!("departments/{slug}/")
+    format!("departments/{}/", segment(slug))
 }
 
 pub fn guide(slug: &str) -> String {
-    format!("departments/{slug}/guide/")
+    format!("departments/{}/guide/", segment(slug))
 }
 
 pub fn department_feed(slug: &str) -> String {
-    format!("departments/{slug}/atom.xml")
+    format!("departments/{}/atom.xml", segment(slug))
 }
 
 pub fn attachment(slug: &str, path: &str) -> String {
-    format!("departments/{slug}/files/{path}")
+    format!("departments/{}/files/{}", segment(slug), segments(path))
 }
 
 /// Every department's annual reports.
@@ -123,12 +201,12 @@ pub const REPORTS: &str = "reports/";
 
 /// A department's annual reports.
 pub fn department_reports(slug: &str) -> String {
-    format!("departments/{slug}/reports/")
+    format!("departments/{}/reports/", segment(slug))
 }
 
 /// One annual report (政府信息公开工作年度报告).
 pub fn report(slug: &str, year: i32) -> String {
-    format!("departments/{slug}/reports/{year}/")
+    format!("departments/{}/reports/{year}/", segment(slug))
 }
 
 /// The site's 权力清单 (power catalog).
@@ -137,21 +215,21 @@ pub const POWERS: &str = "powers/";
 /// A power's page: its 职权编码 is its permanent address (validated to
 /// ASCII letters, digits, `-`, `_`, `.`).
 pub fn power(code: &str) -> String {
-    format!("powers/{code}/")
+    format!("powers/{}/", segment(code))
 }
 
 /// A power revision's snapshot page and exact source, in its folder.
 pub fn power_snapshot(code: &str, blob: &str) -> String {
-    format!("powers/{code}/{blob}.html")
+    format!("powers/{}/{}.html", segment(code), segment(blob))
 }
 
 pub fn power_source(code: &str, blob: &str) -> String {
-    format!("powers/{code}/{blob}.toml")
+    format!("powers/{}/{}.toml", segment(code), segment(blob))
 }
 
 /// A department's power catalog.
 pub fn department_powers(slug: &str) -> String {
-    format!("departments/{slug}/powers/")
+    format!("departments/{}/powers/", segment(slug))
 }
 
 pub const CATALOG: &str = "catalog/";
@@ -159,14 +237,14 @@ pub const ARCHIVE: &str = "archive/";
 
 /// Listing of the current catalog (or the archive) filtered by one facet.
 pub fn facet(root: &str, facet: &str, value: &str) -> String {
-    format!("{root}{facet}/{value}/")
+    format!("{root}{facet}/{}/", segment(value))
 }
 
 /// `一级\二级` → `catalog/category/一级/二级/`.
 pub fn category(category: &str) -> String {
     match split_category(category) {
-        (top, Some(sub)) => format!("{CATALOG}category/{top}/{sub}/"),
-        (top, None) => format!("{CATALOG}category/{top}/"),
+        (top, Some(sub)) => format!("{CATALOG}category/{}/{}/", segment(top), segment(sub)),
+        (top, None) => format!("{CATALOG}category/{}/", segment(top)),
     }
 }
 
@@ -196,6 +274,55 @@ mod tests {
         );
         let root = Urls::new("https://xxgk.example.gov.cn");
         assert_eq!(root.href(""), "/");
+    }
+
+    #[test]
+    fn valid_values_are_their_own_segment() {
+        for v in [
+            "通知",
+            "综合政务",
+            "11530100MB0X12345K",
+            "a.b",
+            "2024-00012",
+        ] {
+            assert!(segment_problem(v).is_none());
+            assert!(matches!(segment(v), Cow::Borrowed(s) if s == v));
+        }
+        for v in [
+            "",
+            " ",
+            ".",
+            "..",
+            ".git",
+            "a/b",
+            "a\\b",
+            "a\u{1}",
+            &"长".repeat(81),
+        ] {
+            assert!(segment_problem(v).is_some(), "{v:?}");
+        }
+        assert!(segment_problem(&"长".repeat(80)).is_none());
+        assert_eq!(category("../../x"), "catalog/category/_._.._x/");
+        assert!(category_problem("一级\\二级").is_none());
+        assert!(category_problem("一级\\二级\\三级").is_some());
+        assert!(category_problem("一级\\..").is_some());
+        assert_eq!(item("../../etc/x"), "items/_./_./etc/x/");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_value_becomes_a_safe_segment(value in proptest::prop_oneof![
+            proptest::arbitrary::any::<String>(),
+            "[./\\\\ \\x00-\\x1f\\x7f]{0,4}",
+            "[.]{0,2}[^/]{200,300}",
+        ]) {
+            let s = segment(&value);
+            proptest::prop_assert!(!s.is_empty());
+            proptest::prop_assert!(s != "." && s != "..");
+            proptest::prop_assert!(!s.contains('/') && !s.contains('\\'));
+            proptest::prop_assert!(s.len() <= 255);
+            proptest::prop_assert!(segment_problem(&s).is_none(), "{s:?}");
+        }
     }
 
     #[test]

@@ -18,13 +18,16 @@ use crate::diagnostics::{
 };
 use crate::history::History;
 use crate::load::RawSite;
+use crate::model::file_type::{self, Mismatch};
 use crate::model::{
-    Audience, CatalogItem, Date, Department, Disclosure, SiteConfig, Status, Validity,
+    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, SiteConfig,
+    Status, Validity,
 };
 
 pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
 pub use self::power::{Power, PowerRevision};
 use crate::history::Commit;
+use crate::render::urls;
 use crate::vocabulary::split_category;
 
 /// 条例 第二十六条: proactive information is published within 20 working
@@ -244,7 +247,14 @@ pub fn validate(
                         .map(|a| (c.department.clone(), a.value.clone()))
                 })
         })
-        .filter_map(|key| attachments.get(&key).map(|a| (key, a.size)))
+        // Only files judged publishable: a revision from history may name
+        // a file that no current item is checked against.
+        .filter_map(|key| {
+            attachments
+                .get(&key)
+                .filter(|a| a.content == AttachmentContent::Allowed)
+                .map(|a| (key, a.size))
+        })
         .collect();
     let releases = history::releases(history, &published, &powers);
     // A report in a folder whose department.toml is missing or broken (that
@@ -298,23 +308,27 @@ pub fn validity_on(item: &CatalogItem, as_of: Date) -> (Validity, Option<Date>) 
 }
 
 /// Why an index number cannot be used as a permanent URL, if it cannot.
-fn index_no_problem(index_no: &str) -> Option<&'static str> {
+fn index_no_problem(index_no: &str) -> Option<String> {
     if index_no.is_empty() {
-        return Some("is empty");
+        return Some("is empty".into());
     }
     if !index_no
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
     {
-        return Some("contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`");
+        return Some(
+            "contains characters other than ASCII letters, digits, `-`, `_`, `.` and `/`".into(),
+        );
     }
-    if index_no
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Some("has an empty, `.` or `..` part");
-    }
-    None
+    path_parts_problem(index_no)
+}
+
+/// Why a `/`-separated path (索引号, attachment) cannot be published
+/// under its own name, if it cannot: each part is a segment.
+fn path_parts_problem(path: &str) -> Option<String> {
+    path.split('/')
+        .find_map(|part| urls::segment_problem(part).map(|p| (part, p)))
+        .map(|(part, problem)| format!("has a part \"{part}\" that {problem}"))
 }
 
 fn check_aliases(departments: &[Department], diagnostics: &mut Diagnostics) {
@@ -357,7 +371,7 @@ fn check_item(
     kinds: &BTreeSet<&str>,
     departments: &BTreeMap<&str, &Department>,
     by_index_no: &BTreeMap<&str, &CatalogItem>,
-    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    attachments: &BTreeMap<(String, String), Attachment>,
     as_of: Date,
     audience: Audience,
     diagnostics: &mut Diagnostics,
@@ -390,8 +404,23 @@ fn check_item(
         );
     }
 
+    // A value that cannot be a path is reported on the item too: site.toml
+    // may list it, but the item is what would publish it.
+    let unusable = |value: &str, problem: &str, span: &std::ops::Range<usize>, what: &str| {
+        src.error(
+            "bad-url-segment",
+            span.clone(),
+            format!("{what} \"{value}\" {problem}"),
+        )
+        .with_help(format!(
+            "it becomes the web address of a listing page; fix the entry in site.toml and here: {}",
+            urls::SEGMENT_RULE
+        ))
+    };
     let category = &item.category.value;
-    if !category.is_empty() && !categories.contains(category.as_str()) {
+    if let Some(problem) = urls::category_problem(category).filter(|_| !category.is_empty()) {
+        diagnostics.push(unusable(category, problem, &item.category.span, "主题分类"));
+    } else if !category.is_empty() && !categories.contains(category.as_str()) {
         let (top, _) = split_category(category);
         let fixed = category.replace(['/', '／', '＼'], "\\");
         let children: Vec<&str> = config
@@ -432,6 +461,10 @@ fn check_item(
         );
     }
     if let Some(kind) = &item.kind
+        && let Some(problem) = urls::segment_problem(&kind.value)
+    {
+        diagnostics.push(unusable(&kind.value, problem, &kind.span, "文种"));
+    } else if let Some(kind) = &item.kind
         && !kinds.contains(kind.value.as_str())
     {
         let close = suggestions(&kind.value, config.kinds.iter().map(String::as_str));
@@ -606,47 +639,97 @@ fn check_superseded_by(
 
 fn check_attachments(
     item: &CatalogItem,
-    attachments: &BTreeMap<(String, String), crate::model::Attachment>,
+    attachments: &BTreeMap<(String, String), Attachment>,
     diagnostics: &mut Diagnostics,
 ) {
     let src = &item.source;
     for attachment in &item.attachments {
-        if let Some(problem) = attachment_path_problem(&attachment.value) {
-            diagnostics.push(
-                src.error("bad-attachment-path", attachment.span.clone(), format!("attachment \"{}\" {problem}", attachment.value))
-                    .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\""),
-            );
-        } else if !attachments.contains_key(&(item.department.clone(), attachment.value.clone())) {
-            diagnostics.push(
-                src.error(
-                    "missing-attachment",
-                    attachment.span.clone(),
-                    format!("attachment \"{}\" does not exist", attachment.value),
-                )
+        let path = &attachment.value;
+        let on_disk = format!("content/{}/files/{path}", item.department);
+        let error = |code, message: String| src.error(code, attachment.span.clone(), message);
+        let key = |p: &str| (item.department.clone(), p.to_string());
+        // The link may be the file or any folder on the way to it.
+        let linked = path
+            .match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .chain([path.as_str()])
+            .find(|p| {
+                attachments
+                    .get(&key(p))
+                    .is_some_and(|a| a.content == AttachmentContent::Linked)
+            });
+        let problem = if let Some(problem) = attachment_path_problem(path) {
+            error("bad-attachment-path", format!("attachment \"{path}\" {problem}"))
+                .with_help("attachments are paths inside the department's files/ folder, e.g. \"2024/收费标准.pdf\"")
+        } else if file_type::by_name(path).is_none() {
+            let ext = path
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.rsplit_once('.'))
+                .map_or("files without an extension".to_string(), |(_, e)| {
+                    format!(".{e} files")
+                });
+            error("attachment-type", format!("attachment \"{path}\": {ext} are not published: only document, image, archive and text types are, as anything else could run in a reader's browser"))
                 .with_help(format!(
-                    "put the file at content/{}/files/{} or correct the path",
-                    item.department, attachment.value
-                )),
-            );
-        }
+                    "attach only these types: {} (save the document as PDF, for instance)",
+                    file_type::allowed_list()
+                ))
+        } else if let Some(link) = linked {
+            error("linked-file", format!(
+                "attachment \"{path}\" is reached through a symbolic link (content/{}/files/{link}); nothing reached through a link is published",
+                item.department
+            ))
+            .with_help(format!("copy the file to {on_disk} instead of linking to it"))
+        } else {
+            match attachments.get(&key(path)).map(|a| a.content) {
+                Some(AttachmentContent::Allowed) => continue,
+                None => error(
+                    "missing-attachment",
+                    format!("attachment \"{path}\" does not exist"),
+                )
+                .with_help(format!("put the file at {on_disk} or correct the path")),
+                Some(AttachmentContent::Mismatch(mismatch)) => {
+                    let name = file_type::by_name(path).map_or("", |t| t.name);
+                    let (message, help) = match mismatch {
+                        Mismatch::NotThisType => (
+                            format!("attachment \"{path}\" is not a {name} file: its first bytes are not those of one"),
+                            format!("export the document again as {name}, or give {on_disk} the extension of what it really is"),
+                        ),
+                        Mismatch::Markup => (
+                            format!("attachment \"{path}\" starts like HTML or XML, which a browser could run"),
+                            "attach the document as PDF, or remove the markup at the start of the file".to_string(),
+                        ),
+                        Mismatch::NotText => (
+                            format!("attachment \"{path}\" is not UTF-8 or GB18030 text"),
+                            format!("save {on_disk} as UTF-8 text, or give it the extension of what it really is"),
+                        ),
+                    };
+                    error("attachment-content", message).with_help(help)
+                }
+                Some(
+                    AttachmentContent::Unreadable
+                    | AttachmentContent::NotAllowed
+                    | AttachmentContent::Linked,
+                ) => error(
+                    "unreadable",
+                    format!("attachment \"{path}\" cannot be read"),
+                )
+                .with_help(format!("make {on_disk} a regular, readable file")),
+            }
+        };
+        diagnostics.push(problem);
     }
 }
 
 /// Attachment paths are relative to `files/` and must stay inside it.
-fn attachment_path_problem(path: &str) -> Option<&'static str> {
+fn attachment_path_problem(path: &str) -> Option<String> {
     if path.is_empty() {
-        return Some("is empty");
+        return Some("is empty".into());
     }
     if path.starts_with('/') || path.contains('\\') || path.contains(':') {
-        return Some("must be a relative path with `/` separators");
+        return Some("must be a relative path with `/` separators".into());
     }
-    if path
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Some("must not contain empty, `.` or `..` parts");
-    }
-    None
+    path_parts_problem(path)
 }
 
 #[cfg(test)]
@@ -659,6 +742,8 @@ mod tests {
         assert!(index_no_problem("../etc/2024").is_some());
         assert!(index_no_problem("a//b").is_some());
         assert!(index_no_problem("索引/1").is_some());
+        assert!(index_no_problem(&format!("A/{}", "1".repeat(300))).is_some());
+        assert!(index_no_problem("A/.hidden").is_some());
     }
 
     #[test]
@@ -667,5 +752,7 @@ mod tests {
         assert!(attachment_path_problem("../../site.toml").is_some());
         assert!(attachment_path_problem("/etc/passwd").is_some());
         assert!(attachment_path_problem("a\\b").is_some());
+        assert!(attachment_path_problem(".git/config").is_some());
+        assert!(attachment_path_problem("a/\u{1}.pdf").is_some());
     }
 }

@@ -112,7 +112,7 @@ pub fn check_powers(
                         power.code.span.clone(),
                         format!("职权编码 \"{code}\" cannot be used in a web address"),
                     )
-                    .with_help("a code uses ASCII letters, digits, `-`, `_` and `.`, e.g. \"530100-XK-001\" (it becomes the page address /powers/<code>/)"),
+                    .with_help("a code uses at most 240 ASCII letters, digits, `-`, `_` and `.` (not first), e.g. \"530100-XK-001\" (it becomes the page address /powers/<code>/)"),
             );
         }
         match by_code.get(code.as_str()) {
@@ -179,7 +179,8 @@ pub fn check_powers(
     (published, withheld, codes)
 }
 
-/// Letters, digits, `-`, `_`, `.`; not `.` or `..`.
+/// Letters, digits, `-`, `_`, `.`; a path segment (not `.` or `..`, no
+/// leading `.`, at most 240 bytes).
 pub fn is_valid_code(code: &str) -> bool {
     !code.is_empty()
         && code != "."
@@ -187,6 +188,7 @@ pub fn is_valid_code(code: &str) -> bool {
         && code
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && crate::render::urls::segment_problem(code).is_none()
 }
 
 fn check_power(power: &PowerItem, vocabulary: &[&str], diagnostics: &mut Diagnostics) {
