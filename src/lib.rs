@@ -15,6 +15,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod text;
 pub mod validate;
 pub mod vocabulary;
 pub mod write;

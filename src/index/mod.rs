@@ -14,7 +14,7 @@ pub mod export;
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, Parser, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, TagEnd};
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{
@@ -121,7 +121,9 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
 /// The text of Markdown, blocks separated by line ends; raw HTML dropped.
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
-    for event in Parser::new(markdown) {
+    // A heading's `{…}` attribute block is not shown on the page
+    // (`render::markdown`), so it is not text to find either.
+    for event in Parser::new_ext(markdown, Options::ENABLE_HEADING_ATTRIBUTES) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),

@@ -91,12 +91,16 @@ impl<'a> Fields<'a> {
                 fields.diagnostics.push(d);
                 continue;
             }
+            let value = value.into_inner();
+            if let Some(d) = forbidden_escape(file, value_span.clone(), &value) {
+                fields.diagnostics.push(d);
+            }
             fields.entries.insert(
                 name,
                 Entry {
                     key_span,
                     value_span,
-                    value: value.into_inner(),
+                    value,
                 },
             );
         }
@@ -539,6 +543,83 @@ pub fn parse_date_string(s: &str) -> Option<(Date, bool)> {
     Date::from_ymd(year, month, day).map(|d| (d, chinese))
 }
 
+/// A TOML escape (`\u0001`, `\U0000001B`, `\x01`, `\e`) makes a character
+/// that XML 1.0 forbids out of plain ASCII, so the check of the raw file
+/// (`load::read_source`) cannot see it; every value of every file kind is
+/// read here. Points at the escape when it is found in the value's source,
+/// else at the value.
+fn forbidden_escape(file: &SourceFile, span: Range<usize>, value: &Value) -> Option<Diagnostic> {
+    let c = forbidden_char(value)?;
+    let source = file.text.get(span.clone()).unwrap_or_default();
+    let (range, what, c) = match escapes(source).find(|(_, _, c)| crate::text::is_forbidden(*c)) {
+        Some((at, len, c)) => (
+            span.start + at..span.start + at + len,
+            format!("the escape `{}`", &source[at..at + len]),
+            c,
+        ),
+        None => (span, "this value".to_string(), c),
+    };
+    Some(
+        file.error(
+            "forbidden-character",
+            range,
+            format!(
+                "{what} makes the invisible character U+{:04X}, which feeds and sitemaps (XML) cannot carry",
+                c as u32
+            ),
+        )
+        .with_help("remove the escape from the text"),
+    )
+}
+
+fn forbidden_char(value: &Value) -> Option<char> {
+    match value {
+        Value::String(s) => crate::text::first_forbidden(s).map(|(_, c)| c),
+        Value::Array(items) => items.iter().find_map(forbidden_char),
+        Value::Table(table) => table.values().find_map(forbidden_char),
+        _ => None,
+    }
+}
+
+/// The character escapes in TOML source text: (offset, length, character).
+fn escapes(source: &str) -> impl Iterator<Item = (usize, usize, char)> + '_ {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i + 1 < bytes.len() {
+            if bytes[i] != b'\\' {
+                i += 1;
+                continue;
+            }
+            let at = i;
+            let digits = match bytes[i + 1] {
+                b'u' => 4,
+                b'U' => 8,
+                b'x' => 2,
+                b'e' => {
+                    i += 2;
+                    return Some((at, 2, '\u{1b}'));
+                }
+                // `\\` and the other escapes: skip both characters.
+                _ => {
+                    i += 2;
+                    continue;
+                }
+            };
+            i += 2;
+            let c = source
+                .get(i..i + digits)
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .and_then(char::from_u32);
+            if let Some(c) = c {
+                i += digits;
+                return Some((at, 2 + digits, c));
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,5 +657,24 @@ mod tests {
             ]
         );
         assert_eq!(f.diagnostics.0[2].line, 2);
+    }
+
+    #[test]
+    fn escapes_making_forbidden_characters_are_found_where_they_are() {
+        let text = "a = \"x\\\\u0001\"\nb = [\"ok\", \"y\\e\"]\nc = \"z\\U0000FFFF\"\nd = \"\\u00e9\\t\"\n";
+        let file = SourceFile::new("t.toml", text);
+        let f = Fields::parse(&file, text, 0, 0..0, &["a", "b", "c", "d"]).unwrap();
+        let found: Vec<(usize, usize, &str)> = f
+            .diagnostics
+            .0
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        // `\\u0001` is a backslash and text, not an escape.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (2, 14));
+        assert!(found[0].2.contains("`\\e`") && found[0].2.contains("U+001B"));
+        assert_eq!((found[1].0, found[1].1), (3, 7));
+        assert!(found[1].2.contains("`\\U0000FFFF`"));
     }
 }

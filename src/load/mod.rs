@@ -698,7 +698,50 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
         )
         .with_help("save the file as UTF-8 (not GBK/GB2312)")
     })?;
-    Ok(SourceFile::new(rel, text))
+    let source = SourceFile::new(rel, text);
+    refuse_forbidden_characters(&source)?;
+    Ok(source)
+}
+
+/// A character XML 1.0 forbids (a control character pasted from a word
+/// processor or a PDF, most often) would make every feed and sitemap that
+/// carries the text ill-formed. Every text file of the content passes
+/// here, whatever its kind.
+fn refuse_forbidden_characters(source: &SourceFile) -> Result<(), Diagnostic> {
+    let Some((at, c)) = crate::text::first_forbidden(&source.text) else {
+        return Ok(());
+    };
+    let count = source
+        .text
+        .chars()
+        .filter(|&c| crate::text::is_forbidden(c))
+        .count();
+    let others = match count {
+        1 => String::new(),
+        n => format!(" (and {} more in this file)", n - 1),
+    };
+    // The character is invisible: say what it follows on its line.
+    let line_start = source.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before: Vec<char> = source.text[line_start..at].chars().collect();
+    let after = match before.len() {
+        0 => " at the start of the line".to_string(),
+        n => format!(
+            " after `{}`",
+            before[n.saturating_sub(8)..].iter().collect::<String>()
+        ),
+    };
+    Err(source
+        .error(
+            "forbidden-character",
+            at..at + c.len_utf8(),
+            format!(
+                "this file holds the invisible character U+{:04X}{after}{others}, which feeds and sitemaps (XML) cannot carry",
+                c as u32
+            ),
+        )
+        .with_help(
+            "delete it: place the cursor at this line and column and remove the character there (most editors do not show it; it often comes with text pasted from another program)",
+        ))
 }
 
 fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Option<String> {

@@ -6,7 +6,7 @@
 
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
 
-use super::escape_html;
+use crate::text::escape;
 
 /// Labels read out by screen readers at each change.
 pub struct DiffLabels<'a> {
@@ -38,7 +38,7 @@ pub fn to_html(old: &str, new: &str, labels: &DiffLabels) -> String {
                 }
                 _ => {
                     for change in diff.iter_changes(&op) {
-                        let text = escape_html(change.value().trim_end_matches(['\n', '\r']));
+                        let text = escape(change.value().trim_end_matches(['\n', '\r']));
                         match change.tag() {
                             ChangeTag::Equal => line(&mut out, "diff-context", &text),
                             ChangeTag::Delete => line(
@@ -81,8 +81,8 @@ fn inline(old: &str, new: &str, labels: &DiffLabels, out: &mut String) {
     let mut after = String::new();
     for op in ops {
         let (tag, old_range, new_range) = op.as_tag_tuple();
-        let old_text = escape_html(&old_words[old_range].concat());
-        let new_text = escape_html(&new_words[new_range].concat());
+        let old_text = escape(&old_words[old_range].concat());
+        let new_text = escape(&new_words[new_range].concat());
         match tag {
             similar::DiffTag::Equal => {
                 before.push_str(&old_text);

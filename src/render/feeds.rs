@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::text::escape;
 use crate::validate::{Item, Site};
 
 use super::urls::{self, Urls};
@@ -11,21 +12,6 @@ use super::views::Lookup;
 const FEED_ENTRIES: usize = 20;
 /// sitemaps.org: at most 50,000 URLs per sitemap file.
 const SITEMAP_LIMIT: usize = 50_000;
-
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The site feed and one per department.
 pub fn feeds(site: &Site, lookup: &Lookup) -> Vec<(String, String)> {
@@ -78,25 +64,25 @@ fn atom(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         site.config.language.code()
     );
-    let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
+    let _ = writeln!(x, "  <title>{}</title>", escape(title));
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&u.absolute(self_rel))
+        escape(&u.absolute(self_rel))
     );
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&u.absolute(alternate_rel))
+        escape(&u.absolute(alternate_rel))
     );
-    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&u.absolute(self_rel)));
+    let _ = writeln!(x, "  <id>{}</id>", escape(&u.absolute(self_rel)));
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
     let author = site
         .config
         .organization
         .as_deref()
         .unwrap_or(&site.config.title);
-    let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(author));
+    let _ = writeln!(x, "  <author><name>{}</name></author>", escape(author));
     for item in entries {
         let c = &item.catalog;
         let url = u.absolute(&urls::item(item.index_no()));
@@ -108,13 +94,13 @@ fn atom(
         summary.extend(c.doc_no.iter().cloned());
         summary.push(c.category.value.replace('\\', " › "));
         let _ = writeln!(x, "  <entry>");
-        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&c.title));
+        let _ = writeln!(x, "    <title>{}</title>", escape(&c.title));
         let _ = writeln!(
             x,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&url)
+            escape(&url)
         );
-        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
+        let _ = writeln!(x, "    <id>{}</id>", escape(&url));
         let _ = writeln!(
             x,
             "    <published>{}T00:00:00Z</published>",
@@ -124,13 +110,9 @@ fn atom(
         let _ = writeln!(
             x,
             "    <author><name>{}</name></author>",
-            xml_escape(&publisher)
+            escape(&publisher)
         );
-        let _ = writeln!(
-            x,
-            "    <summary>{}</summary>",
-            xml_escape(&summary.join(" · "))
-        );
+        let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary.join(" · ")));
         let _ = writeln!(x, "  </entry>");
     }
     x.push_str("</feed>\n");
@@ -198,7 +180,7 @@ pub fn sitemaps<'a>(
         let _ = writeln!(
             index,
             "  <sitemap><loc>{}</loc></sitemap>",
-            xml_escape(&u.absolute(&name))
+            escape(&u.absolute(&name))
         );
         out.push((name, urlset(chunk)));
     }
@@ -217,11 +199,11 @@ fn urlset(entries: &[(String, Option<String>)]) -> String {
                 let _ = writeln!(
                     x,
                     "  <url><loc>{}</loc><lastmod>{m}</lastmod></url>",
-                    xml_escape(loc)
+                    escape(loc)
                 );
             }
             None => {
-                let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(loc));
+                let _ = writeln!(x, "  <url><loc>{}</loc></url>", escape(loc));
             }
         }
     }

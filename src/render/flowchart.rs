@@ -22,9 +22,8 @@
 use std::fmt::Write as _;
 
 use crate::model::PowerItem;
+use crate::text::escape;
 use crate::validate::power::Walk;
-
-use super::feeds::xml_escape;
 
 const MARGIN: i64 = 16;
 const BOX_W: i64 = 156;
@@ -249,7 +248,7 @@ pub fn svg(power: &PowerItem, labels: &FlowLabels) -> String {
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"flowchart-svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"flowchart-title\" font-family=\"sans-serif\">\n<title id=\"flowchart-title\">{}</title>\n",
-        xml_escape(&title)
+        escape(&title)
     );
     out.push_str("<defs><marker id=\"flowchart-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>\n");
 
@@ -267,7 +266,7 @@ pub fn svg(power: &PowerItem, labels: &FlowLabels) -> String {
                 out,
                 "<text x=\"{}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#1a1a1a\">{}</text>",
                 center(i),
-                xml_escape(line)
+                escape(line)
             );
             ty += NAME_LINE;
         }
@@ -276,7 +275,7 @@ pub fn svg(power: &PowerItem, labels: &FlowLabels) -> String {
                 out,
                 "<text x=\"{}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#333333\">{}</text>",
                 center(i),
-                xml_escape(line)
+                escape(line)
             );
             ty += SMALL_LINE;
         }
@@ -305,7 +304,7 @@ pub fn svg(power: &PowerItem, labels: &FlowLabels) -> String {
                 let _ = writeln!(
                     out,
                     "<text x=\"{cx}\" y=\"{qy}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-                    xml_escape(line)
+                    escape(line)
                 );
                 qy += 16;
             }
@@ -366,7 +365,7 @@ pub fn svg(power: &PowerItem, labels: &FlowLabels) -> String {
                 let _ = writeln!(
                     out,
                     "<text class=\"branch-label\" x=\"{lx}\" y=\"{ly}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-                    xml_escape(label)
+                    escape(label)
                 );
             }
         }

@@ -282,30 +282,6 @@ pub fn render_items(
     Ok(count)
 }
 
-/// Tera's default escaping also turns `/` into `&#x2F;`, which makes every
-/// URL unreadable in the source; `&<>"'` are the characters that matter
-/// in text and quoted attributes.
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 16);
-    let mut last = 0;
-    for (i, byte) in input.bytes().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        // These are ASCII bytes, so `i` is always a character boundary.
-        out.push_str(&input[last..i]);
-        out.push_str(replacement);
-        last = i + 1;
-    }
-    out.push_str(&input[last..]);
-    out
-}
-
 enum Page<'a> {
     Home,
     NotFound,
@@ -398,7 +374,7 @@ impl LanguageTemplates {
                 let source = literal.replace_all(source, |caps: &regex::Captures| {
                     match strings.get(&caps[1]) {
                         Some(toml::Value::String(text)) => {
-                            escape_html(text).replace("{{", "&#123;&#123;")
+                            crate::text::escape(text).replace("{{", "&#123;&#123;")
                         }
                         _ => caps[0].to_string(),
                     }
@@ -410,7 +386,10 @@ impl LanguageTemplates {
         tera.add_raw_templates(specialised.clone())
             .map_err(template_error)?;
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
+        // Tera's default escaping also turns `/` into `&#x2F;`, which makes
+        // every URL unreadable in the source; `&<>"'` are the characters
+        // that matter, and this one also drops what XML forbids.
+        tera.set_escape_fn(crate::text::escape);
 
         let dynamic_all = specialised.iter().any(|(_, s)| s.contains("t["));
         let used = regex::Regex::new(r"\bt\.([A-Za-z0-9_]+)").expect("valid regex");

@@ -18,6 +18,7 @@ use crate::load::report::{
     ReportFormat, RowRole, TABLE_2, TABLE_3, TABLE_4, application_layout, proactive_layout,
 };
 use crate::model::{Date, Language};
+use crate::text::escape;
 
 use super::urls;
 use super::views::Link;
@@ -280,13 +281,6 @@ fn outcome_categories(report: &Report) -> Vec<(&'static str, u64)> {
         .collect()
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Bar colour: the theme's link blue (8:1 on white).
 const BAR: &str = "#0b4f9c";
 
@@ -308,8 +302,8 @@ pub fn outcome_chart(report: &Report, title: &str, unit: &str) -> String {
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 360 {height}\" role=\"img\" aria-labelledby=\"chart-outcome-title chart-outcome-desc\">\n<title id=\"chart-outcome-title\">{}</title>\n<desc id=\"chart-outcome-desc\">{}</desc>\n<g font-size=\"13\" fill=\"#1a1a1a\">\n",
-        xml_escape(title),
-        xml_escape(&desc.join("；"))
+        escape(title),
+        escape(&desc.join("；"))
     );
     for (i, (label, n)) in data.iter().enumerate() {
         let y = 6 + i * row_height;
@@ -320,7 +314,7 @@ pub fn outcome_chart(report: &Report, title: &str, unit: &str) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n<rect x=\"{bar_x}\" y=\"{y}\" width=\"{width}\" height=\"18\" fill=\"{BAR}\"/>\n<text x=\"{}\" y=\"{}\">{}</text>\n",
             bar_x - 6,
             y + 14,
-            xml_escape(label),
+            escape(label),
             bar_x + width + 4,
             y + 14,
             group_digits(*n)
@@ -347,8 +341,8 @@ pub fn trend_chart(points: &[(i32, u64)], title: &str, year_suffix: &str, unit: 
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"chart-trend-title chart-trend-desc\">\n<title id=\"chart-trend-title\">{}</title>\n<desc id=\"chart-trend-desc\">{}</desc>\n<g font-size=\"13\" fill=\"#1a1a1a\" text-anchor=\"middle\">\n<line x1=\"10\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>\n",
-        xml_escape(title),
-        xml_escape(&desc.join("；")),
+        escape(title),
+        escape(&desc.join("；")),
         top + plot,
         width - 10,
         top + plot
