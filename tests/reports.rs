@@ -209,7 +209,7 @@ fn a_short_row_names_table_row_and_missing_column() {
 fn a_text_cell_names_its_column() {
     let text = fixture_text(CSJ_2025).replace(
         "review = [376, 97, 196, 121, 790]",
-        "review = [376, \"\", 196, 121, 790]",
+        "review = [376, \"无\", 196, 121, 790]",
     );
     let (_, d) = check_text(CSJ_2025, &text);
     let e = errors(&d)[0];
@@ -217,7 +217,7 @@ fn a_text_cell_names_its_column() {
     assert_eq!(e.line, line_of(&text, "review ="));
     assert!(e.message.contains("行政复议"), "{}", e.message);
     assert!(e.message.contains("column 结果纠正"), "{}", e.message);
-    assert!(e.message.contains("an empty text"), "{}", e.message);
+    assert!(e.message.contains("found text"), "{}", e.message);
 }
 
 #[test]
@@ -273,21 +273,31 @@ fn row_total_balance_and_appeals_rules_name_their_line() {
 
 #[test]
 fn format_must_match_the_year_and_the_file_name() {
+    // A 2021-format file that says 2020: one error, at `format`.
     let text = fixture_text(CSJ_2025).replace("year = 2025", "year = 2020");
     let (_, d) = check_text(CSJ_2025, &text);
     let codes: Vec<&str> = errors(&d).iter().map(|e| e.code).collect();
-    assert!(codes.contains(&"report-format"), "{codes:?}");
-    assert!(codes.contains(&"report-year"), "{codes:?}");
-    let format = errors(&d)
-        .into_iter()
-        .find(|e| e.code == "report-format")
-        .unwrap();
+    assert_eq!(codes, ["report-format"]);
+    let format = errors(&d)[0];
     assert_eq!(format.line, line_of(&text, "format ="));
-    assert!(
-        format.message.contains("2019 trial format"),
-        "{}",
-        format.message
+    assert_eq!(
+        format.message,
+        "a report for 2020 uses the 2019 format; write `format = \"2019\"`"
     );
+    assert!(
+        format
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("2019 trial format"),
+        "{:?}",
+        format.help
+    );
+    // The file name and the year.
+    let text = fixture_text(CSJ_2025).replace("year = 2025", "year = 2024");
+    let (_, d) = check_text(CSJ_2025, &text);
+    let codes: Vec<&str> = errors(&d).iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["report-year"]);
 }
 
 #[test]
@@ -606,7 +616,8 @@ fn report_pages_follow_the_template() {
     // Thousands separators, right-aligned cells.
     assert!(html.contains("<td class=\"num\" colspan=\"3\">11,398,889</td>"));
     assert!(html.contains("<td class=\"num\">13,810</td>"));
-    assert!(html.contains("<td class=\"num\" colspan=\"3\">316,441</td>"));
+    // An amount keeps the decimals it was written with (`316441.0`).
+    assert!(html.contains("<td class=\"num\" colspan=\"3\">316,441.0</td>"));
     // Narrative from 2025.md.
     assert!(html.contains("本年度未收取信息处理费。"));
     // Table 四's three header rows.
@@ -980,7 +991,9 @@ fn numbers_quoted_in_the_overview_match_the_tables() {
     assert_eq!(w[0]["line"], 3);
     let message = w[0]["message"].as_str().unwrap();
     assert!(
-        message.contains("\"办结 13811 件\" but table 三 （七）总计 总计 is 13810"),
+        message.contains(
+            "the sentence \"办结 13811 件，结转下年度继续办理 819 件\" quotes 13811 件 but table 三 （七）总计 is 13810"
+        ),
         "{message}"
     );
 }
