@@ -4,10 +4,13 @@
 //! Errors (the build fails): every table 三 row's 总计 equals its six
 //! columns; （七）总计 equals the outcome rows, per column; 一 + 二 =
 //! （七） + 四, per column; each table 四 group's 总计 equals its four
-//! parts; the format matches the year; the file name is the year.
+//! parts; the file name is the year (the format for the year is checked
+//! while loading). A report kept as published (`as_published = true`)
+//! gets these as warnings, and each broken rule as a note for its page.
 //! Warnings: 上年结转 against last year's 结转下年度; table 二's 规章 and
 //! 行政规范性文件 against the catalog; publication after the deadline of
-//! 条例 第四十九条. Reports never expire.
+//! 条例 第四十九条; numbers section 一 quotes against the tables. Reports
+//! never expire.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
