@@ -10,11 +10,12 @@ mod support;
 
 use gongkai::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use gongkai::load::report::{
-    APPEAL_GROUPS, APPLICATION_ROWS_2021, Report, application_layout, parse_report,
+    APPEAL_GROUPS, APPLICATION_ROWS_2021, Report, application_layout, parse_narrative, parse_report,
 };
+use gongkai::render::report::format_written;
 use proptest::prelude::*;
 use serde_json::Value;
-use support::{SiteTest, fixture_path};
+use support::{SiteTest, fixture_path, main_of};
 
 const CSJ_2025: &str = "content/csj/reports/2025.toml";
 
@@ -209,7 +210,7 @@ fn a_short_row_names_table_row_and_missing_column() {
 fn a_text_cell_names_its_column() {
     let text = fixture_text(CSJ_2025).replace(
         "review = [376, 97, 196, 121, 790]",
-        "review = [376, \"\", 196, 121, 790]",
+        "review = [376, \"无\", 196, 121, 790]",
     );
     let (_, d) = check_text(CSJ_2025, &text);
     let e = errors(&d)[0];
@@ -217,7 +218,7 @@ fn a_text_cell_names_its_column() {
     assert_eq!(e.line, line_of(&text, "review ="));
     assert!(e.message.contains("行政复议"), "{}", e.message);
     assert!(e.message.contains("column 结果纠正"), "{}", e.message);
-    assert!(e.message.contains("an empty text"), "{}", e.message);
+    assert!(e.message.contains("found text"), "{}", e.message);
 }
 
 #[test]
@@ -273,21 +274,31 @@ fn row_total_balance_and_appeals_rules_name_their_line() {
 
 #[test]
 fn format_must_match_the_year_and_the_file_name() {
+    // A 2021-format file that says 2020: one error, at `format`.
     let text = fixture_text(CSJ_2025).replace("year = 2025", "year = 2020");
     let (_, d) = check_text(CSJ_2025, &text);
     let codes: Vec<&str> = errors(&d).iter().map(|e| e.code).collect();
-    assert!(codes.contains(&"report-format"), "{codes:?}");
-    assert!(codes.contains(&"report-year"), "{codes:?}");
-    let format = errors(&d)
-        .into_iter()
-        .find(|e| e.code == "report-format")
-        .unwrap();
+    assert_eq!(codes, ["report-format"]);
+    let format = errors(&d)[0];
     assert_eq!(format.line, line_of(&text, "format ="));
-    assert!(
-        format.message.contains("2019 trial format"),
-        "{}",
-        format.message
+    assert_eq!(
+        format.message,
+        "a report for 2020 uses the 2019 format; write `format = \"2019\"`"
     );
+    assert!(
+        format
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("2019 trial format"),
+        "{:?}",
+        format.help
+    );
+    // The file name and the year.
+    let text = fixture_text(CSJ_2025).replace("year = 2025", "year = 2024");
+    let (_, d) = check_text(CSJ_2025, &text);
+    let codes: Vec<&str> = errors(&d).iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["report-year"]);
 }
 
 #[test]
@@ -606,7 +617,8 @@ fn report_pages_follow_the_template() {
     // Thousands separators, right-aligned cells.
     assert!(html.contains("<td class=\"num\" colspan=\"3\">11,398,889</td>"));
     assert!(html.contains("<td class=\"num\">13,810</td>"));
-    assert!(html.contains("<td class=\"num\" colspan=\"3\">316,441</td>"));
+    // An amount keeps the decimals it was written with (`316441.0`).
+    assert!(html.contains("<td class=\"num\" colspan=\"3\">316,441.0</td>"));
     // Narrative from 2025.md.
     assert!(html.contains("本年度未收取信息处理费。"));
     // Table 四's three header rows.
@@ -980,7 +992,9 @@ fn numbers_quoted_in_the_overview_match_the_tables() {
     assert_eq!(w[0]["line"], 3);
     let message = w[0]["message"].as_str().unwrap();
     assert!(
-        message.contains("\"办结 13811 件\" but table 三 （七）总计 总计 is 13810"),
+        message.contains(
+            "the sentence \"办结 13811 件，结转下年度继续办理 819 件\" quotes 13811 件 but table 三 （七）总计 is 13810"
+        ),
         "{message}"
     );
 }
@@ -1018,4 +1032,378 @@ fn a_report_without_its_department_is_not_a_crash() {
         1,
         "{json}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Real reports as they were published (issue 16): tests/fixtures/reports-real
+
+const REAL: &str = "reports-real";
+
+fn real_text(rel: &str) -> String {
+    std::fs::read_to_string(fixture_path(REAL).join(rel)).expect("fixture file")
+}
+
+/// A real report with its narrative, checked alone with the library.
+fn check_real(slug: &str, year: i32, md: &str) -> Diagnostics {
+    let toml = format!("content/{slug}/reports/{year}.toml");
+    let md_path = format!("content/{slug}/reports/{year}.md");
+    let mut d = Diagnostics::default();
+    let mut report = parse_report(SourceFile::new(&toml, real_text(&toml)), slug, &mut d)
+        .unwrap_or_else(|| panic!("{toml} loads: {d:#?}"));
+    let md = SourceFile::new(&md_path, md.to_string());
+    report.narrative = Some(parse_narrative(&md, &mut d));
+    report.narrative_source = Some(md);
+    gongkai::validate::report::check(vec![report], &[], &[], &mut d);
+    d
+}
+
+fn narrative_warnings(d: &Diagnostics) -> Vec<&Diagnostic> {
+    d.0.iter()
+        .filter(|d| d.code == "report-narrative-number")
+        .collect()
+}
+
+#[test]
+fn real_reports_check_with_only_their_published_discrepancies() {
+    let site = SiteTest::from_fixture(REAL);
+    let (run, json) = site.check_json();
+    run.assert_success();
+    let all = json["diagnostics"].as_array().unwrap();
+    assert!(all.iter().all(|d| d["severity"] == "warning"), "{json}");
+    // The Shanghai office left the 总计 of every outcome row blank in 2019:
+    // eleven rows with numbers whose 总计 is blank, and （七）总计 805
+    // against outcome 总计 cells that add up to nothing.
+    let rows = with_code(&json, "report-row-total");
+    assert_eq!(rows.len(), 11, "{json}");
+    assert!(
+        rows.iter()
+            .all(|d| d["file"] == "content/shszfbgt/reports/2019.toml")
+    );
+    let result = with_code(&json, "report-result-total");
+    assert_eq!(result.len(), 1, "{json}");
+    assert!(result[0]["message"].as_str().unwrap().contains(
+        "（七）总计 for 总计 is 805 but its 19 rows add up to 0 (blank cells count as 0)"
+    ));
+    for code in [
+        "report-balance",
+        "report-appeals-total",
+        "report-carry-over",
+        "report-stock",
+    ] {
+        assert!(with_code(&json, code).is_empty(), "{code}: {json}");
+    }
+    // The narratives quote their tables, except in three places where the
+    // published text itself differs from the published table.
+    let mut narrative: Vec<(String, String)> = with_code(&json, "report-narrative-number")
+        .iter()
+        .map(|d| {
+            let m = d["message"].as_str().unwrap();
+            let quoted = m
+                .split(" quotes ")
+                .nth(1)
+                .unwrap()
+                .split(" but ")
+                .next()
+                .unwrap();
+            (d["file"].as_str().unwrap().to_string(), quoted.to_string())
+        })
+        .collect();
+    narrative.sort();
+    assert_eq!(
+        narrative,
+        [
+            // 予以公开及部分公开 258; the table: 272 + 3.
+            (
+                "content/shszfbgt/reports/2019.md".to_string(),
+                "258件".to_string()
+            ),
+            // 备案 行政复议 134 and 行政诉讼 57; the table: 170 and 25 + 52.
+            (
+                "content/sqszf/reports/2024.md".to_string(),
+                "134 件".to_string()
+            ),
+            (
+                "content/sqszf/reports/2024.md".to_string(),
+                "57 件".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn real_reports_build_with_published_numbers_and_notes() {
+    let site = SiteTest::from_fixture(REAL);
+    site.build().assert_success();
+    let html = site.read("departments/shszfbgt/reports/2019/index.html");
+    let main = main_of(&html);
+    // The published title, in the page and in the next year's link.
+    assert!(main.contains("<h1>2019年上海市人民政府办公厅政府信息公开工作年度报告</h1>"));
+    assert!(html.contains("<title>2019年上海市人民政府办公厅政府信息公开工作年度报告"));
+    let next = site.read("departments/shszfbgt/reports/2025/index.html");
+    assert!(next.contains(">2019年上海市人民政府办公厅政府信息公开工作年度报告</a>"));
+    // Without `title`, the default title.
+    let suqian = site.read("departments/sqszf/reports/2023/index.html");
+    assert!(suqian.contains("<h1>宿迁市人民政府2023年政府信息公开工作年度报告</h1>"));
+    assert!(!suqian.contains("report-as-published"));
+    // The published numbers, blanks blank, never a corrected 272.
+    assert!(main.contains("<th scope=\"row\" colspan=\"2\">（一）予以公开</th><td class=\"num\">258</td><td class=\"num\">12</td><td class=\"num\"></td><td class=\"num\"></td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num sic\"></td></tr>"), "{main}");
+    assert!(main.contains("<p>原文如此：（一）予以公开的总计为 空白，自然人至其他六列之和为 272。（空白单元格按 0 计）</p>"));
+    assert!(main.contains(
+        "<p>原文如此：（七）总计中“总计”为 805，各办理结果行之和为 0。（空白单元格按 0 计）</p>"
+    ));
+    assert_eq!(main.matches("<tr class=\"report-sic\">").count(), 12);
+    assert!(main.contains("class=\"report-as-published\""));
+    // Amounts as written, with their unit and every decimal.
+    assert!(main.contains("<td class=\"num\" colspan=\"2\">251,000元</td>"));
+    assert!(
+        site.read("departments/syxzf/reports/2025/index.html")
+            .contains("<td class=\"num\" colspan=\"3\">4,068.208</td>")
+    );
+    assert!(suqian.contains("<td class=\"num\" colspan=\"3\">59,237.2449</td>"));
+    insta::assert_snapshot!("real_report_2019_as_published", main);
+}
+
+#[test]
+fn as_published_notes_speak_the_readers_language() {
+    for (lang, expected) in [
+        (
+            "en",
+            "As published (sic): the 总计 of （一）予以公开 is blank, but its six applicant columns add up to 272. (blank cells count as 0)",
+        ),
+        (
+            "zh-TW",
+            "原文如此：（一）予以公開的總計為 空白，自然人至其他六欄之和為 272。（空白儲存格按 0 計）",
+        ),
+    ] {
+        let site = SiteTest::from_fixture(REAL);
+        site.write(
+            "content/shszfbgt/department.toml",
+            &format!("name = \"上海市人民政府办公厅\"\nlanguage = \"{lang}\"\n"),
+        );
+        site.build().assert_success();
+        let html = site.read("departments/shszfbgt/reports/2019/index.html");
+        // The row label is the template's own (Simplified) wording.
+        let expected = expected.replace("（一）予以公開", "（一）予以公开");
+        assert!(html.contains(&expected), "{lang}: {}", main_of(&html));
+    }
+}
+
+#[test]
+fn a_blank_cell_is_an_error_unless_the_report_is_kept_as_published() {
+    let text = real_text("content/syfgj/reports/2023.toml").replace("as_published = true\n", "");
+    let (report, d) = check_text("content/syfgj/reports/2023.toml", &text);
+    assert!(report.is_none());
+    let blank_errors = errors(&d);
+    assert!(
+        blank_errors.iter().all(|e| e.code == "report-blank"),
+        "{blank_errors:#?}"
+    );
+    // Five blank 法人 cells in each of the 25 rows.
+    assert_eq!(blank_errors.len(), 125);
+    let first = blank_errors[0];
+    assert_eq!(first.line, line_of(&text, "new ="));
+    assert_eq!(
+        first.message,
+        "table 三、收到和处理政府信息公开申请情况, row 一、本年新收 (`new`), column 商业企业 is blank"
+    );
+    assert!(
+        first
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("as_published = true")
+    );
+    // Kept as published, the blanks stay blank and count as 0.
+    let (report, d) = check_text(
+        "content/syfgj/reports/2023.toml",
+        &real_text("content/syfgj/reports/2023.toml"),
+    );
+    assert!(errors(&d).is_empty(), "{d:#?}");
+    let new = report.unwrap().application("new").unwrap().clone();
+    assert_eq!(new.cells, [26, 0, 0, 0, 0, 0, 26]);
+    assert_eq!(new.blank, [false, true, true, true, true, true, false]);
+}
+
+#[test]
+fn as_published_turns_the_arithmetic_into_warnings_and_notes() {
+    let text = reduced_text().replace("year = 2025", "as_published = true\nyear = 2025");
+    let (report, d) = check_text(CSJ_2025, &text);
+    assert!(errors(&d).is_empty(), "{d:#?}");
+    let warnings: Vec<_> =
+        d.0.iter()
+            .filter(|d| d.code == "report-result-total")
+            .collect();
+    assert_eq!(warnings.len(), 2);
+    assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
+    let notes = report.unwrap().notes;
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert_eq!((notes[0].stated, notes[0].computed), (2, 0));
+    // Without the declaration: errors, as before, with the way out named.
+    let (_, d) = check_text(CSJ_2025, &reduced_text());
+    let e = errors(&d);
+    assert_eq!(e.len(), 2);
+    assert!(
+        e[0].help
+            .as_deref()
+            .unwrap()
+            .contains("as_published = true")
+    );
+}
+
+#[test]
+fn an_amount_keeps_its_decimals_and_unit() {
+    assert_eq!(format_written("73802895.90"), "73,802,895.90");
+    assert_eq!(format_written("251000元"), "251,000元");
+    assert_eq!(format_written("4068.208万元"), "4,068.208万元");
+    let site = SiteTest::from_fixture("reports");
+    site.write(
+        CSJ_2025,
+        &fixture_text(CSJ_2025).replace("fees = 316441.0", "fees = 73802895.90"),
+    );
+    site.build().assert_success();
+    let html = site.read("departments/csj/reports/2025/index.html");
+    assert!(
+        html.contains("<td class=\"num\" colspan=\"3\">73,802,895.90</td>"),
+        "{}",
+        main_of(&html)
+    );
+    // Text that is not an amount is still an error.
+    let text = fixture_text(CSJ_2025).replace("fees = 316441.0", "fees = \"约7千万\"");
+    let (_, d) = check_text(CSJ_2025, &text);
+    assert_eq!(errors(&d)[0].code, "report-cell");
+}
+
+#[test]
+fn a_2023_report_in_the_2019_format_is_one_error() {
+    let text =
+        real_text("content/shszfbgt/reports/2019.toml").replace("year = 2019", "year = 2023");
+    let (_, d) = check_text("content/shszfbgt/reports/2023.toml", &text);
+    let errors = errors(&d);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].code, "report-format");
+    assert_eq!(errors[0].line, line_of(&text, "format ="));
+    assert_eq!(
+        errors[0].message,
+        "a report for 2023 uses the 2021 format; write `format = \"2021\"`"
+    );
+}
+
+/// Every number the real narratives quote from tables 三 and 四, as
+/// (report, the quoted text holding it).
+const QUOTED: &[(&str, i32, &[&str])] = &[
+    (
+        "shszfbgt",
+        2019,
+        &[
+            "申请859件",
+            "申请805件",
+            "申请18件",
+            "72件",
+            "258件",
+            "公开35件",
+            "265件",
+            "158件",
+            "处理0件",
+            "复议7件",
+            "诉讼9件",
+        ],
+    ),
+    (
+        "shszfbgt",
+        2025,
+        &[
+            "1295 件",
+            "1191 件",
+            "189 件",
+            "208 件",
+            "公开 20 件",
+            "564 件",
+            "80 件",
+            "319 件",
+        ],
+    ),
+    (
+        "sqszf",
+        2023,
+        &[
+            "3607件",
+            "3493 件",
+            "114 件",
+            "公开1191件",
+            "328件",
+            "142件",
+            "1078件",
+            "406件",
+            "341件",
+            "121件",
+        ],
+    ),
+    (
+        "sqszf",
+        2024,
+        &[
+            "3646件", "1431件", "471件", "92件", "941件", "117件", "469件", "125件", "134 件",
+            "57 件",
+        ],
+    ),
+    (
+        "syxzf",
+        2025,
+        &["749 件", "741 件", "申请 8 件", "718 件", "31 件", "74 件"],
+    ),
+    ("syfgj", 2023, &["公开26件"]),
+];
+
+#[test]
+fn changing_any_quoted_number_by_one_is_noticed() {
+    let mut changes = 0;
+    let mut noticed = 0;
+    let mut missed = Vec::new();
+    for (slug, year, quoted) in QUOTED {
+        let md = real_text(&format!("content/{slug}/reports/{year}.md"));
+        let before: Vec<(usize, String)> = narrative_warnings(&check_real(slug, *year, &md))
+            .iter()
+            .map(|w| (w.span.clone().unwrap().start, w.message.clone()))
+            .collect();
+        for q in *quoted {
+            assert_eq!(
+                md.matches(q).count(),
+                1,
+                "{q} is not unique in {slug} {year}"
+            );
+            let at = md.find(q).unwrap();
+            let digits_at = at + q.find(|c: char| c.is_ascii_digit()).unwrap();
+            let digits: String = md[digits_at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let n: u64 = digits.parse().unwrap();
+            for changed in [Some(n + 1), n.checked_sub(1)].into_iter().flatten() {
+                let text = format!(
+                    "{}{changed}{}",
+                    &md[..digits_at],
+                    &md[digits_at + digits.len()..]
+                );
+                changes += 1;
+                let d = check_real(slug, *year, &text);
+                let hit = narrative_warnings(&d).into_iter().any(|w| {
+                    let span = w.span.clone().unwrap();
+                    span.contains(&digits_at)
+                        && w.message.contains(&changed.to_string())
+                        && !before.contains(&(span.start, w.message.clone()))
+                });
+                if hit {
+                    noticed += 1;
+                } else {
+                    missed.push(format!("{slug} {year}: {q} → {changed}"));
+                }
+            }
+        }
+    }
+    let rate = noticed as f64 / changes as f64;
+    println!(
+        "narrative cross-check: {noticed} of {changes} changed numbers noticed ({:.1} %); missed: {missed:?}",
+        rate * 100.0
+    );
+    assert!(rate >= 0.9, "{noticed}/{changes}: missed {missed:?}");
 }

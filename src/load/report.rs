@@ -449,7 +449,13 @@ impl Number {
 #[derive(Clone, Debug)]
 pub struct ProactiveRow {
     pub key: &'static str,
+    /// The numbers; a blank cell counts as 0.
     pub cells: Vec<Number>,
+    /// Which cells were written blank (`""`).
+    pub blank: Vec<bool>,
+    /// An amount as it was written (`"73802895.90"`, `"251000元"`), so the
+    /// page shows its decimals and unit unchanged.
+    pub written: Vec<Option<String>>,
     pub span: Range<usize>,
 }
 
@@ -457,8 +463,57 @@ pub struct ProactiveRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CountRow<const N: usize> {
     pub key: &'static str,
+    /// The numbers; a blank cell counts as 0.
     pub cells: [u64; N],
+    /// Which cells were written blank (`""`).
+    pub blank: [bool; N],
     pub span: Range<usize>,
+}
+
+impl<const N: usize> CountRow<N> {
+    /// The row's 总计 (its last cell), or the sum of its other cells when
+    /// the 总计 cell was left blank.
+    pub fn total_or_parts(&self) -> u64 {
+        if self.blank[N - 1] {
+            self.cells[..N - 1]
+                .iter()
+                .fold(0, |a, &c| a.saturating_add(c))
+        } else {
+            self.cells[N - 1]
+        }
+    }
+}
+
+/// An arithmetic rule of the template that a report kept as published
+/// breaks (found by validate, shown on the page next to the numbers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SicRule {
+    /// A table 三 row's 总计 is not the sum of its six columns.
+    RowTotal,
+    /// （七）总计 is not the sum of the outcome rows in a column.
+    ResultTotal,
+    /// 一 + 二 ≠ （七） + 四 in a column.
+    Balance,
+    /// A table 四 group's 总计 is not the sum of its four parts.
+    AppealsTotal,
+}
+
+/// One broken rule of a report kept as published: where, and both numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sic {
+    pub rule: SicRule,
+    /// The row key (`granted`, `total`, `carried_forward`, `review` …).
+    pub row: &'static str,
+    /// The column of the row the note is about.
+    pub column: usize,
+    /// The number the report states (for `Balance`: 一 + 二).
+    pub stated: u128,
+    /// The stated cell was left blank (its number counts as 0).
+    pub stated_blank: bool,
+    /// The number the rule computes (for `Balance`: （七） + 四).
+    pub computed: u128,
+    /// A blank cell took part (counted as 0).
+    pub blanks: bool,
 }
 
 /// The narrative sections 一、五、六, as Markdown.
@@ -482,6 +537,13 @@ pub struct Report {
     pub year: Located<i32>,
     pub format: Located<ReportFormat>,
     pub published: Located<Date>,
+    /// The title the report was published under (`title`), if given.
+    pub title: Option<String>,
+    /// `as_published = true`: the report is kept exactly as it was issued;
+    /// its arithmetic is reported as warnings and its blank cells stay.
+    pub as_published: bool,
+    /// The rules a report kept as published breaks (set by validate).
+    pub notes: Vec<Sic>,
     /// Table 二, in the layout's row order.
     pub proactive: Vec<ProactiveRow>,
     /// Table 三, in the layout's row order.
@@ -516,9 +578,11 @@ type Cell = Option<Spanned<Value>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
+    title: Option<Spanned<Value>>,
     year: Option<Spanned<Value>>,
     format: Option<Spanned<Value>>,
     published: Option<Spanned<Value>>,
+    as_published: Option<Spanned<Value>>,
     proactive: Option<Spanned<RawProactive>>,
     applications: Option<Spanned<RawApplications>>,
     appeals: Option<Spanned<RawAppeals>>,
@@ -789,7 +853,7 @@ pub fn parse_report(
             let help = if message.contains("unknown field") {
                 "the fields are listed in the README (Annual reports); `gongkai new report` writes a complete file to compare with"
             } else if message.contains("expected") && message.contains("value") {
-                "every cell needs a number: write 0 rather than leaving it blank"
+                "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank"
             } else {
                 "check the TOML syntax; `gongkai new report` writes a complete file to compare with"
             };
@@ -808,11 +872,48 @@ pub fn parse_report(
     let mut r = Reader {
         source: &source,
         diagnostics: Diagnostics::default(),
+        as_published: false,
     };
 
+    let title = r.title(raw.title.as_ref());
+    r.as_published = r.as_published(raw.as_published.as_ref());
     let year = r.year(raw.year.as_ref());
     let format = r.format(raw.format.as_ref());
     let published = r.date(raw.published.as_ref());
+
+    // A format that does not fit the year is one mistake, not one per
+    // row laid out for the other format: say it once and stop there.
+    if let (Some(y), Some(f)) = (&year, &format) {
+        let expected = ReportFormat::for_year(y.value);
+        if f.value != expected {
+            let why = match expected {
+                ReportFormat::Y2021 => {
+                    "reports for 2021 and later use the 2021 format (国办公开办函〔2021〕30号)"
+                }
+                ReportFormat::Y2019 => {
+                    "reports for 2019 and 2020 use the 2019 trial format (国办公开办函〔2019〕60号)"
+                }
+            };
+            r.diagnostics.push(
+                source
+                    .error(
+                        "report-format",
+                        f.span.clone(),
+                        format!(
+                            "a report for {} uses the {} format; write `format = \"{}\"`",
+                            y.value,
+                            expected.key(),
+                            expected.key()
+                        ),
+                    )
+                    .with_help(format!(
+                        "{why}; lay the tables out as that format has them (`gongkai new report` writes a complete file)"
+                    )),
+            );
+            diagnostics.extend(r.diagnostics);
+            return None;
+        }
+    }
 
     let fmt_value = format
         .as_ref()
@@ -823,6 +924,7 @@ pub fn parse_report(
     let proactive = r.proactive(raw.proactive.as_ref(), fmt_value);
     let applications = r.applications(raw.applications.as_ref(), fmt_value);
     let appeals = r.appeals(raw.appeals.as_ref());
+    let as_published = r.as_published;
 
     let ok = !r.diagnostics.has_errors();
     let local = r.diagnostics;
@@ -836,6 +938,9 @@ pub fn parse_report(
         year: year?,
         format: format?,
         published: published?,
+        title: title.flatten(),
+        as_published,
+        notes: Vec::new(),
         proactive: proactive?,
         applications: applications?,
         appeals: appeals?,
@@ -848,6 +953,66 @@ pub fn parse_report(
 struct Reader<'a> {
     source: &'a SourceFile,
     diagnostics: Diagnostics,
+    /// Blank cells are allowed (and kept) only in a report kept as published.
+    as_published: bool,
+}
+
+/// One cell as read: its number (0 when blank), whether it was blank, and
+/// an amount's text as written.
+struct ReadCell {
+    number: Number,
+    blank: bool,
+    written: Option<String>,
+}
+
+/// The elements of a TOML array's source text (`[6, 251000.00]` →
+/// `6`, `251000.00`), or `None` when it is not that simple (comments,
+/// nested lists), in which case amounts fall back to their value.
+fn element_texts(raw: &str) -> Option<Vec<&str>> {
+    let inner = raw.trim().strip_prefix('[')?.strip_suffix(']')?;
+    if inner.contains(['#', '[', '\'']) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = inner[start..].trim();
+    if !last.is_empty() {
+        out.push(last);
+    }
+    Some(out)
+}
+
+/// `"251000元"`, `"73802895.90"`, `"4068.208万元"`: an amount written as
+/// text, with the template's units allowed after it.
+fn parse_amount(text: &str) -> Option<Number> {
+    let number = text
+        .trim()
+        .trim_end_matches("万元")
+        .trim_end_matches('元')
+        .trim();
+    let valid = !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && number.matches('.').count() <= 1
+        && !number.starts_with('.')
+        && !number.ends_with('.');
+    if !valid {
+        return None;
+    }
+    match number.parse::<i64>() {
+        Ok(n) => Some(Number::Int(n)),
+        Err(_) => number.parse::<f64>().ok().map(Number::Decimal),
+    }
 }
 
 fn value_type(v: &Value) -> &'static str {
@@ -864,6 +1029,51 @@ fn value_type(v: &Value) -> &'static str {
 }
 
 impl Reader<'_> {
+    fn title(&mut self, v: Option<&Spanned<Value>>) -> Option<Option<String>> {
+        let Some(v) = v else {
+            return Some(None);
+        };
+        match v.get_ref() {
+            Value::String(s) if !s.trim().is_empty() => Some(Some(s.trim().to_string())),
+            other => {
+                self.diagnostics.push(
+                    self.source
+                        .error(
+                            "report-title",
+                            v.span(),
+                            format!(
+                                "`title` must be the report's published title, found {}",
+                                value_type(other)
+                            ),
+                        )
+                        .with_help("write the title exactly as it was published, in quotes, or leave `title` out for the default"),
+                );
+                None
+            }
+        }
+    }
+
+    fn as_published(&mut self, v: Option<&Spanned<Value>>) -> bool {
+        let Some(v) = v else {
+            return false;
+        };
+        match v.get_ref() {
+            Value::Boolean(b) => *b,
+            other => {
+                self.diagnostics.push(
+                    self.source
+                        .error(
+                            "report-as-published",
+                            v.span(),
+                            format!("`as_published` must be true or false, found {}", value_type(other)),
+                        )
+                        .with_help("write `as_published = true` for a report kept exactly as it was issued"),
+                );
+                false
+            }
+        }
+    }
+
     /// A missing row, reported at the first line of its table.
     fn missing_row(&mut self, table_span: Range<usize>, what: String, help: String) {
         let start = table_span.start.min(self.source.text.len());
@@ -968,7 +1178,7 @@ impl Reader<'_> {
         span: Range<usize>,
         value: &Value,
         columns: &[(&str, CellKind)],
-    ) -> Option<Vec<Number>> {
+    ) -> Option<Vec<ReadCell>> {
         let single = columns.len() == 1;
         let values: Vec<&Value> =
             match value {
@@ -1020,25 +1230,66 @@ impl Reader<'_> {
             );
             return None;
         }
+        let raw = self.source.text.get(span.clone()).unwrap_or("");
+        let texts = if single {
+            Some(vec![raw.trim()])
+        } else {
+            element_texts(raw).filter(|t| t.len() == values.len())
+        };
         let mut out = Vec::with_capacity(values.len());
         let mut ok = true;
-        for (v, (column, kind)) in values.into_iter().zip(columns) {
-            let n = match (v, kind) {
-                (Value::Integer(i), CellKind::Delta) => Some(Number::Int(*i)),
-                (Value::Integer(i), _) if *i >= 0 => Some(Number::Int(*i)),
+        for (i, (v, (column, kind))) in values.into_iter().zip(columns).enumerate() {
+            if let Value::String(s) = v
+                && s.trim().is_empty()
+            {
+                if !self.as_published {
+                    ok = false;
+                    self.diagnostics.push(
+                        self.source
+                            .error(
+                                "report-blank",
+                                span.clone(),
+                                format!("table {table}, row {row}, column {column} is blank"),
+                            )
+                            .with_help("write 0 when there is nothing to report; only a report kept exactly as it was published (`as_published = true`) keeps blank cells"),
+                    );
+                }
+                out.push(ReadCell {
+                    number: Number::Int(0),
+                    blank: true,
+                    written: None,
+                });
+                continue;
+            }
+            let written = |fallback: &str| {
+                texts
+                    .as_ref()
+                    .and_then(|t| t.get(i))
+                    .map_or(fallback.to_string(), |t| t.to_string())
+            };
+            let cell = match (v, kind) {
+                (Value::Integer(i), CellKind::Delta) => Some((Number::Int(*i), None)),
+                (Value::Integer(i), _) if *i >= 0 => Some((Number::Int(*i), None)),
                 (Value::Float(x), CellKind::Money) if *x >= 0.0 && x.is_finite() => {
-                    Some(Number::Decimal(*x))
+                    Some((Number::Decimal(*x), Some(written(&x.to_string()))))
+                }
+                (Value::String(s), CellKind::Money) => {
+                    parse_amount(s).map(|n| (n, Some(s.trim().to_string())))
                 }
                 _ => None,
             };
-            match n {
-                Some(n) => out.push(n),
+            match cell {
+                Some((number, written)) => out.push(ReadCell {
+                    number,
+                    blank: false,
+                    written,
+                }),
                 None => {
                     ok = false;
                     let expected = match kind {
                         CellKind::Count => "a whole number ≥ 0",
                         CellKind::Delta => "a whole number (negative for a decrease)",
-                        CellKind::Money => "an amount ≥ 0",
+                        CellKind::Money => "an amount ≥ 0 (a number, or text such as \"251000元\")",
                     };
                     let found = match v {
                         Value::Integer(i) => format!("{i}"),
@@ -1052,7 +1303,7 @@ impl Reader<'_> {
                                 span.clone(),
                                 format!("table {table}, row {row}, column {column} must be {expected}, found {found}"),
                             )
-                            .with_help("every cell holds a number; write 0 when there is nothing to report"),
+                            .with_help("every cell holds a number; write 0 when there is nothing to report, or \"\" for a cell a report kept as published left blank"),
                     );
                 }
             }
@@ -1083,7 +1334,9 @@ impl Reader<'_> {
                         match self.cells(TABLE_2, &row, v.span(), v.get_ref(), block.columns) {
                             Some(cells) => rows.push(ProactiveRow {
                                 key,
-                                cells,
+                                blank: cells.iter().map(|c| c.blank).collect(),
+                                written: cells.iter().map(|c| c.written.clone()).collect(),
+                                cells: cells.iter().map(|c| c.number).collect(),
                                 span: v.span(),
                             }),
                             None => ok = false,
@@ -1148,11 +1401,7 @@ impl Reader<'_> {
             match raw.get_ref().get(def.key) {
                 RowLookup::Found(span, value) => {
                     match self.cells(TABLE_3, &row, span.clone(), &value, &columns) {
-                        Some(cells) => rows.push(CountRow {
-                            key: def.key,
-                            cells: to_counts(&cells),
-                            span,
-                        }),
+                        Some(cells) => rows.push(count_row(def.key, &cells, span)),
                         None => ok = false,
                     }
                 }
@@ -1212,11 +1461,7 @@ impl Reader<'_> {
             let row = format!("{label} (`{key}`)");
             match cell {
                 Some(v) => match self.cells(TABLE_4, &row, v.span(), v.get_ref(), &columns) {
-                    Some(cells) => rows.push(CountRow {
-                        key,
-                        cells: to_counts(&cells),
-                        span: v.span(),
-                    }),
+                    Some(cells) => rows.push(count_row(key, &cells, v.span())),
                     None => ok = false,
                 },
                 None => {
@@ -1242,15 +1487,26 @@ fn example(n: usize) -> String {
     }
 }
 
-fn to_counts<const N: usize>(cells: &[Number]) -> [u64; N] {
+fn count_row<const N: usize>(
+    key: &'static str,
+    cells: &[ReadCell],
+    span: Range<usize>,
+) -> CountRow<N> {
     let mut out = [0u64; N];
-    for (o, c) in out.iter_mut().zip(cells) {
-        *o = match c {
-            Number::Int(i) => *i as u64,
-            Number::Decimal(x) => *x as u64,
+    let mut blank = [false; N];
+    for ((o, b), c) in out.iter_mut().zip(blank.iter_mut()).zip(cells) {
+        *o = match c.number {
+            Number::Int(i) => i as u64,
+            Number::Decimal(x) => x as u64,
         };
+        *b = c.blank;
     }
-    out
+    CountRow {
+        key,
+        cells: out,
+        blank,
+        span,
+    }
 }
 
 /// The three narrative sections and the words their headings contain.

@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::load::report::{
     APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, NARRATIVE_HEADINGS, Number, Report,
-    ReportFormat, RowRole, TABLE_2, TABLE_3, TABLE_4, application_layout, proactive_layout,
+    ReportFormat, RowRole, Sic, SicRule, TABLE_2, TABLE_3, TABLE_4, application_layout,
+    proactive_layout,
 };
 use crate::model::{Date, Language};
 use crate::text::escape;
@@ -41,6 +42,11 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// `group_digits` for the sums of the rules (which may pass u64).
+fn group_digits_wide(n: u128) -> String {
+    u64::try_from(n).map_or_else(|_| n.to_string(), group_digits)
+}
+
 /// A table 二 number: counts grouped, signed deltas with their sign,
 /// amounts with the decimals written (316441.5 → `316,441.5`).
 pub fn format_number(n: Number) -> String {
@@ -60,6 +66,17 @@ pub fn format_number(n: Number) -> String {
     }
 }
 
+/// An amount as it was written: the integer part grouped, the decimals
+/// and the unit kept (`73802895.90` → `73,802,895.90`, `251000元` →
+/// `251,000元`), so a published amount never loses a trailing zero.
+pub fn format_written(text: &str) -> String {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    match text[..digits].parse::<u64>() {
+        Ok(n) if digits > 0 => format!("{}{}", group_digits(n), &text[digits..]),
+        _ => text.to_string(),
+    }
+}
+
 #[derive(Serialize)]
 struct HeadCell {
     text: String,
@@ -72,12 +89,30 @@ struct HeadCell {
 struct NumCell {
     text: String,
     colspan: usize,
+    /// A published number that breaks a rule (a note follows its row).
+    sic: bool,
 }
 
 #[derive(Serialize)]
 struct Row {
     heads: Vec<HeadCell>,
     cells: Vec<NumCell>,
+    /// "原文如此：…" notes of a report kept as published.
+    notes: Vec<String>,
+    /// How many columns the notes row spans.
+    note_colspan: usize,
+}
+
+fn count_cell(n: u64, blank: bool, sic: bool) -> NumCell {
+    NumCell {
+        text: if blank {
+            String::new()
+        } else {
+            group_digits(n)
+        },
+        colspan: 1,
+        sic,
+    }
 }
 
 #[derive(Serialize)]
@@ -99,6 +134,7 @@ struct ReportView {
     year: i32,
     published: Date,
     format: &'static str,
+    as_published: bool,
     department: Link,
     /// Sections 一 and 五, 六 (narrative) with their template headings.
     overview: Section,
@@ -113,7 +149,8 @@ struct ReportView {
     applications: Vec<Row>,
     appeal_columns: [&'static str; 5],
     appeal_groups: [&'static str; 3],
-    appeals: Vec<String>,
+    appeals: Vec<NumCell>,
+    appeal_notes: Vec<String>,
     outcome_chart: String,
     trend_chart: Option<String>,
     previous: Option<Link>,
@@ -180,9 +217,17 @@ fn proactive_view(report: &Report) -> Vec<BlockView> {
                             r.cells
                                 .iter()
                                 .zip(&spans)
-                                .map(|(n, span)| NumCell {
-                                    text: format_number(*n),
+                                .enumerate()
+                                .map(|(i, (n, span))| NumCell {
+                                    text: if r.blank.get(i).copied().unwrap_or(false) {
+                                        String::new()
+                                    } else if let Some(Some(w)) = r.written.get(i) {
+                                        format_written(w)
+                                    } else {
+                                        format_number(*n)
+                                    },
                                     colspan: *span,
+                                    sic: false,
                                 })
                                 .collect()
                         })
@@ -190,6 +235,8 @@ fn proactive_view(report: &Report) -> Vec<BlockView> {
                     Row {
                         heads: vec![head(*label, 1, 1, "row")],
                         cells,
+                        notes: Vec::new(),
+                        note_colspan: 4,
                     }
                 })
                 .collect();
@@ -202,20 +249,39 @@ fn proactive_view(report: &Report) -> Vec<BlockView> {
         .collect()
 }
 
-fn applications_view(report: &Report) -> Vec<Row> {
+/// `note` turns a broken rule into the reader's sentence. A row with
+/// notes is followed by a row holding them, which the row-spanning group
+/// headings span too, so the table's columns stay aligned.
+fn applications_view(report: &Report, note: &dyn Fn(&Sic) -> String) -> Vec<Row> {
     let layout = application_layout(report.format.value);
-    let in_three = layout
+    let sics: Vec<Vec<&Sic>> = layout
         .iter()
-        .filter(|d| matches!(d.role, RowRole::Outcome | RowRole::Total))
-        .count();
+        .map(|def| {
+            report
+                .notes
+                .iter()
+                .filter(|n| n.rule != SicRule::AppealsTotal && n.row == def.key)
+                .collect()
+        })
+        .collect();
+    // Table rows a layout row takes: itself, and its notes row if any.
+    let height = |i: usize| 1 + usize::from(!sics[i].is_empty());
+    let in_three: usize = layout
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| matches!(d.role, RowRole::Outcome | RowRole::Total))
+        .map(|(i, _)| height(i))
+        .sum();
     let mut rows = Vec::new();
     let mut three_started = false;
     let mut last_group: Option<&str> = None;
-    for (def, row) in layout.iter().zip(&report.applications) {
+    for (i, (def, row)) in layout.iter().zip(&report.applications).enumerate() {
         let mut heads = Vec::new();
-        match def.role {
+        // The columns left of the numbers that the notes row must fill.
+        let note_columns = match def.role {
             RowRole::New | RowRole::CarriedOver | RowRole::CarriedForward => {
                 heads.push(head(def.label, 3, 1, "row"));
+                3
             }
             RowRole::Outcome | RowRole::Total => {
                 if !three_started {
@@ -225,26 +291,36 @@ fn applications_view(report: &Report) -> Vec<Row> {
                 match def.group {
                     Some(group) => {
                         if last_group != Some(group) {
-                            let size = layout.iter().filter(|d| d.group == Some(group)).count();
+                            let size = layout
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, d)| d.group == Some(group))
+                                .map(|(j, _)| height(j))
+                                .sum();
                             heads.push(head(group, 1, size, "rowgroup"));
                         }
                         heads.push(head(def.label, 1, 1, "row"));
+                        1
                     }
-                    None => heads.push(head(def.label, 2, 1, "row")),
+                    None => {
+                        heads.push(head(def.label, 2, 1, "row"));
+                        2
+                    }
                 }
             }
-        }
+        };
         last_group = def.group;
         rows.push(Row {
             heads,
             cells: row
                 .cells
                 .iter()
-                .map(|n| NumCell {
-                    text: group_digits(*n),
-                    colspan: 1,
-                })
+                .zip(row.blank)
+                .enumerate()
+                .map(|(c, (n, blank))| count_cell(*n, blank, sics[i].iter().any(|s| s.column == c)))
                 .collect(),
+            notes: sics[i].iter().map(|s| note(s)).collect(),
+            note_colspan: note_columns + APPLICANT_COLUMNS.len(),
         });
     }
     rows
@@ -430,6 +506,58 @@ impl Renderer<'_> {
             .replace("{year}", &year.to_string())
     }
 
+    /// The title a report was published under, or the default one.
+    fn title_of(&self, lang: Language, department: &str, report: &Report) -> String {
+        report
+            .title
+            .clone()
+            .unwrap_or_else(|| self.report_title(lang, department, report.year()))
+    }
+
+    /// "原文如此：…" for one broken rule, in the reader's language.
+    fn sic_note(&self, lang: Language, report: &Report, sic: &Sic) -> String {
+        let (key, row) = match sic.rule {
+            SicRule::RowTotal => (
+                "sic_row_total",
+                application_layout(report.format.value)
+                    .iter()
+                    .find(|d| d.key == sic.row)
+                    .map_or(sic.row, |d| d.short),
+            ),
+            SicRule::ResultTotal => ("sic_result_total", "（七）总计"),
+            SicRule::Balance => ("sic_balance", "四、结转下年度"),
+            SicRule::AppealsTotal => (
+                "sic_appeals_total",
+                APPEAL_GROUPS
+                    .iter()
+                    .find(|g| g.0 == sic.row)
+                    .map_or(sic.row, |g| g.1),
+            ),
+        };
+        let column = match sic.rule {
+            SicRule::AppealsTotal => APPEAL_COLUMNS.get(sic.column).copied(),
+            _ => APPLICANT_COLUMNS.get(sic.column).copied(),
+        }
+        .unwrap_or("");
+        let mut text = self
+            .report_string(lang, key)
+            .replace("{row}", row)
+            .replace("{column}", column)
+            .replace(
+                "{stated}",
+                &if sic.stated_blank {
+                    self.report_string(lang, "sic_blank_cell")
+                } else {
+                    group_digits_wide(sic.stated)
+                },
+            )
+            .replace("{computed}", &group_digits_wide(sic.computed));
+        if sic.blanks {
+            text.push_str(&self.report_string(lang, "sic_blank"));
+        }
+        text
+    }
+
     fn trend(&self, lang: Language, list: &[&Report]) -> Option<String> {
         if list.len() < 2 {
             return None;
@@ -452,7 +580,7 @@ impl Renderer<'_> {
         let d = self.lookup.departments[slug];
         let lang = d.language.unwrap_or(site.config.language);
         let year = report.year();
-        let title = self.report_title(lang, &d.name, year);
+        let title = self.title_of(lang, &d.name, report);
         let crumbs = vec![
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&d.name, &urls::department(slug)),
@@ -464,7 +592,7 @@ impl Renderer<'_> {
         let all = by_department(&site.reports);
         let list = all.get(slug).cloned().unwrap_or_default();
         let link = |r: &Report| Link {
-            title: self.report_title(lang, &d.name, r.year()),
+            title: self.title_of(lang, &d.name, r),
             url: self.urls().href(&urls::report(slug, r.year())),
         };
         let position = list.iter().position(|r| r.year() == year);
@@ -483,6 +611,12 @@ impl Renderer<'_> {
                 .filter(|html| !html.trim().is_empty()),
         };
         let unit = self.report_string(lang, "unit_applications");
+        let note = |sic: &Sic| self.sic_note(lang, report, sic);
+        let appeal_sics: Vec<&Sic> = report
+            .notes
+            .iter()
+            .filter(|n| n.rule == SicRule::AppealsTotal)
+            .collect();
         let view = ReportView {
             year,
             published: report.published.value,
@@ -490,6 +624,7 @@ impl Renderer<'_> {
                 ReportFormat::Y2021 => "2021",
                 ReportFormat::Y2019 => "2019",
             },
+            as_published: report.as_published,
             department: Link {
                 title: d.name.clone(),
                 url: self.urls().href(&urls::department(slug)),
@@ -503,14 +638,22 @@ impl Renderer<'_> {
             proactive: proactive_view(report),
             balance_note: BALANCE_NOTE,
             applicant_columns: APPLICANT_COLUMNS,
-            applications: applications_view(report),
+            applications: applications_view(report, &note),
             appeal_columns: APPEAL_COLUMNS,
             appeal_groups: APPEAL_GROUPS.map(|g| g.1),
             appeals: report
                 .appeals
                 .iter()
-                .flat_map(|r| r.cells.iter().map(|n| group_digits(*n)))
+                .flat_map(|r| {
+                    let sic = appeal_sics.iter().any(|s| s.row == r.key);
+                    r.cells
+                        .iter()
+                        .zip(r.blank)
+                        .enumerate()
+                        .map(move |(c, (n, blank))| count_cell(*n, blank, sic && c == 4))
+                })
                 .collect(),
+            appeal_notes: appeal_sics.into_iter().map(note).collect(),
             outcome_chart: outcome_chart(report, &self.report_string(lang, "chart_outcome"), &unit),
             trend_chart: self.trend(lang, &list),
             previous,
@@ -548,7 +691,7 @@ impl Renderer<'_> {
                     let cell = |key: &str| r.application(key).map_or(0, |row| row.cells[6]);
                     ReportLink {
                         year: r.year(),
-                        title: self.report_title(lang, &d.name, r.year()),
+                        title: self.title_of(lang, &d.name, r),
                         url: self.urls().href(&urls::report(dept_slug, r.year())),
                         published: r.published.value,
                         new: group_digits(cell("new")),

@@ -4,17 +4,22 @@
 //! Errors (the build fails): every table 三 row's 总计 equals its six
 //! columns; （七）总计 equals the outcome rows, per column; 一 + 二 =
 //! （七） + 四, per column; each table 四 group's 总计 equals its four
-//! parts; the format matches the year; the file name is the year.
+//! parts; the file name is the year (the format for the year is checked
+//! while loading). A report kept as published (`as_published = true`)
+//! gets these as warnings, and each broken rule as a note for its page.
 //! Warnings: 上年结转 against last year's 结转下年度; table 二's 规章 and
 //! 行政规范性文件 against the catalog; publication after the deadline of
-//! 条例 第四十九条. Reports never expire.
+//! 条例 第四十九条; numbers section 一 quotes against the tables. Reports
+//! never expire.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Severity;
 use crate::load::report::{
-    APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, Number, Report, ReportFormat, RowRole,
-    TABLE_2, TABLE_3, TABLE_4, application_layout,
+    APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, Number, Report, ReportFormat, RowRole, Sic,
+    SicRule, TABLE_2, TABLE_3, TABLE_4, application_layout,
 };
 use crate::model::{Date, Department, Validity};
 
@@ -42,7 +47,7 @@ pub fn check(
             .cmp(&(b.department.as_str(), b.year()))
             .then_with(|| a.source.path.cmp(&b.source.path))
     });
-    for report in &reports {
+    for report in &mut reports {
         check_arithmetic(report, diagnostics);
     }
 
@@ -99,15 +104,46 @@ fn sum(cells: &[u64]) -> u128 {
     cells.iter().map(|&c| u128::from(c)).sum()
 }
 
-fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
-    let src = &report.source;
+/// Report one broken rule: an error, or, for a report kept as published,
+/// a warning and a note for its page.
+fn broken(
+    report: &mut Report,
+    diagnostics: &mut Diagnostics,
+    sic: Sic,
+    diagnostic: crate::diagnostics::Diagnostic,
+) {
+    let mut d = diagnostic;
+    let extra = if report.as_published {
+        d.severity = Severity::Warning;
+        report.notes.push(sic);
+        "the report is kept as published (`as_published = true`): its page shows the numbers unchanged, with a note"
+    } else {
+        "a past report published with this mistake can be kept as issued with `as_published = true`; a new report must add up"
+    };
+    d.help = Some(match d.help.take() {
+        Some(h) => format!("{h}; {extra}"),
+        None => extra.to_string(),
+    });
+    diagnostics.push(d);
+}
+
+/// " (blank cells count as 0)" when any took part.
+fn blank_note(blanks: bool) -> &'static str {
+    if blanks {
+        " (blank cells count as 0)"
+    } else {
+        ""
+    }
+}
+
+fn check_arithmetic(report: &mut Report, diagnostics: &mut Diagnostics) {
     let year = report.year();
 
     if let Some(file_year) = report.file_year
         && file_year != year
     {
         diagnostics.push(
-            src.error(
+            report.source.error(
                 "report-year",
                 report.year.span.clone(),
                 format!("the file is named {file_year} but says `year = {year}`"),
@@ -117,120 +153,138 @@ fn check_arithmetic(report: &Report, diagnostics: &mut Diagnostics) {
             )),
         );
     }
-    let expected = ReportFormat::for_year(year);
-    if report.format.value != expected {
-        let why = match expected {
-            ReportFormat::Y2021 => {
-                "reports for 2021 and later use the 2021 format (国办公开办函〔2021〕30号)"
-            }
-            ReportFormat::Y2019 => {
-                "reports for 2019 and 2020 use the 2019 trial format (国办公开办函〔2019〕60号)"
-            }
-        };
-        diagnostics.push(
-            src.error(
-                "report-format",
-                report.format.span.clone(),
-                format!(
-                    "format \"{}\" does not match the year {year}: {why}",
-                    report.format.value.key()
-                ),
-            )
-            .with_help(format!(
-                "write `format = \"{}\"` and lay the tables out as that format has them",
-                expected.key()
-            )),
-        );
-    }
 
     let layout = application_layout(report.format.value);
+    let mut found: Vec<(Sic, crate::diagnostics::Diagnostic)> = Vec::new();
+    let src = &report.source;
     // Row totals.
     for (row, def) in report.applications.iter().zip(layout) {
         let parts = sum(&row.cells[..6]);
         if parts != u128::from(row.cells[6]) {
-            diagnostics.push(
+            let blanks = row.blank.iter().any(|b| *b);
+            found.push((
+                Sic {
+                    rule: SicRule::RowTotal,
+                    row: def.key,
+                    column: 6,
+                    stated: u128::from(row.cells[6]),
+                    stated_blank: row.blank[6],
+                    computed: parts,
+                    blanks,
+                },
                 src.error(
                     "report-row-total",
                     row.span.clone(),
                     format!(
-                        "table {TABLE_3}, row {}: 总计 is {} but 自然人 to 其他 add up to {parts}",
-                        def.short, row.cells[6]
+                        "table {TABLE_3}, row {}: 总计 is {} but 自然人 to 其他 add up to {parts}{}",
+                        def.short,
+                        row.cells[6],
+                        blank_note(blanks)
                     ),
                 )
                 .with_help("the 总计 column of every row is the sum of its six applicant columns"),
-            );
+            ));
         }
     }
-    let outcomes: Vec<_> = report
-        .applications
+    let rows: Vec<_> = report.applications.iter().zip(layout).collect();
+    let outcomes: Vec<_> = rows
         .iter()
-        .zip(layout)
         .filter(|(_, d)| d.role == RowRole::Outcome)
-        .map(|(r, _)| r)
+        .map(|(r, _)| *r)
         .collect();
-    let find = |role: RowRole| {
-        report
-            .applications
-            .iter()
-            .zip(layout)
-            .find(|(_, d)| d.role == role)
-            .map(|(r, _)| r)
-    };
-    let (Some(new), Some(carried_over), Some(total), Some(forward)) = (
+    let find = |role: RowRole| rows.iter().find(|(_, d)| d.role == role).map(|(r, _)| *r);
+    if let (Some(new), Some(carried_over), Some(total), Some(forward)) = (
         find(RowRole::New),
         find(RowRole::CarriedOver),
         find(RowRole::Total),
         find(RowRole::CarriedForward),
-    ) else {
-        return;
-    };
-    for (c, column) in APPLICANT_COLUMNS.iter().enumerate() {
-        let added: u128 = outcomes.iter().map(|r| u128::from(r.cells[c])).sum();
-        if added != u128::from(total.cells[c]) {
-            diagnostics.push(
-                src.error(
-                    "report-result-total",
-                    total.span.clone(),
-                    format!(
-                        "table {TABLE_3}: （七）总计 for {column} is {} but its {} rows add up to {added}",
-                        total.cells[c],
-                        outcomes.len()
-                    ),
-                )
-                .with_help("（七）总计 is the sum of the outcome rows （一） to （六） in each column; each application has exactly one outcome"),
-            );
-        }
-        let left = u128::from(new.cells[c]) + u128::from(carried_over.cells[c]);
-        let right = u128::from(total.cells[c]) + u128::from(forward.cells[c]);
-        if left != right {
-            diagnostics.push(
-                src.error(
-                    "report-balance",
-                    forward.span.clone(),
-                    format!(
-                        "table {TABLE_3}, column {column}: 一、本年新收 + 二、上年结转 = {left} but （七）总计 + 四、结转下年度 = {right}"
-                    ),
-                )
-                .with_help("第一项加第二项之和，等于第三项加第四项之和: every application received or carried over is either answered this year or carried forward"),
-            );
+    ) {
+        for (c, column) in APPLICANT_COLUMNS.iter().enumerate() {
+            let added: u128 = outcomes.iter().map(|r| u128::from(r.cells[c])).sum();
+            if added != u128::from(total.cells[c]) {
+                let blanks = total.blank[c] || outcomes.iter().any(|r| r.blank[c]);
+                found.push((
+                    Sic {
+                        rule: SicRule::ResultTotal,
+                        row: total.key,
+                        column: c,
+                        stated: u128::from(total.cells[c]),
+                        stated_blank: total.blank[c],
+                        computed: added,
+                        blanks,
+                    },
+                    src.error(
+                        "report-result-total",
+                        total.span.clone(),
+                        format!(
+                            "table {TABLE_3}: （七）总计 for {column} is {} but its {} rows add up to {added}{}",
+                            total.cells[c],
+                            outcomes.len(),
+                            blank_note(blanks)
+                        ),
+                    )
+                    .with_help("（七）总计 is the sum of the outcome rows （一） to （六） in each column; each application has exactly one outcome"),
+                ));
+            }
+            let left = u128::from(new.cells[c]) + u128::from(carried_over.cells[c]);
+            let right = u128::from(total.cells[c]) + u128::from(forward.cells[c]);
+            if left != right {
+                let blanks = [new, carried_over, total, forward]
+                    .iter()
+                    .any(|r| r.blank[c]);
+                found.push((
+                    Sic {
+                        rule: SicRule::Balance,
+                        row: forward.key,
+                        column: c,
+                        stated: left,
+                        stated_blank: false,
+                        computed: right,
+                        blanks,
+                    },
+                    src.error(
+                        "report-balance",
+                        forward.span.clone(),
+                        format!(
+                            "table {TABLE_3}, column {column}: 一、本年新收 + 二、上年结转 = {left} but （七）总计 + 四、结转下年度 = {right}{}",
+                            blank_note(blanks)
+                        ),
+                    )
+                    .with_help("第一项加第二项之和，等于第三项加第四项之和: every application received or carried over is either answered this year or carried forward"),
+                ));
+            }
         }
     }
-    for (row, (_, label)) in report.appeals.iter().zip(APPEAL_GROUPS) {
+    for (row, (key, label)) in report.appeals.iter().zip(APPEAL_GROUPS) {
         let parts = sum(&row.cells[..4]);
         if parts != u128::from(row.cells[4]) {
-            diagnostics.push(
+            let blanks = row.blank.iter().any(|b| *b);
+            found.push((
+                Sic {
+                    rule: SicRule::AppealsTotal,
+                    row: key,
+                    column: 4,
+                    stated: u128::from(row.cells[4]),
+                    stated_blank: row.blank[4],
+                    computed: parts,
+                    blanks,
+                },
                 src.error(
                     "report-appeals-total",
                     row.span.clone(),
                     format!(
-                        "table {TABLE_4}, {label}: 总计 is {} but {} add up to {parts}",
+                        "table {TABLE_4}, {label}: 总计 is {} but {} add up to {parts}{}",
                         row.cells[4],
-                        APPEAL_COLUMNS[..4].join(" + ")
+                        APPEAL_COLUMNS[..4].join(" + "),
+                        blank_note(blanks)
                     ),
                 )
                 .with_help("each group's 总计 is 结果维持 + 结果纠正 + 其他结果 + 尚未审结"),
-            );
+            ));
         }
+    }
+    for (sic, diagnostic) in found {
+        broken(report, diagnostics, sic, diagnostic);
     }
 }
 
@@ -439,28 +493,193 @@ fn check_stock(report: &Report, previous: &Report, diagnostics: &mut Diagnostics
     }
 }
 
-/// Numbers that section 一 quotes ("新收…66 件", "办结 69 件") against the
-/// table cells they name (domain.md AR-12).
+/// What a number quoted in the narrative stands for, by the words
+/// before it in its clause; the first kind whose words appear wins, so
+/// the more specific kinds come first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoted {
+    CarriedForward,
+    CarriedOver,
+    GrantedOrPartly,
+    Granted,
+    Partly,
+    Denied,
+    Unable,
+    NotProcessed,
+    OtherOutcome,
+    ReviewAndLitigation,
+    Review,
+    Litigation,
+    NaturalPersons,
+    Organisations,
+    New,
+    Answered,
+}
+
+const QUOTED_WORDS: &[(Quoted, &[&str])] = &[
+    (
+        Quoted::CarriedForward,
+        &[
+            "结转下",
+            "转下年",
+            "转下一年",
+            "结转至下",
+            "结转到下",
+            "顺延到下",
+            "顺延至下",
+            "转入下",
+        ],
+    ),
+    (Quoted::CarriedOver, &["年结转", "年度结转"]),
+    (
+        Quoted::GrantedOrPartly,
+        &["予以公开及部分公开", "予以公开和部分公开", "公开及部分公开"],
+    ),
+    (Quoted::Granted, &["予以公开", "同意公开"]),
+    (Quoted::Partly, &["部分公开"]),
+    (Quoted::Denied, &["不予公开"]),
+    (Quoted::Unable, &["无法提供"]),
+    (Quoted::NotProcessed, &["不予处理"]),
+    (Quoted::OtherOutcome, &["其他处理"]),
+    (
+        Quoted::ReviewAndLitigation,
+        &[
+            "复议、行政诉讼",
+            "复议和行政诉讼",
+            "复议及行政诉讼",
+            "复议、诉讼",
+        ],
+    ),
+    (Quoted::Review, &["行政复议"]),
+    (Quoted::Litigation, &["诉讼"]),
+    (Quoted::NaturalPersons, &["自然人"]),
+    (Quoted::Organisations, &["法人或其他组织", "法人和其他组织"]),
+    (Quoted::New, &["收到", "受理", "接收", "新收", "收办"]),
+    (Quoted::Answered, &["办结", "答复", "办理"]),
+];
+
+/// The words a clause must also contain for a kind to apply: a count of
+/// 受理 网络问政 is not one of applications.
+fn also_needed(kind: Quoted) -> &'static [&'static str] {
+    match kind {
+        Quoted::New | Quoted::NaturalPersons | Quoted::Organisations => &["申请"],
+        _ => &[],
+    }
+}
+
+/// The table values a quoted number of `kind` may stand for (reports
+/// phrase some counts either way: 受理 is the new applications or those
+/// plus the carried over; 无法提供 "因本机关不掌握等原因" is the group or
+/// its first row).
+fn table_values(report: &Report, kind: Quoted) -> Vec<u64> {
+    let row = |key: &str| report.application(key);
+    let total = |key: &str| row(key).map_or(0, |r| r.total_or_parts());
+    let group = |prefix: &str| {
+        report
+            .applications
+            .iter()
+            .filter(|r| {
+                r.key == prefix
+                    || r.key
+                        .strip_prefix(prefix)
+                        .is_some_and(|k| k.starts_with('.'))
+            })
+            .fold(0u64, |a, r| a.saturating_add(r.total_or_parts()))
+    };
+    let appeal = |i: usize| report.appeals.get(i).map_or(0, |r| r.total_or_parts());
+    let column = |key: &str, columns: std::ops::Range<usize>| {
+        row(key).map_or(0, |r| {
+            r.cells[columns]
+                .iter()
+                .fold(0u64, |a, c| a.saturating_add(*c))
+        })
+    };
+    let new = total("new");
+    let over = total("carried_over");
+    match kind {
+        Quoted::CarriedForward => vec![total("carried_forward")],
+        Quoted::CarriedOver => vec![over],
+        Quoted::GrantedOrPartly => vec![total("granted") + total("partly_granted")],
+        Quoted::Granted => vec![total("granted")],
+        Quoted::Partly => vec![total("partly_granted")],
+        Quoted::Denied => vec![group("denied")],
+        Quoted::Unable => vec![group("unable"), total("unable.not_held")],
+        Quoted::NotProcessed => vec![group("not_processed")],
+        Quoted::OtherOutcome => vec![group("other")],
+        Quoted::ReviewAndLitigation => vec![appeal(0) + appeal(1) + appeal(2)],
+        Quoted::Review => vec![appeal(0)],
+        Quoted::Litigation => vec![appeal(1) + appeal(2)],
+        Quoted::NaturalPersons => {
+            let (n, o) = (column("new", 0..1), column("carried_over", 0..1));
+            vec![n, n + o]
+        }
+        Quoted::Organisations => {
+            let (n, o) = (column("new", 1..6), column("carried_over", 1..6));
+            vec![n, n + o]
+        }
+        Quoted::New => vec![new, new + over],
+        Quoted::Answered => vec![total("total")],
+    }
+}
+
+fn table_name(kind: Quoted) -> &'static str {
+    match kind {
+        Quoted::CarriedForward => "table 三 四、结转下年度 总计",
+        Quoted::CarriedOver => "table 三 二、上年结转 总计",
+        Quoted::GrantedOrPartly => "table 三 （一）予以公开 + （二）部分公开",
+        Quoted::Granted => "table 三 （一）予以公开 总计",
+        Quoted::Partly => "table 三 （二）部分公开 总计",
+        Quoted::Denied => "table 三 （三）不予公开, all rows",
+        Quoted::Unable => "table 三 （四）无法提供, all rows (or its row 1)",
+        Quoted::NotProcessed => "table 三 （五）不予处理, all rows",
+        Quoted::OtherOutcome => "table 三 （六）其他处理, all rows",
+        Quoted::ReviewAndLitigation => "table 四 行政复议 + 行政诉讼 总计",
+        Quoted::Review => "table 四 行政复议 总计",
+        Quoted::Litigation => "table 四 行政诉讼 总计 (直接起诉 + 复议后起诉)",
+        Quoted::NaturalPersons => "table 三 自然人 of 一、本年新收 (or with 二、上年结转)",
+        Quoted::Organisations => "table 三 法人或其他组织 of 一、本年新收 (or with 二、上年结转)",
+        Quoted::New => "table 三 一、本年新收 总计 (or with 二、上年结转)",
+        Quoted::Answered => "table 三 （七）总计",
+    }
+}
+
+/// What a number quoted at `number` (a byte range of `text`, followed by
+/// 件 or 起) stands for: the words of its clause before it (back to the
+/// previous number or the end of the previous sentence); for a number
+/// that opens its clause ("另有72件申请…顺延到下年度"), the words after it.
+fn quoted_kind(text: &str, number: Range<usize>) -> Option<Quoted> {
+    let before = &text[..number.start];
+    let from = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_ascii_digit() || matches!(c, '。' | '；' | ';' | '\n'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let clause = &before[from..];
+    let kind_in = |clause: &str| {
+        QUOTED_WORDS.iter().find_map(|(kind, words)| {
+            (words.iter().any(|w| clause.contains(w))
+                && also_needed(*kind).iter().all(|w| clause.contains(w)))
+            .then_some(*kind)
+        })
+    };
+    if let Some(kind) = kind_in(clause) {
+        return Some(kind);
+    }
+    let after = &text[number.end..];
+    let to = after
+        .char_indices()
+        .find(|(_, c)| matches!(c, '。' | '；' | ';' | '，' | ',' | '）' | '\n'))
+        .map_or(after.len(), |(i, _)| i);
+    kind_in(&after[..to]).filter(|k| *k == Quoted::CarriedForward)
+}
+
+/// Numbers that section 一 quotes ("收到申请…66 件", "办结 69 件",
+/// "行政复议 3 起") against the table values they name (domain.md AR-12).
 fn check_narrative_numbers(report: &Report, diagnostics: &mut Diagnostics) {
     use std::sync::OnceLock;
-    static PATTERNS: OnceLock<Vec<(regex::Regex, &'static str)>> = OnceLock::new();
-    let patterns = PATTERNS.get_or_init(|| {
-        [
-            ("新收", "new"),
-            ("上年结转", "carried_over"),
-            ("办结", "total"),
-            ("结转下年度", "carried_forward"),
-            ("行政复议", "review"),
-            ("行政诉讼", "litigation"),
-        ]
-        .into_iter()
-        .map(|(words, cell)| {
-            let re = regex::Regex::new(&format!(r"{words}[^，。；、,;\d]{{0,20}}?(\d+)\s*件"))
-                .expect("valid pattern");
-            (re, cell)
-        })
-        .collect()
-    });
+    static NUMBER: OnceLock<regex::Regex> = OnceLock::new();
+    let number =
+        NUMBER.get_or_init(|| regex::Regex::new(r"(\d+)\s*(件|起)").expect("valid pattern"));
     let (Some(narrative), Some(md)) = (&report.narrative, &report.narrative_source) else {
         return;
     };
@@ -468,46 +687,49 @@ fn check_narrative_numbers(report: &Report, diagnostics: &mut Diagnostics) {
     let Some(text) = md.text.get(range.clone()) else {
         return;
     };
-    let total = |key: &str| report.application(key).map(|r| r.cells[6]);
-    let appeal = |i: usize| report.appeals.get(i).map(|r| r.cells[4]);
-    for (re, cell) in patterns {
-        let expected = match *cell {
-            "review" => appeal(0),
-            "litigation" => appeal(1).zip(appeal(2)).map(|(a, b)| a + b),
-            key => total(key),
-        };
-        let Some(expected) = expected else { continue };
-        for caps in re.captures_iter(text) {
-            let number = caps.get(1).expect("group");
-            let Ok(quoted) = number.as_str().parse::<u64>() else {
-                continue;
-            };
-            if quoted != expected {
-                let whole = caps.get(0).expect("match");
-                let span = range.start + whole.start()..range.start + whole.end();
-                let table = match *cell {
-                    "review" => "table 四 行政复议 总计".to_string(),
-                    "litigation" => "table 四 行政诉讼 总计 (直接起诉 + 复议后起诉)".to_string(),
-                    key => format!(
-                        "table 三 {} 总计",
-                        application_layout(report.format.value)
-                            .iter()
-                            .find(|d| d.key == key)
-                            .map_or(key, |d| d.short)
-                    ),
-                };
-                diagnostics.push(
-                    md.warning(
-                        "report-narrative-number",
-                        span,
-                        format!(
-                            "the text says \"{}\" but {table} is {expected}",
-                            whole.as_str()
-                        ),
-                    )
-                    .with_help("the narrative should quote the same numbers as the tables; correct whichever is wrong"),
-                );
-            }
+    for caps in number.captures_iter(text) {
+        let digits = caps.get(1).expect("group");
+        // Part of a decimal or a date ("12.3", "2024年"), not a count.
+        if text[..digits.start()].ends_with('.') {
+            continue;
         }
+        let Ok(quoted) = digits.as_str().parse::<u64>() else {
+            continue;
+        };
+        let Some(kind) = quoted_kind(text, digits.range()) else {
+            continue;
+        };
+        let values = table_values(report, kind);
+        if values.contains(&quoted) {
+            continue;
+        }
+        let whole = caps.get(0).expect("match");
+        let sentence_start = text[..whole.start()]
+            .rfind(['。', '；', '\n'])
+            .map_or(0, |i| {
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let sentence_end = text[whole.end()..]
+            .find(['。', '；', '\n'])
+            .map_or(text.len(), |i| whole.end() + i);
+        let sentence = text[sentence_start..sentence_end].trim();
+        let span = range.start + whole.start()..range.start + whole.end();
+        let expected = values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        diagnostics.push(
+            md.warning(
+                "report-narrative-number",
+                span,
+                format!(
+                    "the sentence \"{sentence}\" quotes {} but {} is {expected}",
+                    whole.as_str(),
+                    table_name(kind)
+                ),
+            )
+            .with_help("the narrative should quote the same numbers as the tables; correct whichever is wrong (a report kept as published keeps its text, and this warning stays)"),
+        );
     }
 }
