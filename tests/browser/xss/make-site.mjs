@@ -87,9 +87,9 @@ function oneLine(text) {
   return text.split(/\r?\n/).find((l) => l.trim() !== '') ?? text;
 }
 
-/** A file name carrying the vector: no `/`, no NUL, at most 120 bytes. */
+/** A file name carrying the vector, within the path-segment rule: no `/`, `\`, `:` or control characters, at most 120 bytes. */
 function fileName(text) {
-  let name = oneLine(text).replace(/[/\\\u0000]/g, '∕').replace(/:/g, '∶').replace(/^\.+/, '');
+  let name = oneLine(text).replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[/\\]/g, '∕').replace(/:/g, '∶').replace(/^\.+/, '');
   while (Buffer.byteLength(name) > 120) name = name.slice(0, -1);
   return name.trim() === '' ? 'x' : name;
 }
