@@ -39,14 +39,13 @@
 //! Characters XML forbids are dropped from the result
 //! ([`crate::text::without_forbidden`]).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
-use crate::text::without_forbidden;
+use crate::text::{first_forbidden, without_forbidden};
 
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
@@ -395,9 +394,11 @@ fn sanitize(html: &str) -> String {
             });
         builder
     });
-    match without_forbidden(&builder.clean(html).to_string()) {
-        Cow::Borrowed(clean) => clean.to_string(),
-        Cow::Owned(clean) => clean,
+    let clean = builder.clean(html).to_string();
+    if first_forbidden(&clean).is_none() {
+        clean
+    } else {
+        without_forbidden(&clean).into_owned()
     }
 }
 
