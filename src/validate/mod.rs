@@ -524,7 +524,7 @@ fn check_item(
                 item.published.span.clone(),
                 format!("发布日期 {published} is after the build date {as_of}"),
             )
-            .with_help("publication dates come from the document; if this is a typo, fix it"),
+            .with_help("the build date is the day of HEAD's commit in the site's time zone (`timezone` in site.toml, default +08:00), or --as-of; a 发布日期 after it is a typo or an item committed before its day: fix the date, or commit it on or after that day"),
         );
     }
 

@@ -1,0 +1,118 @@
+//! Issue 17, the editor's first day: one clock for `new` and the build
+//! date, guardrails in `check`, hints for Chinese dates and lone
+//! backslashes, the vocabularies and the summary after `build`.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::{Run, SiteTest};
+
+fn git(root: &Path, args: &[&str], date: &str) {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "编辑")
+        .env("GIT_AUTHOR_EMAIL", "editor@example.gov.cn")
+        .env("GIT_COMMITTER_NAME", "编辑")
+        .env("GIT_COMMITTER_EMAIL", "editor@example.gov.cn")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn root_of(site: &SiteTest) -> String {
+    site.root().to_str().expect("UTF-8 path").to_string()
+}
+
+/// `check --format json` without `--as-of`: the build date comes from git.
+fn check_json(site: &SiteTest) -> (Run, serde_json::Value) {
+    let run = site.run(&["check", "--root", &root_of(site), "--format", "json"]);
+    let json = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{run}"));
+    (run, json)
+}
+
+fn codes(json: &serde_json::Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The minimal site, its department numbering 索引号 by year.
+fn minimal_numbered() -> SiteTest {
+    let site = SiteTest::from_fixture("minimal");
+    site.write(
+        "content/bgt/department.toml",
+        "name = \"示例市人民政府办公室\"\ncode = \"11530100MB0A00001B\"\nindex_pattern = '^11530100MB0A00001B/\\d{4}-\\d{5}$'\n",
+    );
+    site
+}
+
+// One clock
+
+/// 23:30 UTC on 8 March 2024 is already 9 March in China.
+const UTC_2330: &str = "1709940600";
+
+#[test]
+fn a_new_item_made_late_in_the_evening_on_a_utc_machine_is_not_in_the_future() {
+    let site = minimal_numbered();
+    let root = root_of(&site);
+    git(site.root(), &["init", "-q"], "2024-03-08T23:00:00+00:00");
+    git(site.root(), &["add", "-A"], "2024-03-08T23:00:00+00:00");
+    // A committer on UTC, half an hour before `new` runs.
+    git(
+        site.root(),
+        &["commit", "-q", "-m", "start"],
+        "2024-03-08T23:00:00+00:00",
+    );
+    let run = site.run_with_env(
+        &["new", "catalog", "--root", &root, "--dept", "bgt"],
+        &[("GONGKAI_NOW", UTC_2330), ("TZ", "UTC")],
+    );
+    run.assert_success();
+    let text = std::fs::read_to_string(run.stdout.trim()).unwrap();
+    assert!(text.contains("\npublished = 2024-03-09\n"), "{text}");
+    let (run, json) = check_json(&site);
+    assert!(
+        !codes(&json).iter().any(|c| c == "published-in-future"),
+        "{run}"
+    );
+    // The site's zone decides, not the committer's: at UTC the commit and
+    // the item are both on the 8th.
+    site.write(
+        "site.toml",
+        &format!("{}timezone = \"+00:00\"\n", site.read_source("site.toml")),
+    );
+    let run = site.run_with_env(
+        &["new", "catalog", "--root", &root, "--dept", "bgt"],
+        &[("GONGKAI_NOW", UTC_2330)],
+    );
+    run.assert_success();
+    let text = std::fs::read_to_string(run.stdout.trim()).unwrap();
+    assert!(text.contains("\npublished = 2024-03-08\n"), "{text}");
+}
+
+#[test]
+fn a_bad_timezone_is_explained() {
+    let site = SiteTest::from_fixture("minimal");
+    site.write(
+        "site.toml",
+        &format!("{}timezone = \"UTC+8\"\n", site.read_source("site.toml")),
+    );
+    let run = site.check("human");
+    run.assert_code(1);
+    assert!(run.stderr.contains("bad-timezone"), "{run}");
+    assert!(run.stderr.contains("timezone = \"+08:00\""), "{run}");
+}
