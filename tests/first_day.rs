@@ -116,3 +116,126 @@ fn a_bad_timezone_is_explained() {
     assert!(run.stderr.contains("bad-timezone"), "{run}");
     assert!(run.stderr.contains("timezone = \"+08:00\""), "{run}");
 }
+
+// Guardrails
+
+#[test]
+fn placeholders_are_an_error_once_the_draft_line_is_gone() {
+    let site = minimal_numbered();
+    let root = root_of(&site);
+    let run = site.run(&[
+        "new",
+        "catalog",
+        "--root",
+        &root,
+        "--dept",
+        "bgt",
+        "--date",
+        "2024-03-08",
+    ]);
+    run.assert_success();
+    let path = run.stdout.trim().to_string();
+    let rel = path
+        .strip_prefix(&format!("{root}/"))
+        .expect("under the root")
+        .to_string();
+    // A draft may keep them.
+    let (run, json) = site.check_json();
+    run.assert_success();
+    assert!(!codes(&json).contains(&"placeholder".to_string()), "{run}");
+    // Published, the title and the body placeholders are errors.
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(&rel, &text.replace("draft = true\n", ""));
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "placeholder")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let lines: Vec<u64> = text
+        .lines()
+        .filter(|l| !l.starts_with("draft ="))
+        .enumerate()
+        .filter(|(_, l)| l.contains("（请填写标题）") || l.contains("（正文：Markdown。）"))
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    assert_eq!(
+        found,
+        lines.iter().map(|l| (rel.clone(), *l)).collect::<Vec<_>>(),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_new_departments_guide_cannot_go_live_with_its_placeholders() {
+    let site = SiteTest::from_fixture("minimal");
+    let root = root_of(&site);
+    site.run(&[
+        "new",
+        "department",
+        "ggzy",
+        "--name",
+        "示例市公共资源交易中心",
+        "--root",
+        &root,
+    ])
+    .assert_success();
+    let (run, json) = site.check_json();
+    run.assert_code(1);
+    let placeholders = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "placeholder" && d["file"] == "content/ggzy/guide.md")
+        .count();
+    // The note at the top and the ten （请填写…） of the sections.
+    assert_eq!(placeholders, 11, "{run}");
+}
+
+#[test]
+fn a_new_report_is_a_draft_and_is_not_published() {
+    let site = SiteTest::from_fixture("reports");
+    site.run(&[
+        "new",
+        "report",
+        "--root",
+        "site",
+        "--dept",
+        "csj",
+        "--year",
+        "2026",
+        "--date",
+        "2027-01-15",
+    ])
+    .assert_success();
+    let toml = site.read_source("content/csj/reports/2026.toml");
+    assert!(toml.contains("\ndraft = true\n"), "{toml}");
+    site.build().assert_success();
+    assert!(site.out().join("reports/index.html").is_file());
+    assert!(
+        !site
+            .out()
+            .join("departments/csj/reports/2026/index.html")
+            .exists(),
+        "a draft report is published"
+    );
+    // Without the draft line it is.
+    site.write(
+        "content/csj/reports/2026.toml",
+        &toml.replace("\ndraft = true\n", "\n"),
+    );
+    site.build().assert_success();
+    assert!(
+        site.out()
+            .join("departments/csj/reports/2026/index.html")
+            .is_file()
+    );
+}

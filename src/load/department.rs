@@ -204,6 +204,9 @@ fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<
     } else {
         (None, None, source.text.to_string())
     };
+    // A guide has no draft state: what is in it is published.
+    super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
+    super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
     Some(Guide {
         title,
         updated,

@@ -169,6 +169,10 @@ pub fn load_power(
         Vec::new()
     };
 
+    if !draft && disclosure != crate::model::Disclosure::Exempt {
+        super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
+    }
+    super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
     let complete = code.is_some() && name.is_some() && category.is_some() && subject.is_some();
     let placeholder = |value: String| Located::new(value, 0..0);
     Some(PowerItem {

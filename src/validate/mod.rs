@@ -263,7 +263,13 @@ pub fn validate(
         .into_iter()
         .filter(|r| department_names.contains_key(r.department.as_str()))
         .collect();
-    let reports = report::check(reports, &departments, &published, &mut diagnostics);
+    let mut reports = report::check(reports, &departments, &published, &mut diagnostics);
+    // Checked like the others, but a draft report is not published.
+    if audience == Audience::Publish {
+        let before = reports.len();
+        reports.retain(|r| !r.draft);
+        withheld.drafts += before - reports.len();
+    }
 
     let site = Site {
         config,
