@@ -102,6 +102,8 @@ enum Command {
     },
     /// Search the site as the browser does (the same index and scores).
     Search(cli::search::SearchArgs),
+    /// List the vocabularies: 主题分类, 文种, 职权类型 (site.toml's or the national ones).
+    Vocab(cli::vocab::VocabArgs),
     /// Create a new catalog item or department, ready to fill in.
     New {
         #[command(subcommand)]
@@ -166,6 +168,7 @@ fn main() -> ExitCode {
         } => cli::serve::run(ServeOptions { root, port, as_of }, open),
         Command::New { what } => cli::new::run(what),
         Command::Search(args) => cli::search::run(args),
+        Command::Vocab(args) => cli::vocab::run(args),
     }
 }
 

@@ -239,3 +239,120 @@ fn a_new_report_is_a_draft_and_is_not_published() {
             .is_file()
     );
 }
+
+// Vocabularies
+
+#[test]
+fn vocab_lists_the_sites_own_vocabularies_or_the_national_ones() {
+    let site = SiteTest::from_fixture("minimal");
+    let root = root_of(&site);
+    let run = site.run(&["vocab", "categories", "--root", &root]);
+    run.assert_success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.contains(&"综合政务\\政务公开"), "{run}");
+    assert!(lines.contains(&"卫生、体育\\医药管理"), "{run}");
+    let run = site.run(&["vocab", "--json", "--root", &root]);
+    run.assert_success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(json["kinds"].as_array().unwrap().contains(&"通知".into()));
+    assert!(
+        json["power_categories"]
+            .as_array()
+            .unwrap()
+            .contains(&"行政许可".into())
+    );
+    // A site's own list replaces the national one.
+    site.write(
+        "site.toml",
+        &format!(
+            "{}[vocabularies]\nkinds = [\"通知\", \"公告\"]\n",
+            site.read_source("site.toml")
+        ),
+    );
+    let run = site.run(&["vocab", "kinds", "--json", "--root", &root]);
+    run.assert_success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json, serde_json::json!(["通知", "公告"]));
+}
+
+#[test]
+fn a_new_item_never_takes_the_vocabularys_first_category() {
+    let site = SiteTest::from_fixture("minimal");
+    let root = root_of(&site);
+    site.run(&[
+        "new",
+        "department",
+        "ggzy",
+        "--name",
+        "示例市公共资源交易中心",
+        "--root",
+        &root,
+    ])
+    .assert_success();
+    // No items yet: the editor must choose, and is told how to see the choices.
+    let run = site.run(&[
+        "new",
+        "catalog",
+        "--root",
+        &root,
+        "--dept",
+        "ggzy",
+        "--date",
+        "2026-03-02",
+    ]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--category"), "{run}");
+    assert!(run.stderr.contains("gongkai vocab categories"), "{run}");
+    assert!(!site.root().join("content/ggzy/catalog").exists(), "{run}");
+    // A category outside the vocabulary is refused with the closest one.
+    let run = site.run(&[
+        "new",
+        "catalog",
+        "--root",
+        &root,
+        "--dept",
+        "ggzy",
+        "--date",
+        "2026-03-02",
+        "--category",
+        "综合政务\\政务公開",
+    ]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("综合政务\\政务公开"), "{run}");
+    let run = site.run(&[
+        "new",
+        "catalog",
+        "--root",
+        &root,
+        "--dept",
+        "ggzy",
+        "--date",
+        "2026-03-02",
+        "--category",
+        "城乡建设、环境保护\\城市规划",
+    ]);
+    run.assert_success();
+    let text = std::fs::read_to_string(run.stdout.trim()).unwrap();
+    assert!(
+        text.contains("\ncategory = '城乡建设、环境保护\\城市规划'\n"),
+        "{text}"
+    );
+    // Then the department's own items decide.
+    let run = site.run(&[
+        "new",
+        "catalog",
+        "--root",
+        &root,
+        "--dept",
+        "ggzy",
+        "--date",
+        "2026-03-03",
+    ]);
+    run.assert_success();
+    let text = std::fs::read_to_string(run.stdout.trim()).unwrap();
+    assert!(
+        text.contains("\ncategory = '城乡建设、环境保护\\城市规划'\n"),
+        "{text}"
+    );
+    assert!(!text.contains("国务院组织机构"), "{text}");
+}

@@ -152,7 +152,12 @@ fn a_pattern_with_a_month_numbers_per_month() {
         &format!("{toml}index_pattern = '^GGZY/\\d{{4}}-\\d{{2}}-\\d{{3}}$'\n"),
     );
     // Items filed by year, as some departments do.
-    let made = new_item(&site, "ggzy", "2026-03-02", &[]);
+    let made = new_item(
+        &site,
+        "ggzy",
+        "2026-03-02",
+        &["--category", "综合政务\\政务公开"],
+    );
     assert_eq!(created_index_no(&made), "GGZY/2026-03-001");
     let template = site.read_source("content/ggzy/catalog/2026-03-001.md");
     site.write(
@@ -225,7 +230,12 @@ fn a_new_department_is_checked_and_never_overwritten() {
     fill_in_guide(&site, "ggzy");
     check_accepts(&site, "2026-03-02", &["content/ggzy/department.toml"]);
     // Without a pattern or code: the folder name, the year, five digits.
-    let made = new_item(&site, "ggzy", "2026-03-02", &[]);
+    let made = new_item(
+        &site,
+        "ggzy",
+        "2026-03-02",
+        &["--category", "综合政务\\政务公开"],
+    );
     assert_eq!(created_index_no(&made), "GGZY/2026-00001");
 
     site.write("content/ggzy/department.toml", "name = \"改过的名称\"\n");

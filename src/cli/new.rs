@@ -22,6 +22,10 @@ pub enum NewCommand {
         dept: String,
         #[arg(long)]
         title: Option<String>,
+        /// 主题分类, 一级\二级 (default: the one the department uses most;
+        /// `gongkai vocab categories` lists them).
+        #[arg(long)]
+        category: Option<String>,
         /// The date to number and date the item with (default: today in the site's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
@@ -76,6 +80,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             root,
             dept,
             title,
+            category,
             date,
         } => {
             if !root.is_dir() {
@@ -85,6 +90,7 @@ pub fn run(command: NewCommand) -> ExitCode {
                 &root,
                 &dept,
                 title.as_deref(),
+                category.as_deref(),
                 date.unwrap_or_else(|| today(&root)),
             )
             .map(|item| {

@@ -31,7 +31,7 @@ pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
 pub use department::is_valid_slug;
 pub use front_matter::split_front_matter;
-pub use site::site_utc_offset;
+pub use site::{load_site_config, site_utc_offset};
 
 /// Everything read from the content repository, before cross-file checks.
 #[derive(Debug)]
