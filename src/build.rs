@@ -73,6 +73,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub items: usize,
     pub pages: usize,
+    /// Every file written into the output folder, pages included.
+    pub files: usize,
     pub withheld: Withheld,
     pub build: BuildInfo,
     /// Set when the site is not in a git repository.
@@ -238,12 +240,14 @@ pub fn build(
     on_total(render::progress_total(&site));
     match render::render(&site, &theme, &build, &staging, progress) {
         Ok(report) => {
+            let files = staging.files();
             staging.commit().map_err(BuildError::Io)?;
             Ok(BuildReport {
                 diagnostics,
                 out,
                 items: report.items,
                 pages: report.pages,
+                files,
                 withheld: site.withheld,
                 build,
                 without_git,

@@ -384,17 +384,18 @@ fn run_build(options: BuildOptions) -> ExitCode {
                         .unwrap_or_default()
                 );
             }
-            if terminal {
-                eprintln!(
-                    "built {} items ({} pages) into {} in {} ms; withheld: {} exempt, {} draft",
-                    report.items,
-                    report.pages,
-                    report.out.display(),
-                    started.elapsed().as_millis(),
-                    report.withheld.exempt,
-                    report.withheld.drafts
-                );
-            }
+            // Always, not only on a terminal: a silent success reads as
+            // "did anything happen?" in a script's log too.
+            eprintln!(
+                "built {} items: {} pages, {} files in {:.1} s into {}; withheld: {} exempt, {} draft",
+                report.items,
+                report.pages,
+                report.files,
+                started.elapsed().as_secs_f64(),
+                report.out.display(),
+                report.withheld.exempt,
+                report.withheld.drafts
+            );
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diagnostics)) => {

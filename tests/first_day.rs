@@ -356,3 +356,53 @@ fn a_new_item_never_takes_the_vocabularys_first_category() {
     );
     assert!(!text.contains("国务院组织机构"), "{text}");
 }
+
+// Install and first run
+
+#[test]
+fn build_says_what_it_wrote_even_when_not_on_a_terminal() {
+    let site = SiteTest::from_fixture("minimal");
+    let run = site.build();
+    run.assert_success();
+    let last = run.stderr.trim_end().lines().last().unwrap_or_default();
+    let summary = regex::Regex::new(
+        r"^built 1 items: (\d+) pages, (\d+) files in \d+\.\d s into (.+); withheld: 0 exempt, 0 draft$",
+    )
+    .unwrap();
+    let found = summary
+        .captures(last)
+        .unwrap_or_else(|| panic!("no summary line\n{run}"));
+    let files = support::list_files(&site.out()).len();
+    assert_eq!(found[2].parse::<usize>().unwrap(), files, "{run}");
+    assert_eq!(&found[3], site.out().to_str().unwrap());
+}
+
+#[test]
+fn the_readme_links_only_inside_the_repository() {
+    let readme = include_str!("../README.md");
+    let link = regex::Regex::new(r"\]\(([^)#]+)").unwrap();
+    for found in link.captures_iter(readme) {
+        let target = &found[1];
+        assert!(
+            !target.starts_with("..") && !target.starts_with('/'),
+            "README links outside the repository: {target}"
+        );
+        if !target.starts_with("http") {
+            assert!(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(target)
+                    .exists(),
+                "README links to a missing file: {target}"
+            );
+        }
+    }
+    let first = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("```sh"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first.contains("-- serve") && !first.contains("http.server"),
+        "the first command serves the site with gongkai itself: {first}"
+    );
+}

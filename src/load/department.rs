@@ -11,7 +11,7 @@ use super::fields::Fields;
 use super::front_matter::split_front_matter;
 use super::{read_source, relative};
 
-const DEPARTMENT_FIELDS: &[&str] = &[
+pub(crate) const DEPARTMENT_FIELDS: &[&str] = &[
     "name",
     "short_name",
     "code",
@@ -26,7 +26,7 @@ const DEPARTMENT_FIELDS: &[&str] = &[
     "language",
 ];
 
-const GUIDE_FIELDS: &[&str] = &["title", "updated"];
+pub(crate) const GUIDE_FIELDS: &[&str] = &["title", "updated"];
 
 /// A department slug is a URL segment forever: lowercase ASCII letters,
 /// digits and inner hyphens, at most 240 of them.

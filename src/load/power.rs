@@ -65,7 +65,7 @@ pub const STEP_FIELDS: &[&str] = &[
     "next",
 ];
 
-const NEXT_FIELDS: &[&str] = &["step", "when"];
+pub(crate) const NEXT_FIELDS: &[&str] = &["step", "when"];
 
 type SpannedTable = BTreeMap<Spanned<String>, Spanned<Value>>;
 

@@ -577,6 +577,20 @@ impl Report {
 
 type Cell = Option<Spanned<Value>>;
 
+/// The top-level keys of a report file: `RawReport`'s fields (a test
+/// keeps the two equal), for docs/content-model.md's check.
+pub(crate) const REPORT_FIELDS: &[&str] = &[
+    "title",
+    "year",
+    "format",
+    "published",
+    "as_published",
+    "draft",
+    "proactive",
+    "applications",
+    "appeals",
+];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
@@ -861,11 +875,14 @@ pub fn parse_report(
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
             let help = if message.contains("unknown field") {
-                "the fields are listed in the README (Annual reports); `gongkai new report` writes a complete file to compare with"
+                format!(
+                    "a report's top-level fields are {}; the tables' rows are in docs/content-model.md; `gongkai new report` writes a complete file to compare with",
+                    REPORT_FIELDS.join(", ")
+                )
             } else if message.contains("expected") && message.contains("value") {
-                "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank"
+                "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank".to_string()
             } else {
-                "check the TOML syntax; `gongkai new report` writes a complete file to compare with"
+                "check the TOML syntax; `gongkai new report` writes a complete file to compare with".to_string()
             };
             diagnostics.push(
                 source

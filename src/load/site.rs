@@ -12,7 +12,7 @@ use crate::vocabulary;
 use super::fields::Fields;
 use super::read_source;
 
-const SITE_FIELDS: &[&str] = &[
+pub(crate) const SITE_FIELDS: &[&str] = &[
     "title",
     "base_url",
     "language",
@@ -23,7 +23,7 @@ const SITE_FIELDS: &[&str] = &[
     "vocabularies",
     "timezone",
 ];
-const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
+pub(crate) const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
