@@ -882,7 +882,8 @@ pub fn parse_report(
             } else if message.contains("expected") && message.contains("value") {
                 "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank".to_string()
             } else {
-                "check the TOML syntax; `gongkai new report` writes a complete file to compare with".to_string()
+                "check the TOML syntax; `gongkai new report` writes a complete file to compare with"
+                    .to_string()
             };
             diagnostics.push(
                 source
