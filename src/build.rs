@@ -73,6 +73,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub items: usize,
     pub pages: usize,
+    /// Every file written into the output folder, pages included.
+    pub files: usize,
     pub withheld: Withheld,
     pub build: BuildInfo,
     /// Set when the site is not in a git repository.
@@ -106,9 +108,10 @@ pub fn load_and_validate(
     let repo = history::Repo::discover(root);
     let tip = repo.as_ref().and_then(|r| r.head());
     let history = match (mode, &repo, &tip) {
-        (HistoryMode::Read, Some(repo), Some(tip)) => {
-            Some(history::read(repo, tip).map_err(|e| io::Error::other(e.0))?)
-        }
+        (HistoryMode::Read, Some(repo), Some(tip)) => Some(
+            history::read(repo, tip, load::site_utc_offset(root))
+                .map_err(|e| io::Error::other(e.0))?,
+        ),
         _ => None,
     };
     validate_with(root, as_of, audience, history.as_ref())
@@ -122,7 +125,8 @@ pub fn load_and_validate_at(
     commit: &str,
     audience: Audience,
 ) -> io::Result<Snapshot> {
-    let history = history::read(repo, commit).map_err(|e| io::Error::other(e.0))?;
+    let history = history::read(repo, commit, load::site_utc_offset(root))
+        .map_err(|e| io::Error::other(e.0))?;
     validate_with(root, None, audience, Some(&history))
 }
 
@@ -158,7 +162,12 @@ pub fn validate_loaded(
             id: h.tip().id.clone(),
             date: h.tip().date,
         }),
-        None => git::head_commit(root),
+        None => git::head_commit(
+            root,
+            raw.config
+                .as_ref()
+                .map_or_else(|| load::site_utc_offset(root), |c| c.timezone),
+        ),
     };
     let without_git = head.is_none();
     let as_of = as_of
@@ -231,12 +240,14 @@ pub fn build(
     on_total(render::progress_total(&site));
     match render::render(&site, &theme, &build, &staging, progress) {
         Ok(report) => {
+            let files = staging.files();
             staging.commit().map_err(BuildError::Io)?;
             Ok(BuildReport {
                 diagnostics,
                 out,
                 items: report.items,
                 pages: report.pages,
+                files,
                 withheld: site.withheld,
                 build,
                 without_git,
@@ -360,7 +371,7 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
     let tip = repo
         .head()
         .ok_or_else(|| BuildError::Git("the repository has no commit yet".to_string()))?;
-    history::read(&repo, &tip).map_err(|e| BuildError::Git(e.0))
+    history::read(&repo, &tip, load::site_utc_offset(root)).map_err(|e| BuildError::Git(e.0))
 }
 
 /// The search index of the site at `root`, as `build` would publish it

@@ -27,19 +27,20 @@ pub fn blob_id(bytes: &[u8]) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeadCommit {
     pub id: String,
-    /// Commit (committer) date in the committer's own time zone.
+    /// Commit (committer) date in the site's time zone.
     pub date: Date,
 }
 
 /// HEAD of the repository containing `root`, if `root` is in one with at
-/// least one commit.
-pub fn head_commit(root: &Path) -> Option<HeadCommit> {
+/// least one commit; its date is the day at `utc_offset` (the site's
+/// zone), not in the committer's zone: one calendar for the whole site.
+pub fn head_commit(root: &Path, utc_offset: i32) -> Option<HeadCommit> {
     let repo = gix::discover(root).ok()?;
     let commit = repo.head_commit().ok()?;
     let time = commit.committer().ok()?.time().ok()?;
     Some(HeadCommit {
         id: commit.id.to_string(),
-        date: Date::from_unix(time.seconds, time.offset)?,
+        date: Date::from_unix(time.seconds, utc_offset)?,
     })
 }
 

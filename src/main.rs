@@ -102,6 +102,8 @@ enum Command {
     },
     /// Search the site as the browser does (the same index and scores).
     Search(cli::search::SearchArgs),
+    /// List the vocabularies: 主题分类, 文种, 职权类型 (site.toml's or the national ones).
+    Vocab(cli::vocab::VocabArgs),
     /// Create a new catalog item or department, ready to fill in.
     New {
         #[command(subcommand)]
@@ -166,6 +168,7 @@ fn main() -> ExitCode {
         } => cli::serve::run(ServeOptions { root, port, as_of }, open),
         Command::New { what } => cli::new::run(what),
         Command::Search(args) => cli::search::run(args),
+        Command::Vocab(args) => cli::vocab::run(args),
     }
 }
 
@@ -381,17 +384,18 @@ fn run_build(options: BuildOptions) -> ExitCode {
                         .unwrap_or_default()
                 );
             }
-            if terminal {
-                eprintln!(
-                    "built {} items ({} pages) into {} in {} ms; withheld: {} exempt, {} draft",
-                    report.items,
-                    report.pages,
-                    report.out.display(),
-                    started.elapsed().as_millis(),
-                    report.withheld.exempt,
-                    report.withheld.drafts
-                );
-            }
+            // Always, not only on a terminal: a silent success reads as
+            // "did anything happen?" in a script's log too.
+            eprintln!(
+                "built {} items: {} pages, {} files in {:.1} s into {}; withheld: {} exempt, {} draft",
+                report.items,
+                report.pages,
+                report.files,
+                started.elapsed().as_secs_f64(),
+                report.out.display(),
+                report.withheld.exempt,
+                report.withheld.drafts
+            );
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diagnostics)) => {

@@ -169,6 +169,9 @@ pub struct SiteConfig {
     pub kinds: Vec<String>,
     /// 职权类型 of the 权力清单.
     pub power_categories: Vec<String>,
+    /// The site's UTC offset in seconds (`timezone = "+08:00"`): the zone
+    /// of `new`'s dates, the as-of date and every date taken from git.
+    pub timezone: i32,
 }
 
 /// `content/<slug>/department.toml` (+ its guide).

@@ -61,11 +61,13 @@ pub struct NewItem {
 
 /// Create `content/<dept>/catalog/…/<number>.md`: a draft with the next
 /// free 索引号 of the department, dated `today`, every other field
-/// present as a comment.
+/// present as a comment. The category is `category`, else the one the
+/// department uses most; never a guess from the vocabulary's order.
 pub fn new_catalog_item(
     root: &Path,
     dept: &str,
     title: Option<&str>,
+    category: Option<&str>,
     today: Date,
 ) -> Result<NewItem, ScaffoldError> {
     let (raw, _) = load::load(root)?;
@@ -79,6 +81,7 @@ pub fn new_catalog_item(
             "there is no department `{dept}` (no readable content/{dept}/department.toml); {hint}"
         )));
     };
+    let category = item_category(&raw, dept, category)?;
     let scheme = Scheme::for_department(department)?;
     let index_no = scheme.next(&raw, today)?;
     if let Some(pattern) = &department.index_pattern
@@ -96,7 +99,9 @@ pub fn new_catalog_item(
         rel.push(format!("{:04}", today.year()));
     }
     rel.push(format!("{file_name}.md"));
-    let text = catalog_item_text(&raw, department, &index_no, title, today, &scheme);
+    let text = catalog_item_text(
+        &raw, department, &index_no, title, &category, today, &scheme,
+    );
     create_file(&root.join(&rel), &text)?;
     Ok(NewItem {
         path: rel,
@@ -554,12 +559,10 @@ fn catalog_item_text(
     department: &Department,
     index_no: &str,
     title: Option<&str>,
+    category: &str,
     today: Date,
     scheme: &Scheme,
 ) -> String {
-    let category = most_used_category(raw, &department.slug)
-        .or_else(|| raw.config.as_ref()?.categories.first().cloned())
-        .unwrap_or_default();
     let kinds = raw
         .config
         .as_ref()
@@ -580,7 +583,7 @@ title = {title}
 published = {today}
 # 成文日期 (date written); 条例 第二十六条: publish within 20 working days of it.
 written = {today}
-# 主题分类 (category), 一级\\二级 from the vocabulary (the one this department uses most).
+# 主题分类 (category), 一级\\二级 from the vocabulary (`gongkai vocab categories` lists it).
 category = {category}
 # 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.
 # Delete this line when the item is ready to publish.
@@ -614,12 +617,40 @@ draft = true
         origin = scheme.origin,
         index_no = toml_string(index_no),
         title = toml_string(title),
-        category = toml_string(&category),
+        category = toml_string(category),
         publisher = toml_string(&department.name),
         later = Date::from_ymd(year + 5, 1, 1).expect("valid date"),
         slug = department.slug,
     );
     t
+}
+
+/// The category of a new item: the one asked for (when the vocabulary has
+/// it), else the department's most used. A department without items must
+/// choose: the vocabulary's first entry (国务院组织机构) is wrong for
+/// almost every department.
+fn item_category(raw: &RawSite, dept: &str, asked: Option<&str>) -> Result<String, ScaffoldError> {
+    let known = raw
+        .config
+        .as_ref()
+        .map(|c| c.categories.clone())
+        .unwrap_or_else(crate::vocabulary::default_categories);
+    match asked {
+        Some(category) if known.iter().any(|k| k == category) => Ok(category.to_string()),
+        Some(category) => {
+            let hint = crate::diagnostics::did_you_mean(category, known.iter().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            Err(ScaffoldError::Usage(format!(
+                "`{category}` is not a 主题分类 of this site; {hint}`gongkai vocab categories` lists them (一级\\二级, one backslash)"
+            )))
+        }
+        None => most_used_category(raw, dept).ok_or_else(|| {
+            ScaffoldError::Usage(format!(
+                "content/{dept} has no items to take a 主题分类 from: pass --category, e.g. --category '综合政务\\政务公开'; `gongkai vocab categories` lists the choices"
+            ))
+        }),
+    }
 }
 
 fn most_used_category(raw: &RawSite, slug: &str) -> Option<String> {

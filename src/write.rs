@@ -24,6 +24,8 @@ pub struct Staging {
     dir: PathBuf,
     /// Folders already created: saves a `stat` per file written.
     created: Mutex<HashSet<PathBuf>>,
+    /// Files written or copied, for the summary after `build`.
+    files: std::sync::atomic::AtomicUsize,
 }
 
 impl Staging {
@@ -40,6 +42,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             created: Mutex::new(HashSet::new()),
+            files: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -74,6 +77,11 @@ impl Staging {
     }
 
     /// Replace the output folder with the staged one.
+    /// How many files were written or copied so far.
+    pub fn files(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn commit(self) -> io::Result<()> {
         let old = sibling(&self.out, "old");
         if old.exists() {
@@ -101,11 +109,17 @@ impl Staging {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        fs::write(self.target(rel)?, bytes)
+        fs::write(self.target(rel)?, bytes)?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()> {
-        fs::copy(self.root.join(from_site_path), self.target(rel)?).map(|_| ())
+        fs::copy(self.root.join(from_site_path), self.target(rel)?)?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 }
 

@@ -84,6 +84,28 @@ const EXPECTED: &[Expected] = &[
         column: 13,
     },
     error("missing-field", "content/bgt/catalog/16-missing.md", 1, 1),
+    error("placeholder", "content/bgt/catalog/17-placeholder.md", 8, 1),
+    Expected {
+        severity: "warning",
+        code: "doc-no-brackets",
+        file: "content/bgt/catalog/18-doc-no.md",
+        line: 5,
+        column: 14,
+    },
+    Expected {
+        severity: "warning",
+        code: "pinyin-annotation",
+        file: "content/bgt/catalog/19-pinyin.md",
+        line: 8,
+        column: 5,
+    },
+    error(
+        "toml-syntax",
+        "content/bgt/catalog/20-bare-chinese-date.md",
+        4,
+        13,
+    ),
+    error("toml-syntax", "content/bgt/catalog/21-backslash.md", 5, 18),
     error("unknown-field", "content/bgt/department.toml", 2, 1),
     error(
         "missing-attachment",
@@ -241,7 +263,8 @@ fn invalid_site_reports_exactly_the_expected_problems_and_exits_1() {
     assert_eq!(got, expected, "\n{run}");
     let errors = EXPECTED.iter().filter(|e| e.severity == "error").count();
     assert_eq!(json["errors"].as_u64(), Some(errors as u64));
-    assert_eq!(json["warnings"].as_u64(), Some(1));
+    let warnings = EXPECTED.iter().filter(|e| e.severity == "warning").count();
+    assert_eq!(json["warnings"].as_u64(), Some(warnings as u64));
     let codes: std::collections::BTreeSet<_> = EXPECTED
         .iter()
         .filter(|e| e.severity == "error")
@@ -332,6 +355,34 @@ fn hints_name_the_fix() {
 
     let late = find("late-publication", "content/bgt/catalog/15-late.md");
     assert!(late["message"].as_str().unwrap().contains("43"), "{late:#}");
+
+    // Issue 17: the first hint is the right one.
+    let help = |code: &str, file: &str| find(code, file)["help"].as_str().unwrap().to_string();
+    let bare = help("toml-syntax", "content/bgt/catalog/20-bare-chinese-date.md");
+    assert!(
+        bare.starts_with("write published = 2009-03-20"),
+        "an unquoted Chinese date gets the date hint first: {bare}"
+    );
+    let backslash = help("toml-syntax", "content/bgt/catalog/21-backslash.md");
+    assert!(
+        backslash.contains("write `\\\\` or use single quotes: category = '综合政务\\政务公开'"),
+        "{backslash}"
+    );
+    let doc_no = help("doc-no-brackets", "content/bgt/catalog/18-doc-no.md");
+    assert!(
+        doc_no.contains("doc_no = \"洛政办〔2017〕120号\""),
+        "{doc_no}"
+    );
+    let pinyin = help("pinyin-annotation", "content/bgt/catalog/19-pinyin.md");
+    assert!(pinyin.ends_with("\n做好政務公开工作。"), "{pinyin}");
+    let placeholder = find("placeholder", "content/bgt/catalog/17-placeholder.md");
+    assert!(
+        placeholder["message"]
+            .as_str()
+            .unwrap()
+            .contains("（正文：Markdown。）"),
+        "{placeholder:#}"
+    );
 }
 
 #[test]
@@ -405,7 +456,7 @@ fn human_format_names_file_line_and_column_of_every_problem() {
     );
     let last = run.stderr.trim_end().lines().last().unwrap_or_default();
     assert!(
-        last.contains("22 error(s)") && last.contains("1 warning(s)"),
+        last.contains("25 error(s)") && last.contains("3 warning(s)"),
         "summary line: {last}"
     );
 }

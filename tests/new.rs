@@ -31,6 +31,28 @@ fn created_index_no(run: &Run) -> String {
         .to_string()
 }
 
+/// Replace the placeholders of a new department's guide, as its editor
+/// would before publishing.
+fn fill_in_guide(site: &SiteTest, slug: &str) {
+    let rel = format!("content/{slug}/guide.md");
+    let guide = site.read_source(&rel);
+    let note_start = guide.find("（编制说明：").expect("the note");
+    let note_end = note_start + guide[note_start..].find("）\n").expect("its end") + "）".len();
+    let filled = format!("{}{}", &guide[..note_start], &guide[note_end..])
+        .replace("（请填写：", "（")
+        .replace("（请填写）", "已填写");
+    site.write(&rel, &filled);
+}
+
+fn check_at(site: &SiteTest, as_of: &str) -> (Run, serde_json::Value) {
+    let root = site.root().to_str().unwrap();
+    let run = site.run(&[
+        "check", "--root", root, "--as-of", as_of, "--format", "json",
+    ]);
+    let json = serde_json::from_str(&run.stdout).unwrap();
+    (run, json)
+}
+
 /// `check` at `as_of` has no errors and says nothing about `files`.
 #[track_caller]
 fn check_accepts(site: &SiteTest, as_of: &str, files: &[&str]) {
@@ -123,13 +145,19 @@ fn a_pattern_with_a_month_numbers_per_month() {
         "2026-03-02",
     ])
     .assert_success();
+    fill_in_guide(&site, "ggzy");
     let toml = site.read_source("content/ggzy/department.toml");
     site.write(
         "content/ggzy/department.toml",
         &format!("{toml}index_pattern = '^GGZY/\\d{{4}}-\\d{{2}}-\\d{{3}}$'\n"),
     );
     // Items filed by year, as some departments do.
-    let made = new_item(&site, "ggzy", "2026-03-02", &[]);
+    let made = new_item(
+        &site,
+        "ggzy",
+        "2026-03-02",
+        &["--category", "综合政务\\政务公开"],
+    );
     assert_eq!(created_index_no(&made), "GGZY/2026-03-001");
     let template = site.read_source("content/ggzy/catalog/2026-03-001.md");
     site.write(
@@ -166,7 +194,7 @@ fn a_pattern_with_a_month_numbers_per_month() {
 }
 
 #[test]
-fn a_new_department_passes_check_and_is_never_overwritten() {
+fn a_new_department_is_checked_and_never_overwritten() {
     let site = SiteTest::from_fixture("minimal");
     let root = site.root().to_str().unwrap().to_string();
     let args = [
@@ -189,13 +217,25 @@ fn a_new_department_passes_check_and_is_never_overwritten() {
     let guide = site.read_source("content/ggzy/guide.md");
     assert!(guide.contains("title = \"示例市公共资源交易中心政府信息公开指南\""));
     assert!(guide.contains("## 一、工作机构及联系方式"));
-    check_accepts(
-        &site,
-        "2026-03-02",
-        &["content/ggzy/department.toml", "content/ggzy/guide.md"],
-    );
+    // The guide is published as it is: its placeholders are the only
+    // errors, until they are filled in.
+    let (run, json) = check_at(&site, "2026-03-02");
+    run.assert_code(1);
+    for d in json["diagnostics"].as_array().unwrap() {
+        if d["severity"] == "error" {
+            assert_eq!(d["file"], "content/ggzy/guide.md", "{d}");
+            assert_eq!(d["code"], "placeholder", "{d}");
+        }
+    }
+    fill_in_guide(&site, "ggzy");
+    check_accepts(&site, "2026-03-02", &["content/ggzy/department.toml"]);
     // Without a pattern or code: the folder name, the year, five digits.
-    let made = new_item(&site, "ggzy", "2026-03-02", &[]);
+    let made = new_item(
+        &site,
+        "ggzy",
+        "2026-03-02",
+        &["--category", "综合政务\\政务公开"],
+    );
     assert_eq!(created_index_no(&made), "GGZY/2026-00001");
 
     site.write("content/ggzy/department.toml", "name = \"改过的名称\"\n");

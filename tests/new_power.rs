@@ -63,10 +63,18 @@ fn writes_a_draft_that_checks_clean_with_every_field_explained() {
     site.build().assert_success();
     assert!(!site.out().join("powers/XK-900").exists());
 
-    // Once `draft = true` is removed, it is published with its flowchart.
+    // Without `draft = true`, its placeholders stop the build until they
+    // are filled in; then it is published with its flowchart.
+    let published = text.replace("draft = true\n", "");
+    site.write("content/tjj/powers/XK-900.toml", &published);
+    let run = site.build();
+    run.assert_code(1);
+    assert!(run.stderr.contains("error[placeholder]"), "{run}");
     site.write(
         "content/tjj/powers/XK-900.toml",
-        &text.replace("draft = true\n", ""),
+        &published
+            .replace("（请填写：", "（")
+            .replace("（请填写", "（"),
     );
     site.build().assert_success();
     let page = site.read("powers/XK-900/index.html");

@@ -799,6 +799,14 @@ fn new_report_writes_a_file_that_passes_check() {
         toml.contains("normative_documents = [0, 0, 4185]"),
         "{toml}"
     );
+    // A draft until its line is deleted.
+    assert!(toml.contains("\ndraft = true\n"), "{toml}");
+    site.build().assert_success();
+    assert!(!site.out().join("departments/csj/reports/2026").exists());
+    site.write(
+        "content/csj/reports/2026.toml",
+        &toml.replace("\ndraft = true\n", "\n"),
+    );
     site.build().assert_success();
     assert!(
         site.read("departments/csj/reports/2026/index.html")

@@ -4,3 +4,4 @@
 pub mod new;
 pub mod search;
 pub mod serve;
+pub mod vocab;

@@ -11,10 +11,6 @@ use gongkai::scaffold::{self, ScaffoldError};
 
 use crate::{EXIT_CONTENT, EXIT_USAGE, parse_date};
 
-/// China Standard Time (UTC+8, no daylight saving): the date on a
-/// Chinese government office's calendar, wherever the command runs.
-const CHINA_STANDARD_TIME: i32 = 8 * 3600;
-
 #[derive(Subcommand)]
 pub enum NewCommand {
     /// A catalog item (a draft) with the department's next free 索引号.
@@ -26,7 +22,11 @@ pub enum NewCommand {
         dept: String,
         #[arg(long)]
         title: Option<String>,
-        /// The date to number and date the item with (default: today in China Standard Time).
+        /// 主题分类, 一级\二级 (default: the one the department uses most;
+        /// `gongkai vocab categories` lists them).
+        #[arg(long)]
+        category: Option<String>,
+        /// The date to number and date the item with (default: today in the site's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
@@ -40,7 +40,7 @@ pub enum NewCommand {
         year: i32,
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The publication date to write (default: today in China Standard Time).
+        /// The publication date to write (default: today in the site's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
@@ -80,6 +80,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             root,
             dept,
             title,
+            category,
             date,
         } => {
             if !root.is_dir() {
@@ -89,7 +90,8 @@ pub fn run(command: NewCommand) -> ExitCode {
                 &root,
                 &dept,
                 title.as_deref(),
-                date.unwrap_or_else(today),
+                category.as_deref(),
+                date.unwrap_or_else(|| today(&root)),
             )
             .map(|item| {
                 eprintln!("索引号 {}", item.index_no);
@@ -106,7 +108,8 @@ pub fn run(command: NewCommand) -> ExitCode {
             if !root.is_dir() {
                 return not_a_folder(&root);
             }
-            let result = scaffold::new_report(&root, &dept, year, date.unwrap_or_else(today));
+            let result =
+                scaffold::new_report(&root, &dept, year, date.unwrap_or_else(|| today(&root)));
             (root, result)
         }
         NewCommand::Power {
@@ -132,7 +135,8 @@ pub fn run(command: NewCommand) -> ExitCode {
             if !root.is_dir() {
                 return not_a_folder(&root);
             }
-            let result = scaffold::new_department(&root, &slug, &name, date.unwrap_or_else(today));
+            let result =
+                scaffold::new_department(&root, &slug, &name, date.unwrap_or_else(|| today(&root)));
             (root, result)
         }
     };
@@ -159,9 +163,18 @@ fn not_a_folder(root: &std::path::Path) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
-fn today() -> Date {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_unix(seconds, CHINA_STANDARD_TIME).expect("the clock is within the calendar")
+/// Today in the site's time zone (`timezone` in site.toml, default
+/// +08:00), wherever the command runs. `GONGKAI_NOW` (Unix seconds)
+/// stands in for the clock, so tests can run at any hour.
+fn today(root: &std::path::Path) -> Date {
+    let seconds = std::env::var("GONGKAI_NOW")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    Date::from_unix(seconds, gongkai::load::site_utc_offset(root))
+        .expect("the clock is within the calendar")
 }

@@ -32,7 +32,7 @@ pub struct Commit {
     pub id: String,
     /// Position in [`History::commits`].
     pub position: usize,
-    /// Committer date, in the committer's time zone.
+    /// Committer date, in the site's time zone.
     pub date: Date,
     /// First line of the message.
     pub summary: String,
@@ -105,7 +105,9 @@ impl History {
 }
 
 /// Read the history of the site in `repo` up to `tip` (a commit id).
-pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
+/// Commit dates are days in the site's zone (`utc_offset`, seconds east
+/// of UTC), whatever zone each committer was in.
+pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError> {
     let known = cache::load(&repo.cache_dir);
     let records = repo.commits(tip, &known)?;
     if records.keys().any(|id| !known.contains_key(id)) {
@@ -134,7 +136,7 @@ pub fn read(repo: &Repo, tip: &str) -> Result<History, GitError> {
             Commit {
                 id: (*id).clone(),
                 position,
-                date: Date::from_unix(r.seconds, r.offset)
+                date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
                 summary: r.summary.clone(),
             }

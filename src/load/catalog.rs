@@ -2,10 +2,11 @@
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::git;
-use crate::model::{CatalogItem, Date, Located};
+use crate::model::{CatalogItem, Date, Disclosure, Located};
 
 use super::fields::Fields;
 use super::front_matter::split_front_matter;
+use super::guardrails;
 
 pub const CATALOG_FIELDS: &[&str] = &[
     "index_no",
@@ -82,6 +83,13 @@ pub fn load_item(
 
     let status_span = f.span_of("status");
     diagnostics.extend(std::mem::take(&mut f.diagnostics));
+    if let Some(d) = &doc_no {
+        guardrails::doc_no_brackets(&source, &d.value, d.span.clone(), diagnostics);
+    }
+    if !draft && disclosure != Disclosure::Exempt {
+        guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
+    }
+    guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
 
     let blob = git::blob_id(source.text.as_bytes());
     let complete =

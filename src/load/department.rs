@@ -11,7 +11,7 @@ use super::fields::Fields;
 use super::front_matter::split_front_matter;
 use super::{read_source, relative};
 
-const DEPARTMENT_FIELDS: &[&str] = &[
+pub(crate) const DEPARTMENT_FIELDS: &[&str] = &[
     "name",
     "short_name",
     "code",
@@ -26,7 +26,7 @@ const DEPARTMENT_FIELDS: &[&str] = &[
     "language",
 ];
 
-const GUIDE_FIELDS: &[&str] = &["title", "updated"];
+pub(crate) const GUIDE_FIELDS: &[&str] = &["title", "updated"];
 
 /// A department slug is a URL segment forever: lowercase ASCII letters,
 /// digits and inner hyphens, at most 240 of them.
@@ -204,6 +204,9 @@ fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<
     } else {
         (None, None, source.text.to_string())
     };
+    // A guide has no draft state: what is in it is published.
+    super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
+    super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
     Some(Guide {
         title,
         updated,

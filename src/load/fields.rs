@@ -46,10 +46,10 @@ impl<'a> Fields<'a> {
                 let span = offset + span.start..offset + span.end;
                 file.error(
                     "toml-syntax",
-                    span,
+                    span.clone(),
                     format!("this is not valid TOML: {}", e.message().trim()),
                 )
-                .with_help(toml_syntax_help(e.message()))
+                .with_help(toml_syntax_help(e.message(), &file.text, span.start))
             })?;
         Ok(Fields::from_table(file, table, offset, anchor, known))
     }
@@ -507,7 +507,36 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-fn toml_syntax_help(message: &str) -> String {
+/// The fix for a TOML syntax error at byte `at` of `text`. The line's own
+/// shape comes first: a Chinese date or a lone backslash is what an editor
+/// typed, whatever the parser's message says.
+fn toml_syntax_help(message: &str, text: &str, at: usize) -> String {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    if let Some((key, value)) = line.split_once('=') {
+        let (key, value) = (key.trim(), value.trim());
+        let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
+        if let Some((date, _)) = parse_date_string(unquoted) {
+            return format!(
+                "write {key} = {date}: a date is year-month-day, digits only, without quotes"
+            );
+        }
+        if message.contains("escape")
+            && let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'))
+        {
+            let single = if inner.contains('\'') {
+                String::new()
+            } else {
+                format!(": {key} = '{inner}'")
+            };
+            return format!(
+                "a backslash in double quotes starts an escape: write `\\\\` or use single quotes{single}"
+            );
+        }
+    }
     if message.contains("duplicate key") {
         "each field may appear only once; delete one of the two lines".into()
     } else if message.contains("invalid date") || message.contains("day between") {

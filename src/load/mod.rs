@@ -11,6 +11,7 @@ mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
+pub mod guardrails;
 pub mod power;
 pub mod report;
 mod site;
@@ -30,6 +31,7 @@ pub use cache::ItemCache;
 pub use catalog::load_item as load_catalog_item;
 pub use department::is_valid_slug;
 pub use front_matter::split_front_matter;
+pub use site::{load_site_config, site_utc_offset};
 
 /// Everything read from the content repository, before cross-file checks.
 #[derive(Debug)]
@@ -754,5 +756,112 @@ fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Opti
             diagnostics.push(d);
             None
         }
+    }
+}
+
+/// docs/content-model.md documents every key of every file kind: each
+/// section's table names exactly the keys the code reads.
+#[cfg(test)]
+mod content_model_doc {
+    use std::collections::BTreeSet;
+
+    use super::report::{self, ReportFormat};
+
+    const DOC: &str = include_str!("../../docs/content-model.md");
+
+    /// Section heading → the first-column keys of its table.
+    fn documented() -> Vec<(String, BTreeSet<String>)> {
+        let mut sections: Vec<(String, BTreeSet<String>)> = Vec::new();
+        for line in DOC.lines() {
+            if let Some(title) = line
+                .strip_prefix("### ")
+                .or_else(|| line.strip_prefix("## "))
+            {
+                sections.push((title.trim().to_string(), BTreeSet::new()));
+            } else if let Some(rest) = line.strip_prefix("| `")
+                && let Some((key, _)) = rest.split_once('`')
+                && let Some((_, keys)) = sections.last_mut()
+            {
+                assert!(keys.insert(key.to_string()), "`{key}` twice");
+            }
+        }
+        sections
+    }
+
+    fn set(keys: impl IntoIterator<Item = impl ToString>) -> BTreeSet<String> {
+        keys.into_iter().map(|k| k.to_string()).collect()
+    }
+
+    #[test]
+    fn every_field_of_every_file_is_documented_and_nothing_else() {
+        let formats = [ReportFormat::Y2021, ReportFormat::Y2019];
+        let code: Vec<(&str, BTreeSet<String>)> = vec![
+            ("site.toml", set(super::site::SITE_FIELDS)),
+            ("[vocabularies]", set(super::site::VOCABULARY_FIELDS)),
+            ("department.toml", set(super::department::DEPARTMENT_FIELDS)),
+            ("guide.md", set(super::department::GUIDE_FIELDS)),
+            ("Catalog item", set(super::catalog::CATALOG_FIELDS)),
+            ("Power", set(super::power::POWER_FIELDS)),
+            ("[[steps]]", set(super::power::STEP_FIELDS)),
+            ("next", set(super::power::NEXT_FIELDS)),
+            ("Annual report", set(report::REPORT_FIELDS)),
+            (
+                "[proactive]",
+                set(formats
+                    .iter()
+                    .flat_map(|f| report::proactive_layout(*f))
+                    .flat_map(|block| block.rows.iter().map(|(key, _)| *key))),
+            ),
+            (
+                "[applications]",
+                set(formats
+                    .iter()
+                    .flat_map(|f| report::application_layout(*f))
+                    .map(|row| row.key)),
+            ),
+            (
+                "[appeals]",
+                set(report::APPEAL_GROUPS.iter().map(|(key, _)| *key)),
+            ),
+        ];
+        let doc = documented();
+        for (section, keys) in &code {
+            let Some((_, written)) = doc.iter().find(|(title, _)| title == section) else {
+                panic!("docs/content-model.md has no section `{section}`");
+            };
+            let missing: Vec<_> = keys.difference(written).collect();
+            let unknown: Vec<_> = written.difference(keys).collect();
+            assert!(
+                missing.is_empty() && unknown.is_empty(),
+                "docs/content-model.md, section `{section}`: undocumented {missing:?}, unknown to the code {unknown:?}"
+            );
+        }
+        for (title, keys) in &doc {
+            assert!(
+                keys.is_empty() || code.iter().any(|(section, _)| section == title),
+                "docs/content-model.md documents keys in `{title}`, which no field table checks"
+            );
+        }
+    }
+
+    #[test]
+    fn report_fields_are_the_keys_a_report_accepts() {
+        // serde lists the accepted keys when it meets an unknown one.
+        let error = toml::from_str::<toml::Table>("zzz = 1")
+            .ok()
+            .and_then(|_| {
+                let source = crate::diagnostics::SourceFile::new("2024.toml", "zzz = 1\n");
+                let mut d = crate::diagnostics::Diagnostics::default();
+                report::parse_report(source, "x", &mut d);
+                d.0.first().map(|d| d.message.clone())
+            })
+            .expect("an unknown key is an error");
+        let expected: BTreeSet<String> = error
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        assert_eq!(expected, set(report::REPORT_FIELDS), "{error}");
     }
 }

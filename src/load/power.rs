@@ -65,7 +65,7 @@ pub const STEP_FIELDS: &[&str] = &[
     "next",
 ];
 
-const NEXT_FIELDS: &[&str] = &["step", "when"];
+pub(crate) const NEXT_FIELDS: &[&str] = &["step", "when"];
 
 type SpannedTable = BTreeMap<Spanned<String>, Spanned<Value>>;
 
@@ -169,6 +169,10 @@ pub fn load_power(
         Vec::new()
     };
 
+    if !draft && disclosure != crate::model::Disclosure::Exempt {
+        super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
+    }
+    super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
     let complete = code.is_some() && name.is_some() && category.is_some() && subject.is_some();
     let placeholder = |value: String| Located::new(value, 0..0);
     Some(PowerItem {

@@ -542,6 +542,8 @@ pub struct Report {
     /// `as_published = true`: the report is kept exactly as it was issued;
     /// its arithmetic is reported as warnings and its blank cells stay.
     pub as_published: bool,
+    /// `draft = true`: checked and previewed, never published.
+    pub draft: bool,
     /// The rules a report kept as published breaks (set by validate).
     pub notes: Vec<Sic>,
     /// Table 二, in the layout's row order.
@@ -575,6 +577,20 @@ impl Report {
 
 type Cell = Option<Spanned<Value>>;
 
+/// The top-level keys of a report file: `RawReport`'s fields (a test
+/// keeps the two equal), for docs/content-model.md's check.
+pub(crate) const REPORT_FIELDS: &[&str] = &[
+    "title",
+    "year",
+    "format",
+    "published",
+    "as_published",
+    "draft",
+    "proactive",
+    "applications",
+    "appeals",
+];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
@@ -583,6 +599,7 @@ struct RawReport {
     format: Option<Spanned<Value>>,
     published: Option<Spanned<Value>>,
     as_published: Option<Spanned<Value>>,
+    draft: Option<Spanned<Value>>,
     proactive: Option<Spanned<RawProactive>>,
     applications: Option<Spanned<RawApplications>>,
     appeals: Option<Spanned<RawAppeals>>,
@@ -826,7 +843,14 @@ pub fn load_report(
         None
     };
     let mut report = parse_report(source, slug, diagnostics)?;
+    if !report.draft {
+        super::guardrails::placeholders(&report.source, 0..report.source.text.len(), diagnostics);
+    }
     if let Some(md) = narrative_source {
+        if !report.draft {
+            super::guardrails::placeholders(&md, 0..md.text.len(), diagnostics);
+        }
+        super::guardrails::pinyin_annotations(&md, 0..md.text.len(), diagnostics);
         report.narrative = Some(parse_narrative(&md, diagnostics));
         report.narrative_source = Some(md);
     }
@@ -851,11 +875,15 @@ pub fn parse_report(
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
             let help = if message.contains("unknown field") {
-                "the fields are listed in the README (Annual reports); `gongkai new report` writes a complete file to compare with"
+                format!(
+                    "a report's top-level fields are {}; the tables' rows are in docs/content-model.md; `gongkai new report` writes a complete file to compare with",
+                    REPORT_FIELDS.join(", ")
+                )
             } else if message.contains("expected") && message.contains("value") {
-                "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank"
+                "every cell needs a value: write 0 for nothing to report, or \"\" for a cell that a report kept as published (`as_published = true`) left blank".to_string()
             } else {
                 "check the TOML syntax; `gongkai new report` writes a complete file to compare with"
+                    .to_string()
             };
             diagnostics.push(
                 source
@@ -877,6 +905,7 @@ pub fn parse_report(
 
     let title = r.title(raw.title.as_ref());
     r.as_published = r.as_published(raw.as_published.as_ref());
+    let draft = r.draft(raw.draft.as_ref());
     let year = r.year(raw.year.as_ref());
     let format = r.format(raw.format.as_ref());
     let published = r.date(raw.published.as_ref());
@@ -940,6 +969,7 @@ pub fn parse_report(
         published: published?,
         title: title.flatten(),
         as_published,
+        draft,
         notes: Vec::new(),
         proactive: proactive?,
         applications: applications?,
@@ -1068,6 +1098,27 @@ impl Reader<'_> {
                             format!("`as_published` must be true or false, found {}", value_type(other)),
                         )
                         .with_help("write `as_published = true` for a report kept exactly as it was issued"),
+                );
+                false
+            }
+        }
+    }
+
+    fn draft(&mut self, v: Option<&Spanned<Value>>) -> bool {
+        let Some(v) = v else {
+            return false;
+        };
+        match v.get_ref() {
+            Value::Boolean(b) => *b,
+            other => {
+                self.diagnostics.push(
+                    self.source
+                        .error(
+                            "wrong-type",
+                            v.span(),
+                            format!("`draft` must be true or false, found {}", value_type(other)),
+                        )
+                        .with_help("write `draft = true` while the report is being filled in, and delete the line to publish it"),
                 );
                 false
             }

@@ -12,7 +12,7 @@ use crate::vocabulary;
 use super::fields::Fields;
 use super::read_source;
 
-const SITE_FIELDS: &[&str] = &[
+pub(crate) const SITE_FIELDS: &[&str] = &[
     "title",
     "base_url",
     "language",
@@ -21,8 +21,9 @@ const SITE_FIELDS: &[&str] = &[
     "theme",
     "paginate_by",
     "vocabularies",
+    "timezone",
 ];
-const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
+pub(crate) const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
@@ -56,6 +57,7 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
     let theme = f.string("theme", false, "\"default\"");
     let paginate_by = f.integer("paginate_by", "20");
     let vocabularies = f.table("vocabularies", VOCABULARY_FIELDS);
+    let timezone = f.string("timezone", false, "\"+08:00\"");
 
     let base_url = base_url.and_then(|b| {
         if b.value.starts_with("https://") || b.value.starts_with("http://") {
@@ -110,6 +112,24 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         }
         Some(p) => p.value as usize,
         None => 20,
+    };
+    let timezone = match timezone {
+        Some(t) => parse_utc_offset(&t.value).unwrap_or_else(|| {
+            f.diagnostics.push(
+                source
+                    .error(
+                        "bad-timezone",
+                        t.span,
+                        format!(
+                            "`timezone` must be a UTC offset like \"+08:00\", not \"{}\"",
+                            t.value
+                        ),
+                    )
+                    .with_help("timezone = \"+08:00\" (China Standard Time, the default)"),
+            );
+            DEFAULT_UTC_OFFSET
+        }),
+        None => DEFAULT_UTC_OFFSET,
     };
     let mut categories = vocabulary::default_categories();
     let mut kinds = vocabulary::default_kinds();
@@ -169,5 +189,43 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         categories,
         kinds,
         power_categories,
+        timezone,
     })
+}
+
+/// China Standard Time (UTC+8, no daylight saving): the calendar of a
+/// Chinese government office, wherever the command runs.
+pub const DEFAULT_UTC_OFFSET: i32 = 8 * 3600;
+
+/// `+08:00`, `-05:00`, `Z` → seconds east of UTC.
+pub fn parse_utc_offset(text: &str) -> Option<i32> {
+    if text == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    (hours <= 14 && minutes < 60).then_some(sign * (hours * 3600 + minutes * 60))
+}
+
+/// The site's UTC offset from `root/site.toml`, or the default when the
+/// file is missing or does not say: for callers that need only the zone
+/// (`new`, the history); `load_site_config` reports a bad value.
+pub fn site_utc_offset(root: &Path) -> i32 {
+    read_source(root, Path::new("site.toml"))
+        .ok()
+        .and_then(|source| source.text.parse::<toml::Table>().ok())
+        .and_then(|table| match table.get("timezone") {
+            Some(Value::String(s)) => parse_utc_offset(s),
+            _ => None,
+        })
+        .unwrap_or(DEFAULT_UTC_OFFSET)
 }

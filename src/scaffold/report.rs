@@ -123,6 +123,10 @@ pub fn report_text(name: &str, year: i32, format: ReportFormat, today: Date) -> 
     let _ = writeln!(t, "year = {year}");
     let _ = writeln!(t, "format = \"{}\"", format.key());
     let _ = writeln!(t, "published = {today}");
+    let _ = writeln!(
+        t,
+        "# 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.\n# Delete this line when the report is ready to publish.\ndraft = true"
+    );
     let _ = writeln!(t, "\n[proactive]  # {}", report::TABLE_2);
     for block in report::proactive_layout(format) {
         let columns: Vec<&str> = block.columns.iter().map(|c| c.0).collect();

@@ -263,7 +263,13 @@ pub fn validate(
         .into_iter()
         .filter(|r| department_names.contains_key(r.department.as_str()))
         .collect();
-    let reports = report::check(reports, &departments, &published, &mut diagnostics);
+    let mut reports = report::check(reports, &departments, &published, &mut diagnostics);
+    // Checked like the others, but a draft report is not published.
+    if audience == Audience::Publish {
+        let before = reports.len();
+        reports.retain(|r| !r.draft);
+        withheld.drafts += before - reports.len();
+    }
 
     let site = Site {
         config,
@@ -524,7 +530,7 @@ fn check_item(
                 item.published.span.clone(),
                 format!("发布日期 {published} is after the build date {as_of}"),
             )
-            .with_help("publication dates come from the document; if this is a typo, fix it"),
+            .with_help("the build date is the day of HEAD's commit in the site's time zone (`timezone` in site.toml, default +08:00), or --as-of; a 发布日期 after it is a typo or an item committed before its day: fix the date, or commit it on or after that day"),
         );
     }
 
