@@ -24,11 +24,14 @@ pub enum NewCommand {
         /// The department's folder name under content/.
         #[arg(long)]
         dept: String,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "from")]
         title: Option<String>,
         /// The date to number and date the item with (default: today in China Standard Time).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// Import a .txt (UTF-8 or GB18030/GBK) or .docx document as the draft's body, or every such document in a folder, one draft each.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
     /// An annual report (政府信息公开工作年度报告): every cell present and zero, and the narrative's headings.
     Report {
@@ -81,6 +84,28 @@ pub fn run(command: NewCommand) -> ExitCode {
             dept,
             title,
             date,
+            from: Some(from),
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let result =
+                scaffold::import_catalog_items(&root, &dept, &from, date.unwrap_or_else(today))
+                    .map(|items| {
+                        for item in &items {
+                            eprintln!("索引号 {}", item.index_no);
+                        }
+                        items.into_iter().map(|i| i.path).collect()
+                    });
+            let _ = title;
+            (root, result)
+        }
+        NewCommand::Catalog {
+            root,
+            dept,
+            title,
+            date,
+            from: None,
         } => {
             if !root.is_dir() {
                 return not_a_folder(&root);
