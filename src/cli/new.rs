@@ -82,7 +82,8 @@ pub fn run(command: NewCommand) -> ExitCode {
         NewCommand::Catalog {
             root,
             dept,
-            title,
+            // `--title` conflicts with `--from`: the title comes from the document.
+            title: _,
             date,
             from: Some(from),
         } => {
@@ -97,7 +98,6 @@ pub fn run(command: NewCommand) -> ExitCode {
                         }
                         items.into_iter().map(|i| i.path).collect()
                     });
-            let _ = title;
             (root, result)
         }
         NewCommand::Catalog {
