@@ -966,19 +966,7 @@ fn a_deletion_publishes_its_public_note_never_its_commit_message() {
     assert!(noted.contains("原因：依据……废止"), "{noted}");
 
     // check names the deletion without a note: its path and its commit.
-    let check = run_in(
-        repo.site.tmp(),
-        &[
-            "check".as_ref(),
-            "--root".as_ref(),
-            repo.root().as_os_str(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ],
-        &[],
-    );
-    check.assert_success();
-    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let json = check_json(&repo);
     let warnings: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -995,4 +983,40 @@ fn a_deletion_publishes_its_public_note_never_its_commit_message() {
             .contains(&plain[..7]),
         "{json:#}"
     );
+
+    // Deleted but not committed yet: the warning says how to commit it.
+    std::fs::remove_file(repo.root().join(format!("{DEPT}/catalog/a.md"))).unwrap();
+    let json = check_json(&repo);
+    let uncommitted = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "deletion-without-note" && d["file"] == format!("{DEPT}/catalog/a.md")
+        })
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        uncommitted["help"]
+            .as_str()
+            .unwrap()
+            .contains("--trailer \"Public-Note:"),
+        "{uncommitted}"
+    );
+}
+
+/// `gongkai check --format json` on the repository's site, which succeeds.
+fn check_json(repo: &Repo) -> serde_json::Value {
+    let check = run_in(
+        repo.site.tmp(),
+        &[
+            "check".as_ref(),
+            "--root".as_ref(),
+            repo.root().as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        &[],
+    );
+    check.assert_success();
+    serde_json::from_str(&check.stdout).unwrap()
 }
