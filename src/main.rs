@@ -310,7 +310,9 @@ fn run_check(root: &Path, format: Format, as_of: Option<Date>, since: Option<&st
         root,
         as_of,
         Audience::Publish,
-        build::HistoryMode::HeadOnly,
+        // The history, so that what a build would publish about deletions
+        // (their public reason) is checked too; it is cached, so cheap.
+        build::HistoryMode::Read,
     ) {
         Ok(s) => s,
         Err(e) => {

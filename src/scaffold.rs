@@ -13,7 +13,9 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 use crate::load::{self, RawSite, is_valid_slug};
 use crate::model::{Date, Department};
 
+pub mod import;
 mod report;
+pub use import::import_catalog_items;
 pub use report::{new_report, report_text};
 
 /// Why nothing was written.

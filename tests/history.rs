@@ -189,7 +189,10 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
         "xk-001.toml",
         power("XK-001", "甲许可", "supervision = \"监督电话：第二版\"\n"),
     );
-    let c3 = repo.commit("2024-03-01", "修改甲通知；移动乙通知");
+    let c3 = repo.commit(
+        "2024-03-01",
+        "修改甲通知；移动乙通知\n\nPublic-Note: 调整施行日期的表述",
+    );
     // c4: C is repealed.
     repo.write(
         "c.md",
@@ -204,7 +207,10 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     // c5: E is deleted.
     repo.git(&["rm", "-q", &format!("{DEPT}/catalog/e.md")]);
     repo.git(&["rm", "-q", &format!("{DEPT}/powers/qx-001.toml")]);
-    let c5 = repo.commit("2024-05-01", "删除过时的戊通知");
+    let c5 = repo.commit(
+        "2024-05-01",
+        "删除过时的戊通知\n\nPublic-Note: 依据市政府决定废止",
+    );
     // c6: F becomes exempt: withdrawn. Tagged v2024.2.
     repo.write(
         "f.md",
@@ -380,8 +386,9 @@ fn the_first_snapshot_shows_the_first_revision() {
 fn the_history_page_lists_revisions_with_messages_and_a_word_level_diff() {
     let b = &*BUILT;
     let page = read(b, &format!("/items/{}/history/", id(1)));
-    assert!(page.contains("修改甲通知；移动乙通知"), "{page}");
-    assert!(page.contains("首次发布"));
+    // The public note, never the commit message (an internal working note).
+    assert!(page.contains("调整施行日期的表述"), "{page}");
+    assert!(!page.contains("修改甲通知；移动乙通知"), "{page}");
     assert!(page.contains(&b.c[3][..7]));
     // 办法 → 规定 changes two characters, not the whole line.
     assert!(page.contains("删除：</span>办法</del>"), "{page}");
@@ -409,8 +416,8 @@ fn a_deleted_item_is_retired_with_its_last_revision() {
     let page = read(b, e["url"].as_str().unwrap());
     assert!(page.contains("本文件已删除。"), "{page}");
     assert!(
-        page.contains("删除过时的戊通知"),
-        "the deleting commit's message is the reason"
+        page.contains("依据市政府决定废止") && !page.contains("删除过时的戊通知"),
+        "the deleting commit's Public-Note is the reason, not its message: {page}"
     );
     assert!(page.contains("戊的正文。"));
     let archive = read(b, "/archive/");
@@ -740,7 +747,8 @@ fn powers_have_their_commits_as_revisions_oldest_first() {
         assert!(page.contains(r["snapshot_url"].as_str().unwrap()), "{page}");
         assert!(page.contains(r["source_url"].as_str().unwrap()));
     }
-    assert!(page.contains("修改甲通知；移动乙通知") && page.contains("2024-03-01"));
+    assert!(page.contains("调整施行日期的表述") && page.contains("2024-03-01"));
+    assert!(!page.contains("修改甲通知；移动乙通知"), "{page}");
     // The second revision shows what changed in the source, word by word.
     let diff = &page[page.find(r#"<details class="diff">"#).expect("a diff")..];
     assert!(diff.contains("<del") && diff.contains("<ins"), "{diff}");
@@ -779,8 +787,8 @@ fn a_deleted_power_is_retired_and_keeps_its_url() {
     assert!(page.contains("丙许可"), "{page}");
     assert!(page.contains("本文件已于 2024-05-01 删除。"), "{page}");
     assert!(
-        page.contains("删除过时的戊通知"),
-        "the deleting commit's message"
+        page.contains("依据市政府决定废止") && !page.contains("删除过时的戊通知"),
+        "the deleting commit's Public-Note, not its message: {page}"
     );
     assert!(page.contains("已删除"));
     let snapshot = read(b, qx["revisions"][0]["snapshot_url"].as_str().unwrap());
@@ -914,4 +922,101 @@ fn the_versions_page_lists_power_changes() {
     assert!(v2.contains("丙许可"), "v2024.2 retired the deleted QX-001");
     assert!(v3.contains("乙许可") && !v3.contains("甲许可"), "{v3}");
     assert!(!page.contains("后来撤回的权力") && !page.contains("JC-001"));
+}
+
+/// Every file of a build, as text (binary files lossily).
+fn all_output(out: &Path) -> Vec<(String, String)> {
+    list_files(out)
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(out.join(&rel)).unwrap();
+            (rel, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_deletion_publishes_its_public_note_never_its_commit_message() {
+    let mut repo = Repo::new();
+    repo.write("a.md", item(1, "甲通知", "", "甲的正文。"));
+    repo.write("t.md", item(2, "乙通知", "", "乙的正文。"));
+    repo.write("n.md", item(3, "丙通知", "", "丙的正文。"));
+    repo.commit("2024-01-02", "add first items");
+    repo.git(&["rm", "-q", &format!("{DEPT}/catalog/t.md")]);
+    let plain = repo.commit("2024-02-01", "remove test item");
+    repo.git(&["rm", "-q", &format!("{DEPT}/catalog/n.md")]);
+    repo.commit(
+        "2024-03-01",
+        "drop the old notice\n\nPublic-Note: 依据……废止",
+    );
+    let out = repo.site.tmp().join("public");
+    repo.build(&out);
+    for (rel, text) in all_output(&out) {
+        for word in ["remove test item", "drop the old notice", "add first items"] {
+            assert!(
+                !text.contains(word),
+                "{rel} shows the commit message {word:?}"
+            );
+        }
+    }
+    let deleted = read_text(&out.join(format!("items/{}/index.html", id(2))));
+    assert!(deleted.contains("本文件已删除。"), "{deleted}");
+    assert!(deleted.contains("原因：未说明"), "{deleted}");
+    let noted = read_text(&out.join(format!("items/{}/index.html", id(3))));
+    assert!(noted.contains("原因：依据……废止"), "{noted}");
+
+    // check names the deletion without a note: its path and its commit.
+    let json = check_json(&repo);
+    let warnings: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "deletion-without-note")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{json:#}");
+    assert_eq!(warnings[0]["severity"], "warning");
+    assert_eq!(warnings[0]["file"], format!("{DEPT}/catalog/t.md"));
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&plain[..7]),
+        "{json:#}"
+    );
+
+    // Deleted but not committed yet: the warning says how to commit it.
+    std::fs::remove_file(repo.root().join(format!("{DEPT}/catalog/a.md"))).unwrap();
+    let json = check_json(&repo);
+    let uncommitted = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "deletion-without-note" && d["file"] == format!("{DEPT}/catalog/a.md")
+        })
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        uncommitted["help"]
+            .as_str()
+            .unwrap()
+            .contains("--trailer \"Public-Note:"),
+        "{uncommitted}"
+    );
+}
+
+/// `gongkai check --format json` on the repository's site, which succeeds.
+fn check_json(repo: &Repo) -> serde_json::Value {
+    let check = run_in(
+        repo.site.tmp(),
+        &[
+            "check".as_ref(),
+            "--root".as_ref(),
+            repo.root().as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        &[],
+    );
+    check.assert_success();
+    serde_json::from_str(&check.stdout).unwrap()
 }

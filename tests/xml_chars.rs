@@ -136,7 +136,7 @@ fn history_text_never_brings_one_into_the_output() {
             "commit",
             "-q",
             "-m",
-            "修正标题\u{2}并删除\u{1f}\n\n正文\u{7}",
+            "修正标题\u{2}并删除\u{1f}\n\n正文\u{7}\n\nPublic-Note: 修正标题\u{2}并删除\u{1f}",
         ],
     );
 
@@ -162,7 +162,8 @@ fn history_text_never_brings_one_into_the_output() {
         }
     }
     assert!(xml >= 2, "the feeds and the sitemap were read");
-    // The texts themselves are shown, without the characters.
+    // The texts themselves are shown, without the characters (the public
+    // note; the commit message never is).
     let history = site.read("items/11530100MB0A00001B/2024-00001/history/index.html");
     assert!(history.contains("修正标题并删除"), "{history}");
     assert!(

@@ -20,7 +20,7 @@ pub enum NewCommand {
         /// The department's folder name under content/.
         #[arg(long)]
         dept: String,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "from")]
         title: Option<String>,
         /// 主题分类, 一级\二级 (default: the one the department uses most;
         /// `gongkai vocab categories` lists them).
@@ -29,6 +29,9 @@ pub enum NewCommand {
         /// The date to number and date the item with (default: today in the site's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// Import a .txt (UTF-8 or GB18030/GBK) or .docx document as the draft's body, or every such document in a folder, one draft each.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
     /// An annual report (政府信息公开工作年度报告): every cell present and zero, and the narrative's headings.
     Report {
@@ -79,9 +82,34 @@ pub fn run(command: NewCommand) -> ExitCode {
         NewCommand::Catalog {
             root,
             dept,
+            // `--title` conflicts with `--from`: the title comes from the document.
+            title: _,
+            category,
+            date,
+            from: Some(from),
+        } => {
+            if !root.is_dir() {
+                return not_a_folder(&root);
+            }
+            let date = date.unwrap_or_else(|| today(&root));
+            let result =
+                scaffold::import_catalog_items(&root, &dept, &from, category.as_deref(), date).map(
+                    |items| {
+                        for item in &items {
+                            eprintln!("索引号 {}", item.index_no);
+                        }
+                        items.into_iter().map(|i| i.path).collect()
+                    },
+                );
+            (root, result)
+        }
+        NewCommand::Catalog {
+            root,
+            dept,
             title,
             category,
             date,
+            from: None,
         } => {
             if !root.is_dir() {
                 return not_a_folder(&root);

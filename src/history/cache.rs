@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 const CACHE_FILE: &str = "history.json";
 /// Bump when the meaning of a record changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileChange {
@@ -32,6 +32,9 @@ pub struct CommitRecord {
     pub offset: i32,
     /// First line of the message.
     pub summary: String,
+    /// The `Public-Note:` trailers of the message, joined: the only words
+    /// of a commit that pages show.
+    pub public_note: Option<String>,
     /// One list per parent (against the empty tree for a root commit).
     pub changes: Vec<Vec<FileChange>>,
 }

@@ -24,7 +24,7 @@ use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
 use crate::model::{CatalogItem, Date, PowerItem};
 
-pub use repo::{GitError, Repo};
+pub use repo::{GitError, PUBLIC_NOTE, Repo};
 
 /// One commit of the linear history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +34,11 @@ pub struct Commit {
     pub position: usize,
     /// Committer date, in the site's time zone.
     pub date: Date,
-    /// First line of the message.
+    /// First line of the message: an internal working note, never shown
+    /// on a page.
     pub summary: String,
+    /// What the commit says to the public (its `Public-Note:` trailers).
+    pub public_note: Option<String>,
 }
 
 impl Commit {
@@ -139,6 +142,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                 date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
                 summary: r.summary.clone(),
+                public_note: r.public_note.clone(),
             }
         })
         .collect();

@@ -10,6 +10,10 @@ use gix::ObjectId;
 
 use super::cache::{CommitRecord, FileChange};
 
+/// The commit trailer (`git commit --trailer "Public-Note: …"`) whose value
+/// is the public reason for a deletion or the public note of a change.
+pub const PUBLIC_NOTE: &str = "Public-Note";
+
 /// A git repository holding a site, possibly in a subfolder.
 pub struct Repo {
     repo: gix::ThreadSafeRepository,
@@ -137,10 +141,20 @@ impl Repo {
         let oid = ObjectId::from_hex(id.as_bytes()).map_err(|e| err(id, e))?;
         let commit = repo.find_commit(oid).map_err(|e| err(id, e))?;
         let time = commit.time().map_err(|e| err(id, e))?;
-        let summary = commit
-            .message()
+        let message = commit.message().ok();
+        let summary = message
+            .as_ref()
             .map(|m| m.summary().to_string())
             .unwrap_or_default();
+        let public_note = message.as_ref().and_then(|m| m.body()).and_then(|body| {
+            let notes: Vec<String> = body
+                .trailers()
+                .filter(|t| t.token.eq_ignore_ascii_case(PUBLIC_NOTE.as_bytes()))
+                .map(|t| t.value.to_string())
+                .filter(|v| !v.trim().is_empty())
+                .collect();
+            (!notes.is_empty()).then(|| notes.join(" "))
+        });
         let tree = commit.tree_id().map_err(|e| err(id, e))?.detach();
         let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
         let content = self.content_tree(repo, tree)?;
@@ -172,6 +186,7 @@ impl Repo {
             seconds: time.seconds,
             offset: time.offset,
             summary,
+            public_note,
             changes,
         })
     }

@@ -520,7 +520,7 @@ impl<'a> Renderer<'a> {
         }
         let mut lookup = Lookup::new(site, urls);
         for (lang, templates) in &languages {
-            for table in ["validity", "retired_banner"] {
+            for table in ["validity", "retired_banner", "public_note"] {
                 if let Some(toml::Value::Table(labels)) = templates.strings.get(table) {
                     for (key, text) in labels {
                         if let toml::Value::String(text) = text {
@@ -637,7 +637,7 @@ impl<'a> Renderer<'a> {
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
                 commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
-                message: r.commit.as_ref().map(|c| c.summary.clone()),
+                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
                 blob: r.blob.clone(),
                 snapshot_url: self.urls().href(&urls::snapshot(id, &r.blob)),
                 source_url: self.urls().href(&urls::source(id, &r.blob)),

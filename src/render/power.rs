@@ -208,9 +208,7 @@ impl Renderer<'_> {
                 },
             ),
             removed: removed.map(|r| r.date),
-            removed_message: removed
-                .and_then(|r| r.commit.as_ref())
-                .map(|c| c.summary.clone()),
+            removed_message: removed.and_then(|r| self.lookup.removal_reason(r, lang)),
         }
     }
 
@@ -253,7 +251,7 @@ impl Renderer<'_> {
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
                 commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
-                message: r.commit.as_ref().map(|c| c.summary.clone()),
+                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
                 blob: r.blob.clone(),
                 snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
                 source_url: u.href(&urls::power_source(code, &r.blob)),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{CatalogItem, Date, Department, Language, Validity};
-use crate::validate::{Item, Site};
+use crate::validate::{Item, Removal, Site};
 
 use super::urls::{self, Urls};
 
@@ -232,9 +232,20 @@ impl<'a> Lookup<'a> {
         if let Some(removal) = &item.removed
             && view.retired_reason.is_none()
         {
-            view.retired_reason = removal.commit.as_ref().map(|c| c.summary.clone());
+            view.retired_reason = self.removal_reason(removal, lang);
         }
         view
+    }
+
+    /// The public reason for a deletion: the deleting commit's
+    /// `Public-Note:`, else a neutral "no reason given"; never the commit
+    /// message, which is an internal working note.
+    pub fn removal_reason(&self, removal: &Removal, lang: Language) -> Option<String> {
+        removal
+            .commit
+            .as_ref()
+            .and_then(|c| c.public_note.clone())
+            .or_else(|| self.label(lang, "public_note", "none"))
     }
 
     /// The view of one revision of a document (`c`) in a given state.

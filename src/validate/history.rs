@@ -33,6 +33,27 @@ pub struct Removal {
     /// The deleting commit; `None` when deleted in the work tree only.
     pub commit: Option<Commit>,
     pub date: Date,
+    /// The path the file had before it was deleted, relative to the site root.
+    pub path: String,
+}
+
+/// How the events of a deleted file end: the commit that deleted it (the
+/// first of the trailing deletions) and the path it was deleted from.
+fn removal(history: &History, events: &[Event], as_of: Date) -> Removal {
+    let commit = events
+        .iter()
+        .rev()
+        .take_while(|e| e.version.is_none())
+        .last()
+        .map(|e| history.commits[e.commit].clone());
+    let path = events
+        .iter()
+        .rev()
+        .find_map(|e| e.version.as_ref())
+        .map(|v| v.path.clone())
+        .unwrap_or_default();
+    let date = commit.as_ref().map_or(as_of, |c| c.date);
+    Removal { commit, date, path }
 }
 
 /// An item whose latest revision is `exempt`: its URLs stay, naming nothing.
@@ -187,14 +208,7 @@ pub fn merge(
             // Being redrafted: the last published revision stays current.
             None
         } else {
-            let commit = events
-                .iter()
-                .rev()
-                .take_while(|e| e.version.is_none())
-                .last()
-                .map(|e| history.commits[e.commit].clone());
-            let date = commit.as_ref().map_or(as_of, |c| c.date);
-            Some(Removal { commit, date })
+            Some(removal(history, events, as_of))
         };
         let (validity, retired_on) = validity_on(&catalog, as_of);
         let retired_on = match (&removed, retired_on) {
@@ -281,14 +295,7 @@ pub fn merge_powers(
             // Being redrafted: the last published revision stays current.
             None
         } else {
-            let commit = events
-                .iter()
-                .rev()
-                .take_while(|e| e.version.is_none())
-                .last()
-                .map(|e| history.commits[e.commit].clone());
-            let date = commit.as_ref().map_or(as_of, |c| c.date);
-            Some(Removal { commit, date })
+            Some(removal(history, events, as_of))
         };
         let validity = Validity::of_status(item.status);
         let status_retired = match validity {

@@ -12,6 +12,7 @@ pub mod power;
 pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::diagnostics::{
     Diagnostic, Diagnostics, Severity, did_you_mean, quoted_alternatives, suggestions,
@@ -257,6 +258,7 @@ pub fn validate(
         })
         .collect();
     let releases = history::releases(history, &published, &powers);
+    check_public_notes(&published, &powers, &mut diagnostics);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
     let reports = reports
@@ -335,6 +337,51 @@ fn path_parts_problem(path: &str) -> Option<String> {
     path.split('/')
         .find_map(|part| urls::segment_problem(part).map(|p| (part, p)))
         .map(|(part, problem)| format!("has a part \"{part}\" that {problem}"))
+}
+
+/// A deleted item stays online as deleted, with a public 原因. That reason
+/// comes only from the deleting commit's `Public-Note:` trailer (the commit
+/// message is an internal note), so a deletion without one is pointed out.
+fn check_public_notes(items: &[Item], powers: &[Power], diagnostics: &mut Diagnostics) {
+    let removals = items
+        .iter()
+        .filter_map(|i| i.removed.as_ref())
+        .chain(powers.iter().filter_map(|p| p.removed.as_ref()));
+    for removal in removals {
+        let Some(commit) = removal.commit.as_ref() else {
+            diagnostics.push(
+                Diagnostic::for_path(
+                    Severity::Warning,
+                    "deletion-without-note",
+                    Path::new(&removal.path),
+                    "this published file is deleted; its page will say \"no reason given\"",
+                )
+                .with_help(format!(
+                    "commit the deletion with a public reason: git commit --trailer \"{}: 依据……废止\" (the commit message is never published)",
+                    crate::history::PUBLIC_NOTE
+                )),
+            );
+            continue;
+        };
+        if commit.public_note.is_some() {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::for_path(
+                Severity::Warning,
+                "deletion-without-note",
+                Path::new(&removal.path),
+                format!(
+                    "deleted by commit {} with no public reason; its page says \"no reason given\" (the commit message is never published)",
+                    commit.short_id()
+                ),
+            )
+            .with_help(format!(
+                "before the commit is pushed, add the reason to it: git commit --amend --trailer \"{}: 依据……废止\" (to take a mistaken item off the site instead, see the README, \"Withdrawing an item published by mistake\")",
+                crate::history::PUBLIC_NOTE
+            )),
+        );
+    }
 }
 
 fn check_aliases(departments: &[Department], diagnostics: &mut Diagnostics) {
