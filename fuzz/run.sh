@@ -10,8 +10,7 @@
 # the search target, the JS analyzer (search.js) is compared with the
 # Rust one on every input of its corpus (tests/search.rs, parity test).
 #
-# Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly compiler, or
-# stable with RUSTC_BOOTSTRAP=1 (set below when no nightly is installed).
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); runs on stable (below).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,12 +20,11 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fields report power markdown search)
 
-toolchain=()
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-  toolchain=(+nightly)
-else
-  export RUSTC_BOOTSTRAP=1
-fi
+# The default (stable) toolchain with nightly features unlocked: the
+# main crate's own toolchain, so its build is reused and nothing else
+# needs installing. Set FUZZ_TOOLCHAIN=+nightly to use a nightly instead.
+toolchain=(${FUZZ_TOOLCHAIN:-})
+[ ${#toolchain[@]} -gt 0 ] || export RUSTC_BOOTSTRAP=1
 
 # Longest input per target: a little above the largest real file of its kind.
 max_len() {
@@ -39,11 +37,11 @@ max_len() {
 
 fixtures=$root/tests/fixtures
 seeds_of() {
-  local target=$1 dir=$2 f n=0
+  local target=$1 dir=$2 f
   rm -rf "$dir"
   mkdir -p "$dir"
-  # Each seed is named by a counter: fixture files share names.
-  seed() { n=$((n + 1)); cat > "$dir/seed-$n"; }
+  # Each seed is named by its content's hash: fixture files share names.
+  seed() { local tmp; tmp=$(mktemp "$dir/.seed.XXXXXX"); cat > "$tmp"; mv "$tmp" "$dir/$(sha1sum < "$tmp" | cut -c1-16)"; }
   case $target in
     fields)
       # The first byte chooses the reader (gongkai::fuzzing::FieldsFile).
@@ -68,11 +66,11 @@ seeds_of() {
           { printf '\000'; cat "$prev"; printf '\000'; cat "$f"; printf '\000';
             cat "${f%.toml}.md" 2>/dev/null || true; } | seed
         fi
-      done < <(find "$fixtures" -path '*/reports/*' -name '*.toml' -print0)
+      done < <(find "$fixtures" -path '*/content/*/reports/*' -name '[0-9][0-9][0-9][0-9].toml' -print0)
       ;;
     power)
       while IFS= read -r -d '' f; do seed < "$f"; done \
-        < <(find "$fixtures" -path '*/powers/*' -name '*.toml' -print0)
+        < <(find "$fixtures" -path '*/content/*/powers/*' -name '*.toml' -print0)
       ;;
     markdown)
       while IFS= read -r -d '' f; do seed < "$f"; done \
@@ -105,10 +103,12 @@ for target in "${targets[@]}"; do
   seeds_of "$target" "$seeds"
   log=$here/target/$target.log
   echo "== $target: ${seconds}s, max_len $(max_len "$target"), $(ls "$seeds" | wc -l) seeds"
+  dict=()
+  [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
   status=0
   cargo "${toolchain[@]}" fuzz run --debug-assertions "$target" "$corpus" "$seeds" -- \
     -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" \
     > "$log" 2>&1 || status=$?
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   time=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo '?')

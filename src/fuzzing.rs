@@ -139,7 +139,14 @@ pub fn powers(text: &str) -> Vec<String> {
         let source = SourceFile::new(format!("content/fgw/powers/{i}.toml"), toml);
         items.extend(load::power::load_power(source, "fgw", &mut diagnostics));
     }
-    let (checked, _, _) = power::check_powers(items, None, Audience::Preview, &mut diagnostics);
+    // The per-power checks need the site's vocabulary: the national one.
+    let site = SourceFile::new(
+        "site.toml",
+        "title = \"示例\"\nbase_url = \"https://example.gov.cn/\"\nlanguage = \"zh-CN\"\n",
+    );
+    let config = load::site::parse_site_config(site, &mut diagnostics);
+    let (checked, _, _) =
+        power::check_powers(items, config.as_ref(), Audience::Preview, &mut diagnostics);
     show(&diagnostics);
     if diagnostics.has_errors() {
         // `build` and `serve` render nothing from a site with errors.

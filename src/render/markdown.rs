@@ -44,11 +44,14 @@ pub fn to_html(markdown: &str) -> String {
                 } else {
                     level
                 };
+                // `{.class key=value}` after a heading would put any
+                // attribute (`onfocus=…`) on it: only the id is kept.
+                let _ = (classes, attrs);
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
-                    classes,
-                    attrs,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -259,6 +262,12 @@ fn decorate_tables(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_attributes_are_dropped() {
+        let html = to_html("## 小标题 {#sec .x tabindex=0 autofocus onfocus=alert(1)}\n");
+        assert_eq!(html, "<h2 id=\"h-sec\">小标题</h2>\n");
+    }
 
     #[test]
     fn headings_get_ids_and_never_h1() {
