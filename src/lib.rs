@@ -7,6 +7,8 @@
 
 pub mod build;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod history;
 pub mod index;

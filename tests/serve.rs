@@ -137,13 +137,17 @@ struct Response {
 }
 
 fn http_get(port: u16, path: &str) -> Response {
+    http_request(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Send `request` as it is; the whole response.
+fn http_request(port: u16, request: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     let text = String::from_utf8(raw).expect("UTF-8 response");
@@ -171,7 +175,7 @@ impl Events {
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
-            "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
@@ -419,4 +423,103 @@ fn a_taken_port_is_skipped() {
     assert_ne!(serve.port, port);
     assert!(serve.port > port);
     assert_eq!(serve.get("/").status, 200);
+}
+
+const DRAFT_PAGE: &str = "/items/11530100MB0Y54321L/2026-00031/";
+
+fn get_with_host(port: u16, path: &str, host: &str) -> Response {
+    http_request(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// DNS rebinding: a page of evil.example whose name now resolves to
+/// 127.0.0.1 must not read the preview (it has drafts).
+#[test]
+fn a_request_for_another_host_is_refused() {
+    let site = SiteTest::from_fixture("full");
+    let serve = Serve::start(&site, 0);
+    let port = serve.port;
+    for host in ["evil.example".to_string(), format!("evil.example:{port}")] {
+        for path in [DRAFT_PAGE, "/", "/api/manifest.json", "/__gongkai/events"] {
+            let r = get_with_host(port, path, &host);
+            assert_eq!(r.status, 403, "{host} {path}: {}", r.body);
+            assert!(!r.body.contains("DRAFTTITLEMARKER"), "{host} {path}");
+            assert!(!r.headers.contains("text/event-stream"), "{host} {path}");
+            assert!(r.body.contains("拒绝访问"), "{}", r.body);
+            assert!(r.body.contains("DNS rebinding"), "{}", r.body);
+            assert!(
+                r.body.contains(&format!("http://127.0.0.1:{port}/")),
+                "says what to open instead: {}",
+                r.body
+            );
+        }
+    }
+    // The printed address and the loopback names, with the port, are answered.
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let r = get_with_host(port, DRAFT_PAGE, &host);
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+        assert!(r.body.contains("DRAFTTITLEMARKER"), "{host}");
+    }
+    // The right name on another port is another origin.
+    let other = get_with_host(port, DRAFT_PAGE, &format!("127.0.0.1:{}", port ^ 1));
+    assert_eq!(other.status, 403);
+}
+
+/// Browsers always send `Host`: without one, HTTP/1.0 is answered and
+/// HTTP/1.1 is malformed (RFC 9112 3.2).
+#[test]
+fn a_request_without_host_is_answered_only_in_http_1_0() {
+    let site = SiteTest::from_fixture("minimal");
+    let serve = Serve::start(&site, 0);
+    let old = http_request(serve.port, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(old.status, 200, "{}", old.body);
+    let new = http_request(serve.port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(new.status, 400, "{}", new.body);
+    let twice = http_request(
+        serve.port,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{0}\r\nHost: evil.example:{0}\r\nConnection: close\r\n\r\n",
+            serve.port
+        ),
+    );
+    assert_eq!(twice.status, 400, "{}", twice.body);
+}
+
+/// The event stream of another origin's page is refused; the preview's
+/// own pages (same origin) may open it.
+#[test]
+fn the_event_stream_checks_origin() {
+    let site = SiteTest::from_fixture("minimal");
+    let serve = Serve::start(&site, 0);
+    let port = serve.port;
+    let events = |origin: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\n\r\n"
+        )
+        .unwrap();
+        let mut status = String::new();
+        BufReader::new(stream).read_line(&mut status).unwrap();
+        status
+    };
+    for origin in [
+        "http://evil.example",
+        &format!("http://evil.example:{port}"),
+        "null",
+        &format!("https://127.0.0.1:{port}"),
+    ] {
+        let status = events(origin);
+        assert!(status.starts_with("HTTP/1.1 403"), "{origin}: {status}");
+    }
+    for origin in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ] {
+        let status = events(&origin);
+        assert!(status.starts_with("HTTP/1.1 200"), "{origin}: {status}");
+    }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use regex::Regex;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::{Department, Guide};
 
 use super::fields::Fields;
@@ -77,6 +77,17 @@ pub fn load_department(
             return None;
         }
     };
+    let department = parse_department(source, slug, diagnostics);
+    let guide = load_guide(root, dir, diagnostics);
+    department.map(|d| Department { guide, ..d })
+}
+
+/// Read the fields of a `department.toml` from its text (without the guide).
+pub fn parse_department(
+    source: SourceFile,
+    slug: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Department> {
     let text = source.text.clone();
     let mut f = match Fields::parse(&source, &text, 0, 0..0, DEPARTMENT_FIELDS) {
         Ok(f) => f,
@@ -126,7 +137,6 @@ pub fn load_department(
         }
     });
     diagnostics.extend(std::mem::take(&mut f.diagnostics));
-    let guide = load_guide(root, dir, diagnostics);
 
     Some(Department {
         slug: slug.to_string(),
@@ -142,7 +152,7 @@ pub fn load_department(
         aliases: aliases.into_iter().map(|a| a.value).collect(),
         index_pattern,
         language,
-        guide,
+        guide: None,
         source,
     })
 }
@@ -161,13 +171,17 @@ fn load_guide(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<
         );
         return None;
     }
-    let source = match read_source(root, &rel) {
-        Ok(s) => s,
+    match read_source(root, &rel) {
+        Ok(source) => parse_guide(source, diagnostics),
         Err(d) => {
             diagnostics.push(d);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Read a `guide.md` from its text.
+pub fn parse_guide(source: SourceFile, diagnostics: &mut Diagnostics) -> Option<Guide> {
     // A guide may be plain Markdown without front matter.
     let (title, updated, body) = if source
         .text

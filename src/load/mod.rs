@@ -7,14 +7,14 @@
 //! first problem; fails only on I/O errors of the root itself.
 
 mod cache;
-mod catalog;
-mod department;
+pub(crate) mod catalog;
+pub(crate) mod department;
 pub mod fields;
 mod front_matter;
 pub mod guardrails;
 pub mod power;
 pub mod report;
-mod site;
+pub(crate) mod site;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use toml::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::SiteConfig;
 use crate::render::urls;
 use crate::vocabulary;
@@ -34,13 +34,17 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         );
         return None;
     }
-    let source = match read_source(root, rel) {
-        Ok(s) => s,
+    match read_source(root, rel) {
+        Ok(source) => parse_site_config(source, diagnostics),
         Err(d) => {
             diagnostics.push(d);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Read the fields of `site.toml` from its text.
+pub fn parse_site_config(source: SourceFile, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let text = source.text.clone();
     let mut f = match Fields::parse(&source, &text, 0, 0..0, SITE_FIELDS) {
         Ok(f) => f,

@@ -466,6 +466,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn heading_attributes_are_dropped() {
+        let html = to_html("## 小标题 {#sec .x tabindex=0 autofocus onfocus=alert(1)}\n");
+        assert_eq!(html, "<h2 id=\"h-sec\">小标题</h2>\n");
+    }
+
+    #[test]
     fn headings_get_ids_and_never_h1() {
         let html = to_html("# 总则\n\n## 一、目的\n\n## 一、目的\n");
         assert!(html.contains("<h2 id=\"h-总则\">总则</h2>"), "{html}");

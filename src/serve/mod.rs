@@ -125,7 +125,7 @@ pub fn serve(
     };
 
     let first = builder.rebuild(Vec::new(), &state, &AtomicBool::new(false));
-    http::spawn_workers(&server, &state, HTTP_WORKERS);
+    http::spawn_workers(&server, &state, HTTP_WORKERS, port);
     report(Event::Ready {
         url: &url,
         first: &first,
