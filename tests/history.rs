@@ -915,3 +915,55 @@ fn the_versions_page_lists_power_changes() {
     assert!(v3.contains("乙许可") && !v3.contains("甲许可"), "{v3}");
     assert!(!page.contains("后来撤回的权力") && !page.contains("JC-001"));
 }
+
+/// The `<entry>` of item `n` in an Atom feed.
+fn feed_entry(feed: &str, n: u32) -> &str {
+    let url = format!("https://xxgk.example.gov.cn/items/{}/", id(n));
+    feed.split("<entry>")
+        .find(|e| e.contains(&format!("<id>{url}</id>")))
+        .unwrap_or_else(|| panic!("{url} not in the feed\n{feed}"))
+}
+
+#[test]
+fn a_revision_moves_the_feed_and_sitemap_dates() {
+    let b = &*BUILT;
+    // G: 发布日期 2024-01-02, amended on 2024-07-02 (c8); B's branch
+    // revision is dated by its own commit (2024-07-01).
+    let feed = read_text(&b.out.join("atom.xml"));
+    let g = feed_entry(&feed, 7);
+    assert!(
+        g.contains("<published>2024-01-02T00:00:00Z</published>"),
+        "{g}"
+    );
+    assert!(g.contains("<updated>2024-07-02T00:00:00Z</updated>"), "{g}");
+    let b_entry = feed_entry(&feed, 2);
+    assert!(
+        b_entry.contains("<updated>2024-07-01T00:00:00Z</updated>"),
+        "{b_entry}"
+    );
+    let head = feed.split("<entry>").next().unwrap();
+    assert!(
+        head.contains("<updated>2024-07-02T00:00:00Z</updated>"),
+        "{head}"
+    );
+    let dept_feed = read_text(&b.out.join("departments/bgt/atom.xml"));
+    assert!(
+        feed_entry(&dept_feed, 7).contains("<updated>2024-07-02T00:00:00Z</updated>"),
+        "{dept_feed}"
+    );
+
+    let sitemap = read_text(&b.out.join("sitemap.xml"));
+    let lastmod = |n: u32| {
+        let url = format!("https://xxgk.example.gov.cn/items/{}/", id(n));
+        let at = sitemap.find(&format!("<loc>{url}</loc>")).expect("listed");
+        sitemap[at..].split("</url>").next().unwrap().to_string()
+    };
+    assert!(
+        lastmod(7).contains("<lastmod>2024-07-02</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        lastmod(1).contains("<lastmod>2024-03-01</lastmod>"),
+        "{sitemap}"
+    );
+}

@@ -228,10 +228,11 @@ pub fn render(
             sink.write(alias, bytes.as_bytes())?;
         }
     }
+    // Every page of a listing is indexable (page 2 on holds older items).
     let sitemap_pages = listing_pages
         .iter()
-        .filter(|l| l.number == 1)
         .map(|l| l.rel.as_str())
+        .chain(std::iter::once(urls::VERSIONS))
         .chain(
             pages
                 .iter()
