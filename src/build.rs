@@ -256,7 +256,8 @@ pub fn build(
     let out = options.out_dir();
     let staging = Staging::create(&options.root, &out).map_err(BuildError::Io)?;
     on_total(render::progress_total(&site));
-    match render::render(&site, &theme, &build, &staging, progress) {
+    let sink = render::server::Precompress(&staging);
+    match render::render(&site, &theme, &build, &sink, progress) {
         Ok(report) => {
             staging.commit().map_err(BuildError::Io)?;
             Ok(BuildReport {
