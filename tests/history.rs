@@ -255,6 +255,16 @@ static BUILT: LazyLock<Built> = LazyLock::new(|| {
     }
 });
 
+/// The files of an output that are URLs: the `.gz` copies beside text
+/// files are how a server sends them, not URLs of their own (the words a
+/// copy holds are its file's, which the tests read).
+fn published(out: &Path) -> Vec<String> {
+    list_files(out)
+        .into_iter()
+        .filter(|f| !f.ends_with(".gz"))
+        .collect()
+}
+
 fn manifest_item(b: &Built, n: u32) -> &serde_json::Value {
     let id = id(n);
     b.manifest["items"]
@@ -460,7 +470,7 @@ fn a_withdrawn_item_keeps_its_urls_naming_nothing() {
     );
     let page = read(b, &format!("/items/{f}/"));
     assert!(page.contains("本信息已不再公开"), "{page}");
-    let files: Vec<String> = list_files(&b.out)
+    let files: Vec<String> = published(&b.out)
         .into_iter()
         .filter(|r| r.starts_with(&format!("items/{f}/")))
         .collect();
@@ -575,7 +585,7 @@ fn no_url_of_an_earlier_commit_is_missing_later() {
             &[],
         )
         .assert_success();
-        let files: BTreeSet<String> = list_files(&out).into_iter().collect();
+        let files: BTreeSet<String> = published(&out).into_iter().collect();
         // Consecutive = a commit and each of its parents (the merge has two).
         let parents = b.repo.git(&["rev-list", "--parents", "-n", "1", commit]);
         for parent in parents.split_whitespace().skip(1) {
@@ -803,7 +813,7 @@ fn an_exempt_or_withdrawn_power_leaves_only_a_neutral_page() {
     assert!(!codes.contains(&"JC-001") && !codes.contains(&"NB-001"));
     let page = read(b, "/powers/JC-001/");
     assert!(page.contains("本信息已不再公开"), "{page}");
-    let files: Vec<String> = list_files(&b.out)
+    let files: Vec<String> = published(&b.out)
         .into_iter()
         .filter(|r| r.starts_with("powers/JC-001/"))
         .collect();
@@ -819,6 +829,12 @@ fn an_exempt_or_withdrawn_power_leaves_only_a_neutral_page() {
             "NB-001",
             "JC-001",
         ] {
+            // The web server's rules name the withdrawn power's URLs (410
+            // Gone), and only those; a server does not serve them.
+            let rules = ["_gongkai/nginx.conf", "_redirects"].contains(&rel.as_str());
+            if rules && secret == "JC-001" {
+                continue;
+            }
             assert!(!text.contains(secret), "{rel} contains {secret}");
         }
     }
