@@ -23,6 +23,12 @@ if [ "${#browser_pkgs[@]}" -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${browser_pkgs[@]}"
 fi
+# nginx, for the test of the server configuration the build writes.
+if [ ! -x /usr/sbin/nginx ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nginx
+fi
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
   || { echo "the browser tests need Node.js 20 or later (playwright-core)" >&2; exit 1; }
 # `cargo test` above built target/debug/gongkai (the integration tests run

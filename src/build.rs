@@ -23,6 +23,8 @@ pub struct BuildOptions {
     /// Overrides the HEAD commit date.
     pub as_of: Option<Date>,
     pub audience: Audience,
+    /// Build from a shallow clone with the history it holds (`--shallow-ok`).
+    pub shallow_ok: bool,
 }
 
 impl BuildOptions {
@@ -33,6 +35,7 @@ impl BuildOptions {
             base_url: None,
             as_of: None,
             audience: Audience::Publish,
+            shallow_ok: false,
         }
     }
 
@@ -50,6 +53,8 @@ pub enum BuildError {
     Render(String),
     /// The repository cannot be read, or a revision does not exist.
     Git(String),
+    /// The site is in a shallow clone and `--shallow-ok` was not given.
+    Shallow,
 }
 
 impl std::fmt::Display for BuildError {
@@ -60,6 +65,7 @@ impl std::fmt::Display for BuildError {
             BuildError::Theme(e) => write!(f, "theme: {e}"),
             BuildError::Render(e) => write!(f, "{e}"),
             BuildError::Git(e) => write!(f, "{e}"),
+            BuildError::Shallow => f.write_str(SHALLOW_CLONE),
         }
     }
 }
@@ -79,6 +85,26 @@ pub struct BuildReport {
     pub build: BuildInfo,
     /// Set when the site is not in a git repository.
     pub without_git: bool,
+    /// Set when it was built from a shallow clone (`--shallow-ok`).
+    pub shallow: bool,
+}
+
+/// Why a shallow clone stops `check` and `build`, and the fixes.
+pub const SHALLOW_CLONE: &str = "the site is in a shallow clone (`git clone --depth …`, the default checkout of most CI services): \
+its history ends at the clone's first commit, so the revisions, withdrawals and archived snapshots before it cannot be published
+  fix: fetch the whole history: `git fetch --unshallow`
+       GitHub Actions: `actions/checkout` with `fetch-depth: 0`
+       GitLab CI: `variables: GIT_DEPTH: \"0\"`
+       or, knowing that archived revisions before the clone's horizon are left out, pass `--shallow-ok`";
+
+/// `Err` with [`SHALLOW_CLONE`] when `root` is in a shallow clone and the
+/// caller did not accept one; `Ok(true)` when it is and they did.
+pub fn shallow_clone(root: &Path, accepted: bool) -> Result<bool, BuildError> {
+    match git::is_shallow(root) {
+        false => Ok(false),
+        true if accepted => Ok(true),
+        true => Err(BuildError::Shallow),
+    }
 }
 
 /// The as-of date and commit: HEAD's, unless overridden. Outside git, the
@@ -209,6 +235,7 @@ pub fn build(
     on_total: &dyn Fn(usize),
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
+    let shallow = shallow_clone(&options.root, options.shallow_ok)?;
     let snapshot = load_and_validate(
         &options.root,
         options.as_of,
@@ -238,7 +265,8 @@ pub fn build(
     let out = options.out_dir();
     let staging = Staging::create(&options.root, &out).map_err(BuildError::Io)?;
     on_total(render::progress_total(&site));
-    match render::render(&site, &theme, &build, &staging, progress) {
+    let sink = render::server::Precompress(&staging);
+    match render::render(&site, &theme, &build, &sink, progress) {
         Ok(report) => {
             let files = staging.files();
             staging.commit().map_err(BuildError::Io)?;
@@ -251,6 +279,7 @@ pub fn build(
                 withheld: site.withheld,
                 build,
                 without_git,
+                shallow,
             })
         }
         Err(e) => {
@@ -316,6 +345,7 @@ pub struct LostUrls {
 /// Build the site as it was at `rev` and as it is now (without writing
 /// either) and list what the current build would stop publishing.
 pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
+    shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
         BuildError::Git(format!(
             "{} is not in a git repository: there is no earlier build to compare with",
@@ -362,6 +392,7 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
 
 /// The history of the repository holding `root`, up to HEAD.
 pub fn read_history(root: &Path) -> Result<History, BuildError> {
+    shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
         BuildError::Git(format!(
             "{} is not in a git repository: there is no history to read",

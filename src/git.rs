@@ -44,6 +44,15 @@ pub fn head_commit(root: &Path, utc_offset: i32) -> Option<HeadCommit> {
     })
 }
 
+/// Whether `root` is in a shallow clone (one with a `.git/shallow` file):
+/// its oldest commits name parents it does not hold.
+pub fn is_shallow(root: &Path) -> bool {
+    gix::discover(root)
+        .ok()
+        .and_then(|repo| repo.is_shallow().ok())
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,10 @@ enum Command {
         /// Build as of this date (YYYY-MM-DD) instead of the HEAD commit date.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Build from a shallow clone with only the history it holds:
+        /// archived revisions before the clone's first commit are left out.
+        #[arg(long)]
+        shallow_ok: bool,
     },
     /// Check the content and report every problem.
     Check {
@@ -64,6 +68,9 @@ enum Command {
         /// fail if there is one.
         #[arg(long, value_name = "REV")]
         since: Option<String>,
+        /// Check a shallow clone's content without its full history.
+        #[arg(long)]
+        shallow_ok: bool,
     },
     /// Print the revisions of one item: date, commit, blob, status, message.
     History {
@@ -129,19 +136,22 @@ fn main() -> ExitCode {
             out,
             base_url,
             as_of,
+            shallow_ok,
         } => run_build(BuildOptions {
             root,
             out,
             base_url,
             as_of,
             audience: Audience::Publish,
+            shallow_ok,
         }),
         Command::Check {
             root,
             format,
             as_of,
             since,
-        } => run_check(&root, format, as_of, since.as_deref()),
+            shallow_ok,
+        } => run_check(&root, format, as_of, since.as_deref(), shallow_ok),
         Command::History {
             index_no,
             root,
@@ -301,10 +311,24 @@ pub(crate) fn print_diagnostics(diagnostics: &Diagnostics) {
     eprint!("{}", diagnostics.render_human(color));
 }
 
-fn run_check(root: &Path, format: Format, as_of: Option<Date>, since: Option<&str>) -> ExitCode {
+fn run_check(
+    root: &Path,
+    format: Format,
+    as_of: Option<Date>,
+    since: Option<&str>,
+    shallow_ok: bool,
+) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: {} is not a folder", root.display());
         return ExitCode::from(EXIT_USAGE);
+    }
+    match build::shallow_clone(root, shallow_ok) {
+        Ok(true) => eprintln!("{SHALLOW_NOTE}"),
+        Ok(false) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     }
     let snapshot = match build::load_and_validate(
         root,
@@ -339,6 +363,8 @@ fn run_check(root: &Path, format: Format, as_of: Option<Date>, since: Option<&st
     }
     status
 }
+
+const SHALLOW_NOTE: &str = "note: shallow clone (--shallow-ok): only the history the clone holds was read; archived revisions before the clone's horizon are not published";
 
 fn summary_line(d: &Diagnostics) -> String {
     match (d.error_count(), d.warning_count()) {
@@ -375,6 +401,9 @@ fn run_build(options: BuildOptions) -> ExitCode {
         Ok(report) => {
             bar.finish_and_clear();
             print_diagnostics(&report.diagnostics);
+            if report.shallow {
+                eprintln!("{SHALLOW_NOTE}");
+            }
             if report.without_git {
                 eprintln!(
                     "note: {} is not in a git repository: building current content only (no revision history), as of {}",
@@ -408,6 +437,11 @@ fn run_build(options: BuildOptions) -> ExitCode {
                 diagnostics.error_count()
             );
             ExitCode::from(EXIT_CONTENT)
+        }
+        Err(BuildError::Shallow) => {
+            bar.finish_and_clear();
+            eprintln!("error: {}", BuildError::Shallow);
+            ExitCode::from(EXIT_USAGE)
         }
         Err(e) => {
             bar.finish_and_clear();

@@ -609,3 +609,27 @@ fn output_paths_do_not_leak_the_build_machine() {
         );
     }
 }
+
+#[test]
+fn every_listing_page_and_the_versions_page_are_in_the_sitemap() {
+    let site = SiteTest::from_fixture("full");
+    let config = site.read_source("site.toml");
+    site.write("site.toml", &format!("paginate_by = 3\n{config}"));
+    site.build().assert_success();
+    let sitemap = site.read("sitemap.xml");
+    let locs: BTreeSet<String> = absolute_urls(&sitemap, "<loc>", "</loc>")
+        .into_iter()
+        .collect();
+    let files: BTreeSet<String> = support::list_files(&site.out()).into_iter().collect();
+    assert!(files.contains("catalog/page/2/index.html"), "paginated");
+    for file in &files {
+        let Some(page) = file.strip_suffix("index.html") else {
+            continue;
+        };
+        if page.starts_with("catalog/") && page.contains("/page/") {
+            let url = format!("https://xxgk.example.gov.cn/{page}");
+            assert!(locs.contains(&url), "{url} not in the sitemap");
+        }
+    }
+    assert!(locs.contains("https://xxgk.example.gov.cn/versions/"));
+}

@@ -113,9 +113,20 @@ impl History {
 pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError> {
     let known = cache::load(&repo.cache_dir);
     let records = repo.commits(tip, &known)?;
-    if records.keys().any(|id| !known.contains_key(id)) {
+    // A shallow clone's boundary commits are read without their parents:
+    // such a record must not outlive the clone's horizon in the cache.
+    let lasting = |id: &String| !repo.shallow.contains(id);
+    if records
+        .keys()
+        .any(|id| lasting(id) && !known.contains_key(id))
+    {
         let mut all = known;
-        all.extend(records.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.extend(
+            records
+                .iter()
+                .filter(|(k, _)| lasting(k))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         cache::save(&repo.cache_dir, &all);
     }
 

@@ -21,6 +21,9 @@ pub struct Repo {
     prefix: Vec<String>,
     /// Where the history cache lives: `<site root>/.gongkai-cache`.
     pub cache_dir: PathBuf,
+    /// In a shallow clone, the commits whose parents it lacks
+    /// (`.git/shallow`): the history is read as if they had none.
+    pub shallow: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug)]
@@ -65,10 +68,15 @@ impl Repo {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        let shallow = match repo.shallow_commits() {
+            Ok(Some(commits)) => commits.iter().map(ObjectId::to_string).collect(),
+            _ => Default::default(),
+        };
         Some(Repo {
             repo: repo.into_sync(),
             prefix,
             cache_dir: root.join(".gongkai-cache"),
+            shallow,
         })
     }
 
@@ -121,9 +129,12 @@ impl Repo {
             if records.contains_key(&id) {
                 continue;
             }
+            // A boundary commit's record is made without its parents; a
+            // record cached from a full clone would name parents this
+            // clone lacks.
             let record = match known.get(&id) {
-                Some(record) => record.clone(),
-                None => self.read_commit(&repo, &id)?,
+                Some(record) if !self.shallow.contains(&id) => record.clone(),
+                _ => self.read_commit(&repo, &id)?,
             };
             stack.extend(
                 record
@@ -156,7 +167,11 @@ impl Repo {
             (!notes.is_empty()).then(|| notes.join(" "))
         });
         let tree = commit.tree_id().map_err(|e| err(id, e))?.detach();
-        let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        let parents: Vec<ObjectId> = if self.shallow.contains(id) {
+            Vec::new()
+        } else {
+            commit.parent_ids().map(|p| p.detach()).collect()
+        };
         let content = self.content_tree(repo, tree)?;
         let mut changes = Vec::new();
         if parents.is_empty() {

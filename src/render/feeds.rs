@@ -53,10 +53,13 @@ fn atom(
 ) -> String {
     let u = lookup.urls;
     let entries = &items[..items.len().min(FEED_ENTRIES)];
-    // Items are newest first, so the feed was last updated by the first.
+    // A revision of an older item updates the feed too, not only the
+    // newest 发布日期.
     let updated = entries
-        .first()
-        .map_or(site.as_of, |i| i.catalog.published.value);
+        .iter()
+        .map(|i| last_changed(i))
+        .max()
+        .unwrap_or(site.as_of);
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     let _ = writeln!(
@@ -106,7 +109,7 @@ fn atom(
             "    <published>{}T00:00:00Z</published>",
             c.published.value
         );
-        let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", c.published.value);
+        let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", last_changed(item));
         let _ = writeln!(
             x,
             "    <author><name>{}</name></author>",
@@ -142,7 +145,7 @@ pub fn sitemaps<'a>(
     let mut items: Vec<&Item> = site.items.iter().collect();
     items.sort_by(|a, b| a.index_no().cmp(b.index_no()));
     for item in items {
-        let lastmod = item.retired_on.unwrap_or(item.catalog.published.value);
+        let lastmod = last_changed(item);
         entries.push((
             u.absolute(&urls::item(item.index_no())),
             Some(lastmod.to_string()),
@@ -187,6 +190,16 @@ pub fn sitemaps<'a>(
     index.push_str("</sitemapindex>\n");
     out.push(("sitemap.xml".into(), index));
     out
+}
+
+/// The day an item last changed for a reader: its 发布日期, its latest
+/// committed revision (a commit date) or its retirement, whichever is last.
+fn last_changed(item: &Item) -> crate::model::Date {
+    item.revisions
+        .iter()
+        .filter_map(|r| r.date())
+        .chain(item.retired_on)
+        .fold(item.catalog.published.value, Ord::max)
 }
 
 fn urlset(entries: &[(String, Option<String>)]) -> String {

@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod markdown;
 mod power;
 pub mod report;
+pub mod server;
 pub mod theme;
 pub mod urls;
 mod views;
@@ -102,6 +103,11 @@ pub fn render(
 
     for (path, bytes) in theme.static_files() {
         sink.write(&format!("static/{path}"), bytes)?;
+    }
+    // Browsers ask for /favicon.ico on every page; a site supplies its own
+    // as `themes/default/static/favicon.ico`.
+    if let Some(icon) = theme.files.get("static/favicon.ico") {
+        sink.write("favicon.ico", icon)?;
     }
     for (slug, path) in site.attachments.keys() {
         sink.copy(
@@ -228,10 +234,11 @@ pub fn render(
             sink.write(alias, bytes.as_bytes())?;
         }
     }
+    // Every page of a listing is indexable (page 2 on holds older items).
     let sitemap_pages = listing_pages
         .iter()
-        .filter(|l| l.number == 1)
         .map(|l| l.rel.as_str())
+        .chain(std::iter::once(urls::VERSIONS))
         .chain(
             pages
                 .iter()
@@ -242,6 +249,13 @@ pub fn render(
         sink.write(&path, bytes.as_bytes())?;
     }
     sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
+    let plan = server_plan(site, &pages, &alias_feeds);
+    sink.write(server::NGINX, server::nginx(&urls, &plan).as_bytes())?;
+    sink.write(
+        server::REDIRECTS,
+        server::redirects(&urls, &plan).as_bytes(),
+    )?;
+    sink.write(server::HEADERS, server::headers(&urls).as_bytes())?;
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
@@ -259,6 +273,52 @@ pub fn render(
         pages: page_count + revision_files,
         items: site.items.len(),
     })
+}
+
+/// What moved (former slugs' pages and feeds) and what is gone
+/// (withdrawn items' URLs, answered with their neutral page).
+fn server_plan(
+    site: &Site,
+    pages: &[(String, Page)],
+    alias_feeds: &BTreeMap<String, Vec<String>>,
+) -> server::ServerPlan {
+    let mut plan = server::ServerPlan::default();
+    for (rel, page) in pages {
+        if let Page::Redirect(target) = page {
+            plan.moved.push((rel.clone(), target.clone()));
+        }
+    }
+    for (feed, aliases) in alias_feeds {
+        for alias in aliases {
+            plan.moved.push((alias.clone(), feed.clone()));
+        }
+    }
+    for w in &site.withdrawn {
+        let id = &w.index_no;
+        let (page, mut gone) = if w.power {
+            let page = urls::power(id);
+            let mut gone = vec![page.clone()];
+            for blob in &w.blobs {
+                gone.push(urls::power_snapshot(id, blob));
+                gone.push(urls::power_source(id, blob));
+            }
+            (page, gone)
+        } else {
+            let page = urls::item(id);
+            let mut gone = vec![page.clone(), urls::history(id)];
+            for blob in &w.blobs {
+                gone.push(urls::snapshot(id, blob));
+                gone.push(urls::source(id, blob));
+            }
+            (page, gone)
+        };
+        let page = urls::file_of(&page);
+        plan.gone
+            .extend(gone.drain(..).map(|url| (url, page.clone())));
+    }
+    plan.moved.sort();
+    plan.gone.sort();
+    plan
 }
 
 /// Render only the pages of the items that `wanted` picks (page, revision

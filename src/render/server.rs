@@ -1,0 +1,254 @@
+//! What a web server needs to know about the site, written by the build
+//! next to the pages: an nginx include (`_gongkai/nginx.conf`), and
+//! `_headers`/`_redirects` for static hosts that read them (Netlify,
+//! Cloudflare Pages). 301 for former URLs, 410 for withdrawn ones, the 404
+//! page, content types, caching, security headers; and `.gz` copies of the
+//! text outputs ([`Precompress`]) for `gzip_static`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use crate::model::file_type::ATTACHMENT_TYPES;
+use crate::write::Sink;
+
+use super::urls::Urls;
+
+pub const NGINX: &str = "_gongkai/nginx.conf";
+pub const HEADERS: &str = "_headers";
+pub const REDIRECTS: &str = "_redirects";
+
+/// The theme loads its style sheet, script and images from the site and
+/// nothing inline (the search page's `<script type="application/json">`
+/// blocks are data, which CSP does not govern).
+pub const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+/// Snapshots and sources are named by their blob id: their bytes never change.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Everything else changes with the next build.
+pub const SHORT: &str = "public, max-age=300";
+
+/// The site-relative paths that the server must treat specially.
+#[derive(Default)]
+pub struct ServerPlan {
+    /// Former URL → current URL (both site-relative).
+    pub moved: Vec<(String, String)>,
+    /// URLs of withdrawn items, each with the page to answer with.
+    pub gone: Vec<(String, String)>,
+}
+
+/// A path that can stand unquoted in nginx's configuration and in the
+/// `_redirects`/`_headers` formats: what slugs, 索引号 and blob ids are
+/// made of. Anything else is left out rather than escaped.
+fn plain(path: &str) -> bool {
+    path.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
+}
+
+/// `(extension, MIME type)` of every file type the build writes, with
+/// `charset=utf-8` added by the server for text.
+fn types() -> Vec<(&'static str, &'static str)> {
+    let mut types = vec![
+        ("html", "text/html"),
+        ("css", "text/css"),
+        ("js", "text/javascript"),
+        ("json", "application/json"),
+        ("xml", "application/xml"),
+        ("svg", "image/svg+xml"),
+        ("txt", "text/plain"),
+        ("md", "text/markdown"),
+        // Power sources.
+        ("toml", "text/plain"),
+        ("ico", "image/x-icon"),
+    ];
+    for t in ATTACHMENT_TYPES {
+        for ext in t.extensions {
+            if !types.iter().any(|(e, _)| e == ext) {
+                types.push((ext, t.mime));
+            }
+        }
+    }
+    types
+}
+
+fn common_headers(x: &mut String, indent: &str) {
+    let _ = writeln!(
+        x,
+        "{indent}add_header X-Content-Type-Options nosniff always;"
+    );
+    let _ = writeln!(
+        x,
+        "{indent}add_header Content-Security-Policy \"{CSP}\" always;"
+    );
+    let _ = writeln!(
+        x,
+        "{indent}add_header Referrer-Policy strict-origin-when-cross-origin always;"
+    );
+}
+
+/// Regular-expression text for a literal path.
+fn regex_literal(path: &str) -> String {
+    path.replace('.', "\\.")
+}
+
+/// The nginx include: everything goes inside the `server` block whose
+/// `root` is the build's output (or, with a base path, its parent).
+pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
+    let base = &urls.base_path;
+    let mut x = String::new();
+    x.push_str("# Written by `gongkai build`; do not edit. Include it inside the `server`\n");
+    x.push_str("# block whose `root` holds the site (see docs/deploy.md).\n");
+    x.push_str("index index.html;\n");
+    x.push_str("absolute_redirect off;\n");
+    x.push_str("charset utf-8;\n");
+    x.push_str("charset_types text/css text/javascript application/json application/xml application/atom+xml image/svg+xml text/plain text/markdown text/csv;\n");
+    x.push_str("gzip off;\n");
+    x.push_str("gzip_static on;\n");
+    x.push_str("gzip_vary on;\n");
+    x.push_str("server_tokens off;\n");
+    let _ = writeln!(x, "error_page 404 {base}404.html;");
+    // A folder without index.html is not a page either.
+    let _ = writeln!(x, "error_page 403 =404 {base}404.html;");
+    x.push_str("types {\n");
+    for (ext, mime) in types() {
+        let _ = writeln!(x, "    {mime} {ext};");
+    }
+    x.push_str("}\n");
+    x.push_str("default_type application/octet-stream;\n");
+    common_headers(&mut x, "");
+    let _ = writeln!(x, "add_header Cache-Control \"{SHORT}\" always;");
+
+    // What the build writes for the server only.
+    let _ = writeln!(x, "location ^~ {base}_gongkai/ {{ return 404; }}");
+    for file in [HEADERS, REDIRECTS] {
+        let _ = writeln!(x, "location = {base}{file} {{ return 404; }}");
+    }
+    for (from, to) in &plan.moved {
+        if plain(from) && plain(to) {
+            let _ = writeln!(x, "location = {base}{from} {{ return 301 {base}{to}; }}");
+        }
+    }
+    for (url, page) in &plan.gone {
+        if plain(url) && plain(page) {
+            let _ = writeln!(
+                x,
+                "location = {base}{url} {{ error_page 410 {base}{page}; return 410; }}"
+            );
+        }
+    }
+    let base_re = regex_literal(base);
+    // Revision snapshots and sources: named by a blob id.
+    let _ = writeln!(
+        x,
+        "location ~ \"^{base_re}(items|powers)/.+/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
+    );
+    common_headers(&mut x, "    ");
+    let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+    x.push_str("}\n");
+    // Attachments download; a reader's browser never renders them.
+    let _ = writeln!(x, "location ~ ^{base_re}departments/[^/]+/files/ {{");
+    common_headers(&mut x, "    ");
+    let _ = writeln!(x, "    add_header Cache-Control \"{SHORT}\" always;");
+    x.push_str("    add_header Content-Disposition attachment always;\n");
+    x.push_str("}\n");
+    let _ = writeln!(x, "location ~ /atom\\.xml$ {{");
+    x.push_str("    types { }\n");
+    x.push_str("    default_type application/atom+xml;\n");
+    x.push_str("}\n");
+    x
+}
+
+/// `_redirects` (Netlify, Cloudflare Pages): 301 for former URLs; 410 for
+/// withdrawn ones where the host knows the status (`!`: the file exists).
+pub fn redirects(urls: &Urls, plan: &ServerPlan) -> String {
+    let base = &urls.base_path;
+    let mut x = String::new();
+    for (from, to) in &plan.moved {
+        if plain(from) && plain(to) {
+            let _ = writeln!(x, "{base}{from} {base}{to} 301");
+        }
+    }
+    for (url, page) in &plan.gone {
+        if plain(url) && plain(page) {
+            let _ = writeln!(x, "{base}{url} {base}{page} 410!");
+        }
+    }
+    x
+}
+
+/// `_headers` (Netlify, Cloudflare Pages).
+pub fn headers(urls: &Urls) -> String {
+    let base = &urls.base_path;
+    let mut x = String::new();
+    let _ = writeln!(x, "{base}*");
+    x.push_str("  X-Content-Type-Options: nosniff\n");
+    let _ = writeln!(x, "  Content-Security-Policy: {CSP}");
+    x.push_str("  Referrer-Policy: strict-origin-when-cross-origin\n");
+    let _ = writeln!(x, "{base}items/*.md");
+    x.push_str("  Content-Type: text/markdown; charset=utf-8\n");
+    let _ = writeln!(x, "{base}powers/*.toml");
+    x.push_str("  Content-Type: text/plain; charset=utf-8\n");
+    let _ = writeln!(x, "{base}departments/*/files/*");
+    x.push_str("  Content-Disposition: attachment\n");
+    x
+}
+
+/// Extensions of the text files that get a `.gz` copy.
+const TEXT: &[&str] = &[
+    ".html", ".css", ".js", ".json", ".xml", ".svg", ".md", ".toml", ".txt",
+];
+
+/// The gzip bytes of `bytes`: level 9, no name, no time, so that a build
+/// gives the same bytes every time.
+pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// A sink that also writes `<file>.gz` next to every text file it is
+/// given, when the copy is smaller: a server with `gzip_static on` sends
+/// it as it is instead of compressing the file on every request.
+pub struct Precompress<'a>(pub &'a dyn Sink);
+
+impl Sink for Precompress<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.write(rel, bytes)?;
+        let text = TEXT.iter().any(|ext| rel.ends_with(ext));
+        if text && !rel.starts_with("_gongkai/") {
+            let gz = gzip(bytes)?;
+            if gz.len() < bytes.len() {
+                self.0.write(&format!("{rel}.gz"), &gz)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, source: &str) -> std::io::Result<()> {
+        // Attachments: their own formats are compressed already, or
+        // download as they are.
+        self.0.copy(rel, source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_deterministic_and_names_nothing() {
+        let a = gzip(b"<p>hello hello hello hello</p>").unwrap();
+        let b = gzip(b"<p>hello hello hello hello</p>").unwrap();
+        assert_eq!(a, b);
+        // ID1 ID2 CM FLG MTIME(4): no name flag, no time.
+        assert_eq!(&a[..8], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn only_plain_paths_become_rules() {
+        assert!(plain("items/11530100MB0A00001B/2024-00001/"));
+        assert!(!plain("catalog/category/综合政务/"));
+        assert!(!plain("a b/"));
+        assert!(!plain("a;b"));
+    }
+}
