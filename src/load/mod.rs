@@ -11,6 +11,7 @@ mod catalog;
 mod department;
 pub mod fields;
 mod front_matter;
+mod identity;
 pub mod power;
 pub mod report;
 mod site;

@@ -21,6 +21,15 @@ const SITE_FIELDS: &[&str] = &[
     "theme",
     "paginate_by",
     "vocabularies",
+    // The footer identity: load/identity.rs.
+    "site_code",
+    "icp",
+    "police_filing",
+    "sponsor",
+    "operator",
+    "conac_url",
+    "error_report_url",
+    "contact",
 ];
 const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
@@ -56,6 +65,7 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
     let theme = f.string("theme", false, "\"default\"");
     let paginate_by = f.integer("paginate_by", "20");
     let vocabularies = f.table("vocabularies", VOCABULARY_FIELDS);
+    let identity = super::identity::read(&mut f, &source);
 
     let base_url = base_url.and_then(|b| {
         if b.value.starts_with("https://") || b.value.starts_with("http://") {
@@ -169,5 +179,6 @@ pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Si
         categories,
         kinds,
         power_categories,
+        identity,
     })
 }
