@@ -93,3 +93,100 @@ fn bad_identity_values_are_errors_with_file_and_line() {
         assert!(d["help"].as_str().is_some_and(|h| !h.is_empty()), "{d}");
     }
 }
+
+/// The `content` of every `<meta name="…">` with this name (ASCII case
+/// ignored, as HTML compares them).
+fn metas(html: &str, name: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"<meta name="([^"]+)" content="([^"]*)">"#).expect("regex");
+    re.captures_iter(html)
+        .filter(|c| c[1].eq_ignore_ascii_case(name))
+        .map(|c| c[2].to_string())
+        .collect()
+}
+
+#[test]
+fn every_page_has_one_description_and_the_site_level_metadata() {
+    let site = with_site_toml(IDENTITY);
+    site.build().assert_success();
+    let pages: Vec<String> = site
+        .out_files()
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 20, "{pages:?}");
+    for page in &pages {
+        let html = site.read(page);
+        let description = metas(&html, "description");
+        assert_eq!(description.len(), 1, "{page}: {description:?}");
+        assert!(!description[0].trim().is_empty(), "{page}");
+        if html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        assert_eq!(
+            metas(&html, "SiteName"),
+            ["示例市人民政府信息公开"],
+            "{page}"
+        );
+        assert_eq!(
+            metas(&html, "SiteDomain"),
+            ["xxgk.example.gov.cn"],
+            "{page}"
+        );
+        assert_eq!(metas(&html, "SiteIDCode"), ["5300000030"], "{page}");
+    }
+    let listing = site.read("catalog/index.html");
+    assert_eq!(metas(&listing, "ColumnName"), ["政府信息公开目录"]);
+    assert_eq!(metas(&listing, "ColumnType").len(), 1);
+}
+
+#[test]
+fn an_item_page_has_article_metadata_and_legislation_json_ld() {
+    let site = SiteTest::from_fixture("full");
+    site.build().assert_success();
+    let html = site.read("items/11530100MB0X12345K/2024-00012/index.html");
+    assert_eq!(
+        metas(&html, "ArticleTitle"),
+        ["示例市发展和改革委员会关于规范停车服务收费的通知"]
+    );
+    assert_eq!(metas(&html, "PubDate"), ["2024-03-05"]);
+    assert_eq!(metas(&html, "Keywords"), ["停车,收费"]);
+    assert_eq!(
+        metas(&html, "Url"),
+        ["https://xxgk.example.gov.cn/items/11530100MB0X12345K/2024-00012/"]
+    );
+    assert_eq!(metas(&html, "ContentSource").len(), 1);
+    assert!(metas(&html, "description")[0].starts_with("各区发展改革局："));
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("closed");
+    let ld: Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(ld["@type"], "Legislation");
+    assert_eq!(ld["legislationIdentifier"], "示发改规〔2024〕12号");
+    assert_eq!(ld["dateCreated"], "2024-03-01");
+    assert_eq!(ld["datePublished"], "2024-03-05");
+    assert_eq!(ld["legislationLegalForce"], "https://schema.org/InForce");
+}
+
+#[test]
+fn json_ld_cannot_close_its_script_element() {
+    let site = SiteTest::from_fixture("full");
+    let rel = "content/fgw/catalog/2024-00012.md";
+    let text = site.read_source(rel).replace(
+        "title = \"示例市发展和改革委员会关于规范停车服务收费的通知\"",
+        "title = \"通知</script><script>alert(1)</script>&\"",
+    );
+    site.write(rel, &text);
+    site.build().assert_success();
+    let html = site.read("items/11530100MB0X12345K/2024-00012/index.html");
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("closed");
+    let json = &html[start..end];
+    assert!(!json.contains('<') && !json.contains('&'), "{json}");
+    let ld: Value = serde_json::from_str(json).expect("valid JSON");
+    assert_eq!(ld["name"], "通知</script><script>alert(1)</script>&");
+}

@@ -12,6 +12,7 @@ pub mod flowchart;
 mod listings;
 pub mod manifest;
 pub mod markdown;
+mod meta;
 mod power;
 pub mod report;
 pub mod theme;
@@ -341,6 +342,7 @@ fn base_context(
             organization: config.organization.as_deref(),
             description: config.description.as_deref(),
             identity: &config.identity,
+            domain: meta::domain(&config.base_url),
             home_url: u.href(""),
             catalog_url: u.href(urls::CATALOG),
             archive_url: u.href(urls::ARCHIVE),
@@ -422,6 +424,8 @@ struct SiteView<'a> {
     organization: Option<&'a str>,
     description: Option<&'a str>,
     identity: &'a crate::model::SiteIdentity,
+    /// `SiteDomain`.
+    domain: String,
     home_url: String,
     catalog_url: String,
     archive_url: String,
@@ -499,6 +503,13 @@ struct PageMeta {
     noindex: bool,
     breadcrumbs: Vec<Link>,
     feed_url: Option<String>,
+    /// `<meta name="description">` (also the 网页设计规范 `Description`).
+    description: String,
+    /// The 网页设计规范 column and article levels (`render/meta.rs`).
+    column: Option<meta::Column>,
+    article: Option<meta::Article>,
+    /// schema.org JSON-LD, already safe inside `<script>`.
+    json_ld: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -552,12 +563,31 @@ impl<'a> Renderer<'a> {
     }
 
     fn meta(&self, title: String, rel: &str, breadcrumbs: Vec<Link>) -> PageMeta {
+        let config = &self.site().config;
+        // A page's column is the section its breadcrumbs start from: the
+        // page itself when it is a section's first page.
+        let column = meta::Column {
+            kind: breadcrumbs
+                .get(1)
+                .map_or_else(|| title.clone(), |c| c.title.clone()),
+            name: title.clone(),
+        };
+        let description = match &config.description {
+            Some(d) if title == config.title => d.clone(),
+            Some(d) => format!("{title} - {d}"),
+            None if title == config.title => title.clone(),
+            None => format!("{title} - {}", config.title),
+        };
         PageMeta {
             title,
             canonical: self.urls().absolute(rel),
             noindex: false,
+            column: (!breadcrumbs.is_empty()).then_some(column),
             breadcrumbs,
             feed_url: None,
+            description,
+            article: None,
+            json_ld: None,
         }
     }
 
@@ -624,7 +654,19 @@ impl<'a> Renderer<'a> {
             self.crumb(&department, &urls::department(&c.department)),
         ];
         let article = self.article(lang, &view, c)?;
-        let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
+        let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
+        page.description =
+            meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
+        page.article = Some(meta::article(&view, &page.canonical));
+        let root = self.urls().absolute("");
+        let origin = &root[..root.len() - self.urls().base_path.len()];
+        page.json_ld = Some(meta::legislation(
+            &view,
+            &page.canonical,
+            &|href| format!("{origin}{href}"),
+            &page.description,
+        ));
+        let mut ctx = self.context(lang, page);
         ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
