@@ -190,3 +190,52 @@ fn json_ld_cannot_close_its_script_element() {
     let ld: Value = serde_json::from_str(json).expect("valid JSON");
     assert_eq!(ld["name"], "通知</script><script>alert(1)</script>&");
 }
+
+#[test]
+fn the_site_map_lists_every_section_department_and_column() {
+    let site = SiteTest::from_fixture("full");
+    site.build().assert_success();
+    let map = site.read("sitemap/index.html");
+    let links = support::links_of(&map);
+    let files: Vec<String> = links
+        .iter()
+        .filter_map(|l| support::file_of_href(l, "/"))
+        .collect();
+    // Every department, and the first page of every listing.
+    let wanted: Vec<String> = site
+        .out_files()
+        .into_iter()
+        .filter(|f| {
+            let department = f.starts_with("departments/") && f.matches('/').count() == 2;
+            let listing = f.starts_with("catalog/") || f.starts_with("archive/");
+            (department || listing) && f.ends_with("/index.html") && !f.contains("/page/")
+        })
+        .collect();
+    assert!(wanted.len() > 10, "{wanted:?}");
+    for file in &wanted {
+        assert!(
+            files.contains(file),
+            "{file} missing from the site map: {files:?}"
+        );
+    }
+    for section in [
+        "/catalog/",
+        "/archive/",
+        "/search/",
+        "/powers/",
+        "/versions/",
+    ] {
+        assert!(links.iter().any(|l| l == section), "{section}");
+    }
+    // Linked from every page's footer, listed in sitemap.xml.
+    let home = site.read("index.html");
+    let footer = &home[home.find("<footer").expect("footer")..];
+    assert!(
+        footer.contains(r#"<a href="/sitemap/">网站地图</a>"#),
+        "{footer}"
+    );
+    assert!(
+        site.read("sitemap.xml")
+            .contains("<loc>https://xxgk.example.gov.cn/sitemap/</loc>")
+    );
+}

@@ -200,6 +200,21 @@ pub fn render(
     // Pages are rendered next: the index is not needed there.
     drop(index);
 
+    // The 网站地图 lists the first page of every listing, under its section.
+    let lang = site.config.language;
+    let mut columns: Vec<(String, Vec<Link>)> = Vec::new();
+    for listing in listing_pages.iter().filter(|l| l.number == 1) {
+        let group = listing
+            .parents
+            .last()
+            .map_or_else(String::new, |(key, _)| renderer.string(lang, key));
+        let link = renderer.crumb(&listing.title(&|k| renderer.string(lang, k)), &listing.rel);
+        match columns.last_mut() {
+            Some((last, links)) if *last == group => links.push(link),
+            _ => columns.push((group, vec![link])),
+        }
+    }
+    pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
     // The search page carries the entry of the index: one request fewer.
     pages.push((urls::SEARCH.into(), Page::Search(&search_entry)));
     pages.par_iter().try_for_each(|(rel, page)| {
@@ -236,7 +251,7 @@ pub fn render(
         .chain(
             pages
                 .iter()
-                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_)))
+                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_) | Page::SiteMap(_)))
                 .map(|(rel, _)| rel.as_str()),
         );
     for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
@@ -299,6 +314,8 @@ enum Page<'a> {
     Report(&'a crate::load::report::Report),
     /// The reports of one department, or of the whole site (`None`).
     Reports(Option<&'a str>),
+    /// The HTML 网站地图, with the listings grouped by section.
+    SiteMap(Vec<(String, Vec<Link>)>),
 }
 
 struct Renderer<'a> {
@@ -347,6 +364,7 @@ fn base_context(
             catalog_url: u.href(urls::CATALOG),
             archive_url: u.href(urls::ARCHIVE),
             versions_url: u.href(urls::VERSIONS),
+            sitemap_url: u.href(urls::SITE_MAP),
             static_url: u.href("static/"),
             search_url: u.href(urls::SEARCH),
             feed_url: u.href("atom.xml"),
@@ -430,6 +448,7 @@ struct SiteView<'a> {
     catalog_url: String,
     archive_url: String,
     versions_url: String,
+    sitemap_url: String,
     static_url: String,
     search_url: String,
     feed_url: String,
@@ -492,6 +511,21 @@ struct ReleaseEntryView {
     title: String,
     url: String,
     snapshot_url: String,
+}
+
+#[derive(Serialize)]
+struct SiteMapDepartment {
+    name: String,
+    url: String,
+    guide_url: Option<String>,
+    powers_url: Option<String>,
+    reports_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SiteMapGroup {
+    title: String,
+    links: Vec<Link>,
 }
 
 /// Per-page facts every template needs.
@@ -959,6 +993,48 @@ impl<'a> Renderer<'a> {
                 ctx.insert("releases", &releases);
                 ctx.insert("in_git", &site.history.is_some());
                 self.render(site_lang, "versions.html", &ctx)
+            }
+            Page::SiteMap(columns) => {
+                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
+                let mut ctx = self.context(
+                    site_lang,
+                    self.meta(self.string(site_lang, "sitemap"), rel, crumbs),
+                );
+                let departments: Vec<SiteMapDepartment> = site
+                    .departments
+                    .iter()
+                    .map(|d| {
+                        let powers = site.powers.iter().any(|p| p.item.department == d.slug);
+                        let reports = site.reports.iter().any(|r| r.department == d.slug);
+                        SiteMapDepartment {
+                            name: d.name.clone(),
+                            url: self.urls().href(&urls::department(&d.slug)),
+                            guide_url: d
+                                .guide
+                                .is_some()
+                                .then(|| self.urls().href(&urls::guide(&d.slug))),
+                            powers_url: powers
+                                .then(|| self.urls().href(&urls::department_powers(&d.slug))),
+                            reports_url: reports
+                                .then(|| self.urls().href(&urls::department_reports(&d.slug))),
+                        }
+                    })
+                    .collect();
+                let columns: Vec<SiteMapGroup> = columns
+                    .iter()
+                    .map(|(title, links)| SiteMapGroup {
+                        title: title.clone(),
+                        links: links.clone(),
+                    })
+                    .collect();
+                ctx.insert("departments", &departments);
+                ctx.insert("columns", &columns);
+                ctx.insert(
+                    "reports_url",
+                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
+                );
+                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
+                self.render(site_lang, "sitemap.html", &ctx)
             }
             Page::Report(report) => self.render_report(rel, report),
             Page::Reports(slug) => self.render_reports(rel, *slug),
