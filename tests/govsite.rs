@@ -239,3 +239,26 @@ fn the_site_map_lists_every_section_department_and_column() {
             .contains("<loc>https://xxgk.example.gov.cn/sitemap/</loc>")
     );
 }
+
+#[test]
+fn an_expired_item_lists_its_end_date_once() {
+    let site = SiteTest::from_fixture("full");
+    let rel = "content/fgw/catalog/2024-00012.md";
+    let text = site.read_source(rel).replace(
+        "effective = 2024-04-01\n",
+        "effective = 2024-04-01\nexpires = 2025-04-01\n",
+    );
+    site.write(rel, &text);
+    site.build().assert_success();
+    let html = site.read("items/11530100MB0X12345K/2024-00012/index.html");
+    assert_eq!(
+        html.matches("<time datetime=\"2025-04-01\">").count(),
+        2,
+        "{html}"
+    );
+    assert!(html.contains("<th scope=\"row\">失效日期</th>"), "{html}");
+    assert!(
+        !html.contains("<th scope=\"row\">废止或失效日期</th>"),
+        "{html}"
+    );
+}
