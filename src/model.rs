@@ -172,6 +172,28 @@ pub struct SiteConfig {
     /// The site's UTC offset in seconds (`timezone = "+08:00"`): the zone
     /// of `new`'s dates, the as-of date and every date taken from git.
     pub timezone: i32,
+    /// What the footer of every 政府网站 shows.
+    pub identity: SiteIdentity,
+}
+
+/// The footer identity of a government site (`load/identity.rs`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SiteIdentity {
+    /// 网站标识码.
+    pub site_code: Option<String>,
+    /// ICP备案号.
+    pub icp: Option<String>,
+    /// 公安机关备案号 as written, and its page on the filing site.
+    pub police_filing: Option<String>,
+    pub police_filing_url: Option<String>,
+    /// 主办 and 承办 units.
+    pub sponsor: Option<String>,
+    pub operator: Option<String>,
+    /// The 党政机关网站 mark's page at 中央编办.
+    pub conac_url: Option<String>,
+    /// 我为政府网站找错.
+    pub error_report_url: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// `content/<slug>/department.toml` (+ its guide).

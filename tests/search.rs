@@ -280,3 +280,44 @@ fn the_browser_analyzer_gives_the_same_tokens() {
     let want = format!("{} strings, 0 differ", strings.len());
     assert!(stdout.contains(&want), "{stdout}");
 }
+
+#[test]
+fn retired_matches_are_counted_and_offered() {
+    let site = SiteTest::from_fixture("search");
+    let root = site.root().to_string_lossy().into_owned();
+    let run = site.run(&[
+        "search",
+        "示例市旧版停车收费办法",
+        "--as-of",
+        AS_OF,
+        "--root",
+        &root,
+    ]);
+    run.assert_success();
+    assert!(
+        run.stdout
+            .contains("1 more in repealed or expired documents (--retired to show them)"),
+        "{run}"
+    );
+    let shown = site.run(&[
+        "search",
+        "示例市旧版停车收费办法",
+        "--retired",
+        "--as-of",
+        AS_OF,
+        "--root",
+        &root,
+    ]);
+    assert!(shown.stdout.contains(RETIRED), "{shown}");
+    assert!(!shown.stdout.contains("more in repealed"), "{shown}");
+    // `--json` keeps its rows on stdout and tells on stderr.
+    let json = site.run(&[
+        "search", "停车", "--json", "--as-of", AS_OF, "--root", &root,
+    ]);
+    assert_eq!(json.stdout.trim(), "[]", "{json}");
+    assert!(
+        json.stderr
+            .contains("1 more in repealed or expired documents"),
+        "{json}"
+    );
+}

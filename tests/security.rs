@@ -211,8 +211,9 @@ fn metadata_is_escaped_in_pages_and_feeds() {
             continue;
         }
         // The search page's own three scripts (the index entry and its
-        // strings as JSON, and static/search.js) are the only ones a page
-        // may have.
+        // strings as JSON, and static/search.js), an item's JSON-LD (its
+        // own escaping is tested in tests/govsite.rs) and static/care.js
+        // are the only ones a page may have.
         let text = site
             .read(&file)
             .replace(r#"<script type="application/json" id="search-entry">"#, "")
@@ -220,7 +221,9 @@ fn metadata_is_escaped_in_pages_and_feeds() {
                 r#"<script type="application/json" id="search-strings">"#,
                 "",
             )
-            .replace(r#"<script src="/static/search.js" defer>"#, "");
+            .replace(r#"<script src="/static/search.js" defer>"#, "")
+            .replace(r#"<script type="application/ld+json">"#, "")
+            .replace(r#"<script src="/static/care.js">"#, "");
         for needle in [
             "<script",
             "<img src=x",

@@ -75,6 +75,23 @@ pub fn run(args: SearchArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    // Retired matches are left out unless asked for, but never silently:
+    // their number is told, with the flag that shows them.
+    let retired = if filter.retired || filter.state.is_some() {
+        0
+    } else {
+        let all = Filter {
+            retired: true,
+            ..filter.clone()
+        };
+        match index.search(&args.query, &all) {
+            Ok(all) => all.len().saturating_sub(hits.len()),
+            Err(e) => {
+                eprintln!("error: search index: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    };
     let base = index.base_url.clone().unwrap_or_else(|| "/".to_string());
     let urls = Urls::new(&base);
     let score = |s: u64| s as f64 / SCORE_SCALE;
@@ -93,6 +110,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows).expect("json"));
+        if retired > 0 {
+            eprintln!("{retired} more in repealed or expired documents (--retired to show them)");
+        }
     } else {
         if hits.is_empty() {
             println!("no result for “{}”", args.query);
@@ -110,6 +130,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
         }
         if hits.len() > args.limit {
             println!("… {} results in all (--limit to see more)", hits.len());
+        }
+        if retired > 0 {
+            println!("{retired} more in repealed or expired documents (--retired to show them)");
         }
     }
     ExitCode::SUCCESS

@@ -12,6 +12,7 @@ pub(crate) mod department;
 pub mod fields;
 mod front_matter;
 pub mod guardrails;
+mod identity;
 pub mod power;
 pub mod report;
 pub(crate) mod site;

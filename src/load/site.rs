@@ -22,6 +22,15 @@ pub(crate) const SITE_FIELDS: &[&str] = &[
     "paginate_by",
     "vocabularies",
     "timezone",
+    // The footer identity: load/identity.rs.
+    "site_code",
+    "icp",
+    "police_filing",
+    "sponsor",
+    "operator",
+    "conac_url",
+    "error_report_url",
+    "contact",
 ];
 pub(crate) const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
 
@@ -62,6 +71,7 @@ pub fn parse_site_config(source: SourceFile, diagnostics: &mut Diagnostics) -> O
     let paginate_by = f.integer("paginate_by", "20");
     let vocabularies = f.table("vocabularies", VOCABULARY_FIELDS);
     let timezone = f.string("timezone", false, "\"+08:00\"");
+    let identity = super::identity::read(&mut f, &source);
 
     let base_url = base_url.and_then(|b| {
         if b.value.starts_with("https://") || b.value.starts_with("http://") {
@@ -194,6 +204,7 @@ pub fn parse_site_config(source: SourceFile, diagnostics: &mut Diagnostics) -> O
         kinds,
         power_categories,
         timezone,
+        identity,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod flowchart;
 mod listings;
 pub mod manifest;
 pub mod markdown;
+mod meta;
 mod power;
 pub mod report;
 pub mod server;
@@ -205,6 +206,21 @@ pub fn render(
     // Pages are rendered next: the index is not needed there.
     drop(index);
 
+    // The 网站地图 lists the first page of every listing, under its section.
+    let lang = site.config.language;
+    let mut columns: Vec<(String, Vec<Link>)> = Vec::new();
+    for listing in listing_pages.iter().filter(|l| l.number == 1) {
+        let group = listing
+            .parents
+            .last()
+            .map_or_else(String::new, |(key, _)| renderer.string(lang, key));
+        let link = renderer.crumb(&listing.title(&|k| renderer.string(lang, k)), &listing.rel);
+        match columns.last_mut() {
+            Some((last, links)) if *last == group => links.push(link),
+            _ => columns.push((group, vec![link])),
+        }
+    }
+    pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
     // The search page carries the entry of the index: one request fewer.
     pages.push((urls::SEARCH.into(), Page::Search(&search_entry)));
     pages.par_iter().try_for_each(|(rel, page)| {
@@ -242,7 +258,7 @@ pub fn render(
         .chain(
             pages
                 .iter()
-                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_)))
+                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_) | Page::SiteMap(_)))
                 .map(|(rel, _)| rel.as_str()),
         );
     for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
@@ -358,6 +374,8 @@ enum Page<'a> {
     Report(&'a crate::load::report::Report),
     /// The reports of one department, or of the whole site (`None`).
     Reports(Option<&'a str>),
+    /// The HTML 网站地图, with the listings grouped by section.
+    SiteMap(Vec<(String, Vec<Link>)>),
 }
 
 struct Renderer<'a> {
@@ -400,10 +418,13 @@ fn base_context(
             title: &config.title,
             organization: config.organization.as_deref(),
             description: config.description.as_deref(),
+            identity: &config.identity,
+            domain: meta::domain(&config.base_url),
             home_url: u.href(""),
             catalog_url: u.href(urls::CATALOG),
             archive_url: u.href(urls::ARCHIVE),
             versions_url: u.href(urls::VERSIONS),
+            sitemap_url: u.href(urls::SITE_MAP),
             static_url: u.href("static/"),
             search_url: u.href(urls::SEARCH),
             feed_url: u.href("atom.xml"),
@@ -480,10 +501,14 @@ struct SiteView<'a> {
     title: &'a str,
     organization: Option<&'a str>,
     description: Option<&'a str>,
+    identity: &'a crate::model::SiteIdentity,
+    /// `SiteDomain`.
+    domain: String,
     home_url: String,
     catalog_url: String,
     archive_url: String,
     versions_url: String,
+    sitemap_url: String,
     static_url: String,
     search_url: String,
     feed_url: String,
@@ -548,6 +573,21 @@ struct ReleaseEntryView {
     snapshot_url: String,
 }
 
+#[derive(Serialize)]
+struct SiteMapDepartment {
+    name: String,
+    url: String,
+    guide_url: Option<String>,
+    powers_url: Option<String>,
+    reports_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SiteMapGroup {
+    title: String,
+    links: Vec<Link>,
+}
+
 /// Per-page facts every template needs.
 #[derive(Serialize)]
 struct PageMeta {
@@ -557,6 +597,13 @@ struct PageMeta {
     noindex: bool,
     breadcrumbs: Vec<Link>,
     feed_url: Option<String>,
+    /// `<meta name="description">` (also the 网页设计规范 `Description`).
+    description: String,
+    /// The 网页设计规范 column and article levels (`render/meta.rs`).
+    column: Option<meta::Column>,
+    article: Option<meta::Article>,
+    /// schema.org JSON-LD, already safe inside `<script>`.
+    json_ld: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -610,12 +657,31 @@ impl<'a> Renderer<'a> {
     }
 
     fn meta(&self, title: String, rel: &str, breadcrumbs: Vec<Link>) -> PageMeta {
+        let config = &self.site().config;
+        // A page's column is the section its breadcrumbs start from: the
+        // page itself when it is a section's first page.
+        let column = meta::Column {
+            kind: breadcrumbs
+                .get(1)
+                .map_or_else(|| title.clone(), |c| c.title.clone()),
+            name: title.clone(),
+        };
+        let description = match &config.description {
+            Some(d) if title == config.title => d.clone(),
+            Some(d) => format!("{title} - {d}"),
+            None if title == config.title => title.clone(),
+            None => format!("{title} - {}", config.title),
+        };
         PageMeta {
             title,
             canonical: self.urls().absolute(rel),
             noindex: false,
+            column: (!breadcrumbs.is_empty()).then_some(column),
             breadcrumbs,
             feed_url: None,
+            description,
+            article: None,
+            json_ld: None,
         }
     }
 
@@ -682,7 +748,19 @@ impl<'a> Renderer<'a> {
             self.crumb(&department, &urls::department(&c.department)),
         ];
         let article = self.article(lang, &view, c)?;
-        let mut ctx = self.context(lang, self.meta(c.title.clone(), &rel, crumbs.clone()));
+        let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
+        page.description =
+            meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
+        page.article = Some(meta::article(&view, &page.canonical));
+        let root = self.urls().absolute("");
+        let origin = &root[..root.len() - self.urls().base_path.len()];
+        page.json_ld = Some(meta::legislation(
+            &view,
+            &page.canonical,
+            &|href| format!("{origin}{href}"),
+            &page.description,
+        ));
+        let mut ctx = self.context(lang, page);
         ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
@@ -975,6 +1053,48 @@ impl<'a> Renderer<'a> {
                 ctx.insert("releases", &releases);
                 ctx.insert("in_git", &site.history.is_some());
                 self.render(site_lang, "versions.html", &ctx)
+            }
+            Page::SiteMap(columns) => {
+                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
+                let mut ctx = self.context(
+                    site_lang,
+                    self.meta(self.string(site_lang, "sitemap"), rel, crumbs),
+                );
+                let departments: Vec<SiteMapDepartment> = site
+                    .departments
+                    .iter()
+                    .map(|d| {
+                        let powers = site.powers.iter().any(|p| p.item.department == d.slug);
+                        let reports = site.reports.iter().any(|r| r.department == d.slug);
+                        SiteMapDepartment {
+                            name: d.name.clone(),
+                            url: self.urls().href(&urls::department(&d.slug)),
+                            guide_url: d
+                                .guide
+                                .is_some()
+                                .then(|| self.urls().href(&urls::guide(&d.slug))),
+                            powers_url: powers
+                                .then(|| self.urls().href(&urls::department_powers(&d.slug))),
+                            reports_url: reports
+                                .then(|| self.urls().href(&urls::department_reports(&d.slug))),
+                        }
+                    })
+                    .collect();
+                let columns: Vec<SiteMapGroup> = columns
+                    .iter()
+                    .map(|(title, links)| SiteMapGroup {
+                        title: title.clone(),
+                        links: links.clone(),
+                    })
+                    .collect();
+                ctx.insert("departments", &departments);
+                ctx.insert("columns", &columns);
+                ctx.insert(
+                    "reports_url",
+                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
+                );
+                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
+                self.render(site_lang, "sitemap.html", &ctx)
             }
             Page::Report(report) => self.render_report(rel, report),
             Page::Reports(slug) => self.render_reports(rel, *slug),

@@ -170,6 +170,9 @@ pub fn history(index_no: &str) -> String {
 /// Releases (git tags) and what each changed.
 pub const VERSIONS: &str = "versions/";
 
+/// The HTML 网站地图: every section, department and column.
+pub const SITE_MAP: &str = "sitemap/";
+
 /// A revision's page and source sit in the item's own folder: two files
 /// per revision, no folder of their own (50,000 items on disk).
 pub fn snapshot(index_no: &str, blob: &str) -> String {

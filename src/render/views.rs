@@ -536,7 +536,7 @@ pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) ->
 
 /// JSON that is safe inside `<script type="application/json">`: editors'
 /// text (department names, categories) cannot close the element.
-fn script_json(json: &str) -> String {
+pub fn script_json(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,29 @@ describe('search page', () => {
       assert.ok(!searchFiles.some((u) => new URL(u).pathname === '/search/index.json'),
         `the entry comes with the page, not as a request: ${searchFiles.join(', ')}`);
       for (const u of requests) assert.equal(new URL(u).origin, origin, `request to ${u}`);
+    });
+  });
+
+  it('the exact title of a repealed item: the page says how many retired items match and shows them in one step', { timeout: TIMEOUT }, async () => {
+    const manifest = JSON.parse(readFileSync(join(outDir, 'api', 'manifest.json'), 'utf8'));
+    const repealed = manifest.items.find((i) => i.type !== 'power' && i.status === 'repealed');
+    assert.ok(repealed, 'the example site has a repealed item');
+    const query = repealed.title;
+    const current = cli(query, [], 1000).length;
+    const all = cli(query, ['--retired'], 1000);
+    assert.ok(all.length > current, 'the CLI finds retired matches');
+    await withPage(async (page) => {
+      await page.goto(origin + '/search/?q=' + encodeURIComponent(query));
+      await results(page, query);
+      const note = page.locator('#search-retired');
+      assert.ok(await note.isVisible(), 'the retired note is shown');
+      assert.equal(countIn(await note.textContent()), all.length - current, await note.textContent());
+      await note.locator('a').click();
+      const got = await results(page, query);
+      assert.equal(countIn(got.status), all.length, got.status);
+      assert.ok(got.hits.some((h) => h.url === repealed.url), `${repealed.url} is shown`);
+      assert.match(page.url(), /status=all/);
+      assert.ok(await note.isHidden(), 'nothing more to offer');
     });
   });
 

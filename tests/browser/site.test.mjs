@@ -269,8 +269,14 @@ describe('axe-core finds no WCAG 2.0/2.1 A or AA violation', () => {
     it(name, { timeout: TIMEOUT }, async (t) => {
       const { path, status } = pageNamed(name);
       const report = [];
-      for (const [label, viewport] of [['1280 px', DESKTOP], ['360 px', PHONE]]) {
+      for (const [label, viewport, care] of [
+        ['1280 px', DESKTOP, false],
+        ['360 px', PHONE, false],
+        ['1280 px, 长辈版', DESKTOP, true],
+        ['360 px, 长辈版', PHONE, true],
+      ]) {
         const violations = await withPage(path, { viewport }, async (page) => {
+          if (care) await page.check('#care-mode');
           await page.addScriptTag({ path: axePath });
           const results = await page.evaluate(
             (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
@@ -518,6 +524,106 @@ describe('structure: one h1, lang, skip link first, landmarks', () => {
       }, status);
     });
   }
+});
+
+// ---------------------------------------------------------------- 5b. 长辈版 (适老化)
+
+describe('长辈版: large text and high contrast', () => {
+  const rootSize = (page) =>
+    page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+
+  it('works without JavaScript and is three key presses away (Tab, Tab, Space)', { timeout: TIMEOUT }, async () => {
+    await withPage(pageNamed('home').path, { viewport: PHONE, javaScriptEnabled: false }, async (page) => {
+      const before = await rootSize(page);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.locator(':focus').getAttribute('id'), 'care-mode', 'the second Tab reaches the toggle');
+      await page.keyboard.press('Space');
+      const after = await rootSize(page);
+      assert.ok(after >= before * 1.2, `root font size ${before}px → ${after}px`);
+      const color = await page.evaluate(() => getComputedStyle(document.body).color);
+      assert.equal(color, 'rgb(0, 0, 0)', 'text is black');
+    });
+  });
+
+  it('is remembered from page to page with JavaScript', { timeout: TIMEOUT }, async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    try {
+      const page = await context.newPage();
+      await page.goto(origin + pageNamed('home').path);
+      const before = await rootSize(page);
+      await page.check('#care-mode');
+      await page.goto(origin + pageNamed('search').path);
+      assert.ok(await page.isChecked('#care-mode'), 'the toggle stays on');
+      assert.ok((await rootSize(page)) >= before * 1.2, 'the next page is large too');
+      await page.uncheck('#care-mode');
+      await page.goto(origin + pageNamed('home').path);
+      assert.equal(await rootSize(page), before, 'turning it off is remembered too');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------- 5c. a phone's first screen
+
+describe('what a phone shows first (360×800)', () => {
+  const SCREEN = { width: 360, height: 800 };
+
+  it('an item: its title, validity and 文号; the 索引号 unbroken; CJK fonts first', { timeout: TIMEOUT }, async () => {
+    // An in-force item with a 文号.
+    const manifest = JSON.parse((await get('/api/manifest.json')).text);
+    let path;
+    for (const item of manifest.items.filter((i) => i.type !== 'power' && i.status === 'in-force')) {
+      if (/<th scope="row">(文号|文號)<\/th>/.test((await get(item.url)).text)) {
+        path = item.url;
+        break;
+      }
+    }
+    assert.ok(path, 'an in-force item has a 文号');
+    await withPage(path, { viewport: SCREEN }, async (page) => {
+      const fig = await page.evaluate(() => {
+        const rows = [...document.querySelectorAll('table.meta tr')];
+        const docNo = rows.find((r) => /^(文号|文號|Document No)/i.test(r.querySelector('th').textContent.trim()));
+        return {
+          h1: document.querySelector('h1').getBoundingClientRect().bottom,
+          validity: document.querySelector('.validity').getBoundingClientRect().bottom,
+          docNo: docNo ? docNo.getBoundingClientRect().bottom : null,
+          indexParts: [...document.querySelectorAll('.index-no-cell .nowrap')].map((s) => s.getClientRects().length),
+          font: getComputedStyle(document.body).fontFamily,
+        };
+      });
+      assert.ok(fig.docNo !== null, 'the item has a 文号 row');
+      for (const key of ['h1', 'validity', 'docNo']) {
+        assert.ok(fig[key] <= SCREEN.height, `${key} ends at ${fig[key]} px, below the first screen`);
+      }
+      assert.ok(fig.indexParts.length >= 2, 'the 索引号 is in parts');
+      assert.ok(fig.indexParts.every((n) => n === 1), `a part of the 索引号 breaks: ${fig.indexParts}`);
+      assert.ok(!fig.font.startsWith('system-ui'), `CJK fonts come before system-ui: ${fig.font}`);
+    });
+  });
+
+  it('a search: the first result', { timeout: TIMEOUT }, async () => {
+    const query = '通知';
+    await withPage(`/search/?q=${encodeURIComponent(query)}`, { viewport: SCREEN }, async (page) => {
+      await page.waitForFunction(
+        (q) => document.getElementById('search-status').getAttribute('data-done') === q,
+        query,
+        { timeout: 30_000 },
+      );
+      const bottom = await page.evaluate(
+        () => document.querySelector('#search-results > li h2').getBoundingClientRect().bottom,
+      );
+      assert.ok(bottom <= SCREEN.height, `the first result's title ends at ${bottom} px`);
+    });
+  });
+
+  it('the header takes less than 145 px', { timeout: TIMEOUT }, async () => {
+    await withPage(pageNamed('home').path, { viewport: SCREEN }, async (page) => {
+      const height = await page.evaluate(() => document.querySelector('.site-header').getBoundingClientRect().height);
+      assert.ok(height < 145, `the header is ${height} px high`);
+    });
+  });
 });
 
 // ---------------------------------------------------------------- 6. print

@@ -180,8 +180,7 @@
             }
             scores = next;
           });
-          var keep = function (doc) {
-            if (!chosen.status && e.isRetired(doc)) return false;
+          var facets = function (doc) {
             for (var f in FACETS) {
               var want = chosen[f];
               if (!want || want === 'all') continue;
@@ -190,10 +189,17 @@
             }
             return true;
           };
+          // Retired matches are left out unless a validity is chosen, but
+          // counted, so that the page can offer them (like `gongkai search`).
           var hits = [];
-          scores.forEach(function (score, doc) { if (keep(doc)) hits.push({ doc: doc, score: score }); });
+          var retired = 0;
+          scores.forEach(function (score, doc) {
+            if (!facets(doc)) return;
+            if (!chosen.status && e.isRetired(doc)) retired++;
+            else hits.push({ doc: doc, score: score });
+          });
           hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-          return { entry: e, tokens: tokens, hits: hits };
+          return { entry: e, tokens: tokens, hits: hits, retired: retired };
         });
       });
     }
@@ -227,6 +233,7 @@
   // ------------------------------------------------------------ display
   var input = document.getElementById('search-q');
   var status = document.getElementById('search-status');
+  var retiredNote = document.getElementById('search-retired');
   var list = document.getElementById('search-results');
   var more = document.getElementById('search-more');
   var PAGE = 10;
@@ -353,6 +360,28 @@
     if (from === 0 && list.firstChild) list.setAttribute('aria-busy', 'false');
   }
 
+  // "N more in repealed or expired documents", with a link to them: the
+  // same query with 有效性 set to all.
+  function showRetired(n) {
+    if (!retiredNote) return;
+    retiredNote.textContent = '';
+    retiredNote.hidden = n === 0;
+    if (n === 0) return;
+    var params = new URLSearchParams(location.search);
+    params.set('q', input.value.trim());
+    params.set('status', 'all');
+    var link = document.createElement('a');
+    link.href = location.pathname + '?' + params.toString();
+    link.textContent = S.retired_show || '';
+    link.addEventListener('click', function (event) {
+      event.preventDefault();
+      form.elements.status.value = 'all';
+      toURL();
+      run();
+    });
+    retiredNote.append(fill(S.retired_more, { n: n }) + ' ', link);
+  }
+
   function showMore() {
     var result = current;
     var from = shown;
@@ -381,6 +410,7 @@
     var mine = ++generation;
     list.textContent = '';
     more.hidden = true;
+    showRetired(0);
     status.removeAttribute('data-done');
     if (!query) {
       status.textContent = S.empty || '';
@@ -395,6 +425,7 @@
       status.textContent = result.hits.length
         ? fill(S.results, { n: result.hits.length })
         : fill(S.no_results, { q: query });
+      showRetired(result.retired || 0);
       return showMore();
     }).catch(function () {
       if (mine === generation) status.textContent = S.failed || '';
