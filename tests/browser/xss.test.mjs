@@ -91,9 +91,10 @@ function isThemeElement(name, attrs, file) {
   const a = Object.fromEntries(attrs.map((x) => [x.name.toLowerCase(), x.value]));
   switch (name) {
     case 'script':
-      // search.js by its own URL, or JSON data (checked to stay JSON below).
-      return (a.src !== undefined && /(^|\/)search\.js(\?[^/]*)?$/.test(a.src) && !isOtherOrigin(a.src) && !isScriptUrl(a.src))
-        || (a.type === 'application/json' && a.src === undefined);
+      // search.js and care.js (长辈版) by their own URLs, or JSON data and
+      // JSON-LD (checked to stay JSON below).
+      return (a.src !== undefined && /(^|\/)(search|care)\.js(\?[^/]*)?$/.test(a.src) && !isOtherOrigin(a.src) && !isScriptUrl(a.src))
+        || (['application/json', 'application/ld+json'].includes(a.type) && a.src === undefined);
     case 'link':
       return ['stylesheet', 'alternate', 'canonical', 'icon', 'timemap', 'original', 'sitemap', 'search'].includes((a.rel || '').toLowerCase())
         && !isOtherOrigin(a.href || '') && !isScriptUrl(a.href || '');
@@ -110,6 +111,8 @@ function isThemeElement(name, attrs, file) {
       // The search page's 更多结果 button, outside its form.
       return a.type === 'button' && a.id === 'search-more';
     case 'input':
+      // The 长辈版 switch in the header.
+      return a.type === 'checkbox' && a.id === 'care-mode' && attrs.length === 2;
     case 'select':
       return false; // only inside a theme form, see judgeElement()
     case 'svg':
@@ -159,7 +162,7 @@ function judgeHtml(text, file) {
       const lower = node.tagName.toLowerCase();
       if (lower === 'form' && isThemeElement('form', attrs, file)) inForm = true;
       if (lower === 'svg' && isThemeElement('svg', attrs, file)) inSvg = true;
-      if (lower === 'script' && attrs.some((a) => a.name === 'type' && a.value === 'application/json')) {
+      if (lower === 'script' && attrs.some((a) => a.name === 'type' && ['application/json', 'application/ld+json'].includes(a.value))) {
         // Script data must stay one JSON text: nothing broke out of it.
         const body = (node.childNodes || []).map((c) => c.value ?? '').join('');
         try {
