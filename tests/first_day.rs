@@ -4,31 +4,7 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-
-use support::{Run, SiteTest};
-
-fn git(root: &Path, args: &[&str], date: &str) {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "编辑")
-        .env("GIT_AUTHOR_EMAIL", "editor@example.gov.cn")
-        .env("GIT_COMMITTER_NAME", "编辑")
-        .env("GIT_COMMITTER_EMAIL", "editor@example.gov.cn")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use support::{Run, SiteTest, git_dated as git};
 
 fn root_of(site: &SiteTest) -> String {
     site.root().to_str().expect("UTF-8 path").to_string()

@@ -7,30 +7,9 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::{AS_OF, SiteTest, run_in};
+use support::{AS_OF, SiteTest, git_dated as git, run_in};
 
 const ITEM: &str = "content/bgt/catalog/2024-00001.md";
-
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "编辑")
-        .env("GIT_AUTHOR_EMAIL", "editor@example.gov.cn")
-        .env("GIT_COMMITTER_NAME", "编辑")
-        .env("GIT_COMMITTER_EMAIL", "editor@example.gov.cn")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// The minimal site with three commits of its one item, and a
 /// `--depth 1` clone of it (through a file:// URL, which honours depth).

@@ -471,3 +471,26 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
     }
     broken
 }
+
+/// Runs git in `root` as the editor, with author and committer dates set
+/// to `date`, and no user or system configuration.
+pub fn git_dated(root: &Path, args: &[&str], date: &str) {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "编辑")
+        .env("GIT_AUTHOR_EMAIL", "editor@example.gov.cn")
+        .env("GIT_COMMITTER_NAME", "编辑")
+        .env("GIT_COMMITTER_EMAIL", "editor@example.gov.cn")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
