@@ -117,24 +117,16 @@ pub struct Snapshot {
     pub without_git: bool,
 }
 
-/// Whether to read the git history (a build does; `check` needs only HEAD).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HistoryMode {
-    Read,
-    HeadOnly,
-}
-
 /// Load and validate: everything `check` needs, and `build`'s first half.
 pub fn load_and_validate(
     root: &Path,
     as_of: Option<Date>,
     audience: Audience,
-    mode: HistoryMode,
 ) -> io::Result<Snapshot> {
     let repo = history::Repo::discover(root);
     let tip = repo.as_ref().and_then(|r| r.head());
-    let history = match (mode, &repo, &tip) {
-        (HistoryMode::Read, Some(repo), Some(tip)) => Some(
+    let history = match (&repo, &tip) {
+        (Some(repo), Some(tip)) => Some(
             history::read(repo, tip, load::site_utc_offset(root))
                 .map_err(|e| io::Error::other(e.0))?,
         ),
@@ -236,13 +228,8 @@ pub fn build(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
     let shallow = shallow_clone(&options.root, options.shallow_ok)?;
-    let snapshot = load_and_validate(
-        &options.root,
-        options.as_of,
-        options.audience,
-        HistoryMode::Read,
-    )
-    .map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(&options.root, options.as_of, options.audience)
+        .map_err(BuildError::Io)?;
     let Snapshot {
         site,
         diagnostics,
@@ -370,8 +357,7 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
         )),
         other => other,
     })?;
-    let now = load_and_validate(root, None, Audience::Publish, HistoryMode::Read)
-        .map_err(BuildError::Io)?;
+    let now = load_and_validate(root, None, Audience::Publish).map_err(BuildError::Io)?;
     let now = published_paths(root, now)?;
     let current: std::collections::BTreeSet<&str> = now.iter().map(String::as_str).collect();
     let lost = then
@@ -411,8 +397,7 @@ pub fn search_index(
     root: &Path,
     as_of: Option<Date>,
 ) -> Result<crate::index::SearchIndex, BuildError> {
-    let snapshot = load_and_validate(root, as_of, Audience::Publish, HistoryMode::Read)
-        .map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(root, as_of, Audience::Publish).map_err(BuildError::Io)?;
     let site = match snapshot.site {
         Some(site) if !snapshot.diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(snapshot.diagnostics)),

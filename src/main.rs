@@ -333,10 +333,9 @@ fn run_check(
     let snapshot = match build::load_and_validate(
         root,
         as_of,
+        // The history is read (cached, so cheap), so that what a build
+        // would publish about deletions (their public reason) is checked too.
         Audience::Publish,
-        // The history, so that what a build would publish about deletions
-        // (their public reason) is checked too; it is cached, so cheap.
-        build::HistoryMode::Read,
     ) {
         Ok(s) => s,
         Err(e) => {
