@@ -10,6 +10,10 @@
 # the search target, the JS analyzer (search.js) is compared with the
 # Rust one on every input of its corpus (tests/search.rs, parity test).
 #
+# FUZZ_RUNS=N stops each target after N executions (whichever of the
+# time and the count comes first): a campaign is judged by executions,
+# and how many a second gives depends on the machine's load.
+#
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); runs on stable (below).
 set -euo pipefail
 
@@ -106,9 +110,11 @@ for target in "${targets[@]}"; do
   dict=()
   [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
   status=0
+  runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
   cargo "${toolchain[@]}" fuzz run --debug-assertions "$target" "$corpus" "$seeds" -- \
     -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" "${runs[@]}" \
     > "$log" 2>&1 || status=$?
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   time=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo '?')
@@ -132,6 +138,6 @@ for target in "${targets[@]}"; do
 done
 
 echo
-echo "== summary (${seconds}s per target)"
+echo "== summary (at most ${seconds}s${FUZZ_RUNS:+ or $FUZZ_RUNS executions} per target)"
 printf '%s\n' "${summary[@]}"
 exit "$found"
