@@ -63,6 +63,20 @@ impl<'a> Fields<'a> {
         anchor: Range<usize>,
         known: &[&str],
     ) -> Fields<'a> {
+        Fields::from_table_in(file, table, offset, anchor, known, "")
+    }
+
+    /// Like [`Fields::from_table`], for the table named `name` (a dotted
+    /// path such as `applications.denied`), which unknown keys are named
+    /// with.
+    pub fn from_table_in(
+        file: &'a SourceFile,
+        table: BTreeMap<Spanned<String>, Spanned<Value>>,
+        offset: usize,
+        anchor: Range<usize>,
+        known: &[&str],
+        name: &str,
+    ) -> Fields<'a> {
         let mut fields = Fields {
             file,
             anchor,
@@ -72,14 +86,19 @@ impl<'a> Fields<'a> {
         for (key, value) in table {
             let key_span = offset + key.span().start..offset + key.span().end;
             let value_span = offset + value.span().start..offset + value.span().end;
-            let name = key.into_inner();
-            if !known.contains(&name.as_str()) {
+            let key = key.into_inner();
+            if !known.contains(&key.as_str()) {
+                let path = if name.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{name}.{key}")
+                };
                 let mut d = file.error(
                     "unknown-field",
                     key_span.clone(),
-                    format!("unknown field `{name}`"),
+                    format!("unknown field `{path}`"),
                 );
-                d = match did_you_mean(&name, known.iter().copied()) {
+                d = match did_you_mean(&key, known.iter().copied()) {
                     Some(s) => {
                         d.with_help(format!("did you mean `{s}`? Rename the field to `{s}`."))
                     }
@@ -96,7 +115,7 @@ impl<'a> Fields<'a> {
                 fields.diagnostics.push(d);
             }
             fields.entries.insert(
-                name,
+                key,
                 Entry {
                     key_span,
                     value_span,

@@ -8,11 +8,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::load::report::{
+use crate::load;
+use crate::model::Date;
+use crate::model::report;
+use crate::model::report::{
     APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, CellKind, NARRATIVE_HEADINGS, ReportFormat,
 };
-use crate::load::{self, report};
-use crate::model::Date;
 
 use super::{ScaffoldError, create_file};
 
@@ -67,8 +68,8 @@ pub fn new_report(
         for key in ["rules", "normative_documents"] {
             if let Some(row) = previous.proactive_row(key) {
                 let current = match row.cells[2] {
-                    crate::load::report::Number::Int(n) => n.to_string(),
-                    crate::load::report::Number::Decimal(x) => x.to_string(),
+                    crate::model::report::Number::Int(n) => n.to_string(),
+                    crate::model::report::Number::Decimal(x) => x.to_string(),
                 };
                 text = text.replacen(
                     &format!("\n{key} = [0, 0, 0]"),
