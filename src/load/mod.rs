@@ -766,6 +766,7 @@ fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Diagnostics) -> Opti
 mod content_model_doc {
     use std::collections::BTreeSet;
 
+    use super::fields::keys;
     use super::report;
     use crate::model::report::{APPEAL_GROUPS, ReportFormat, application_layout, proactive_layout};
 
@@ -798,15 +799,18 @@ mod content_model_doc {
     fn every_field_of_every_file_is_documented_and_nothing_else() {
         let formats = [ReportFormat::Y2021, ReportFormat::Y2019];
         let code: Vec<(&str, BTreeSet<String>)> = vec![
-            ("site.toml", set(super::site::SITE_FIELDS)),
-            ("[vocabularies]", set(super::site::VOCABULARY_FIELDS)),
-            ("department.toml", set(super::department::DEPARTMENT_FIELDS)),
-            ("guide.md", set(super::department::GUIDE_FIELDS)),
-            ("Catalog item", set(super::catalog::CATALOG_FIELDS)),
-            ("Power", set(super::power::POWER_FIELDS)),
-            ("[[steps]]", set(super::power::STEP_FIELDS)),
+            ("site.toml", set(keys(super::site::SITE_FIELDS))),
+            ("[vocabularies]", set(keys(super::site::VOCABULARY_FIELDS))),
+            (
+                "department.toml",
+                set(keys(super::department::DEPARTMENT_FIELDS)),
+            ),
+            ("guide.md", set(keys(super::department::GUIDE_FIELDS))),
+            ("Catalog item", set(keys(super::catalog::CATALOG_FIELDS))),
+            ("Power", set(keys(super::power::POWER_FIELDS))),
+            ("[[steps]]", set(keys(super::power::STEP_FIELDS))),
             ("next", set(super::power::NEXT_FIELDS)),
-            ("Annual report", set(report::REPORT_FIELDS)),
+            ("Annual report", set(keys(report::REPORT_FIELDS))),
             (
                 "[proactive]",
                 set(formats

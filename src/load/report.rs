@@ -16,7 +16,7 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::{Spanned, Value};
 
-use super::fields::Fields;
+use super::fields::{Field, Fields, keys, optional, required};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, did_you_mean};
 use crate::model::report::{
     APPEAL_COLUMNS, APPLICANT_COLUMNS, CellKind, CountRow, NARRATIVE_HEADINGS, Narrative,
@@ -32,23 +32,23 @@ pub use crate::model::report::{
 const C: CellKind = CellKind::Count;
 
 /// The top-level keys of a report file.
-pub(crate) const REPORT_FIELDS: &[&str] = &[
-    "title",
-    "year",
-    "format",
-    "published",
-    "as_published",
-    "draft",
-    "proactive",
-    "applications",
-    "appeals",
+pub(crate) const REPORT_FIELDS: &[Field] = &[
+    optional("title", "\"示例市2024年政府信息公开工作年度报告\""),
+    required("year", "2024"),
+    required("format", "\"2021\""),
+    required("published", "2025-01-20"),
+    optional("as_published", "true"),
+    optional("draft", "true"),
+    required("proactive", "[proactive]"),
+    required("applications", "[applications]"),
+    required("appeals", "[appeals]"),
 ];
 
 const FORMATS: [ReportFormat; 2] = [ReportFormat::Y2021, ReportFormat::Y2019];
 
 /// The rows table 二 accepts: those of both formats (which ones must be
 /// there depends on `format`).
-fn proactive_keys() -> Vec<&'static str> {
+fn proactive_keys() -> Vec<Field> {
     let mut keys: Vec<&str> = FORMATS
         .iter()
         .flat_map(|f| proactive_layout(*f))
@@ -56,12 +56,13 @@ fn proactive_keys() -> Vec<&'static str> {
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    keys
+    // Which rows must be there depends on `format`: the reader says so.
+    keys.into_iter().map(|key| optional(key, "")).collect()
 }
 
 /// The keys table 三 accepts in `group` (`""` for its top level: rows and
 /// groups such as `denied`), in both formats.
-fn application_keys(group: &str) -> Vec<&'static str> {
+fn application_keys(group: &str) -> Vec<Field> {
     let mut keys: Vec<&str> = FORMATS
         .iter()
         .flat_map(|f| application_layout(*f))
@@ -74,7 +75,8 @@ fn application_keys(group: &str) -> Vec<&'static str> {
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    keys
+    // Which rows must be there depends on `format`: the reader says so.
+    keys.into_iter().map(|key| optional(key, "")).collect()
 }
 
 /// One table of the file: its entries with spans, its keys checked by the
@@ -672,8 +674,9 @@ impl Reader<'_> {
         de: &'d DeTable<'i>,
         span: Range<usize>,
         name: &str,
-        known: &[&'static str],
+        table: &[Field],
     ) -> Table<'d, 'i> {
+        let known = keys(table);
         let meant = de
             .keys()
             .filter(|k| !known.contains(&k.get_ref().as_ref()))
@@ -705,7 +708,7 @@ impl Reader<'_> {
                 ),
             }
         }
-        let mut fields = Fields::from_table_in(self.source, entries, 0, span.clone(), known, name);
+        let mut fields = Fields::from_table_in(self.source, entries, 0, span.clone(), table, name);
         self.diagnostics
             .extend(std::mem::take(&mut fields.diagnostics));
         let entries = known
@@ -730,7 +733,7 @@ impl Reader<'_> {
         file: &Table<'d, 'i>,
         key: &str,
         name: &str,
-        known: &[&'static str],
+        known: &[Field],
     ) -> Option<Table<'d, 'i>> {
         if let Some((de, span)) = file.table(key) {
             return Some(self.table(de, span, key, known));
@@ -847,7 +850,7 @@ impl Reader<'_> {
     fn applications(&mut self, file: &Table, format: ReportFormat) -> Option<Vec<CountRow<7>>> {
         let raw = self.section(file, "applications", TABLE_3, &application_keys(""))?;
         let mut groups = BTreeMap::new();
-        for group in application_keys("") {
+        for group in keys(&application_keys("")) {
             if let Some((de, span)) = raw.table(group) {
                 let known = application_keys(group);
                 let name = format!("applications.{group}");
@@ -918,8 +921,11 @@ impl Reader<'_> {
     }
 
     fn appeals(&mut self, file: &Table) -> Option<Vec<CountRow<5>>> {
-        let keys: Vec<&str> = APPEAL_GROUPS.iter().map(|(key, _)| *key).collect();
-        let raw = self.section(file, "appeals", TABLE_4, &keys)?;
+        let rows: Vec<Field> = APPEAL_GROUPS
+            .iter()
+            .map(|(key, _)| optional(key, ""))
+            .collect();
+        let raw = self.section(file, "appeals", TABLE_4, &rows)?;
         let columns: Vec<(&str, CellKind)> = APPEAL_COLUMNS.iter().map(|c| (*c, C)).collect();
         let mut rows = Vec::new();
         let mut ok = true;

@@ -126,6 +126,10 @@ pub fn report_text(name: &str, year: i32, format: ReportFormat, today: Date) -> 
     let _ = writeln!(t, "published = {today}");
     let _ = writeln!(
         t,
+        "# 标题 (title) as it was published, when it differs from the usual one.\n# title = \"{name}{year}年政府信息公开工作年度报告\"\n# 按原样 (as_published): a report kept exactly as it was issued; its arithmetic is then\n# reported as warnings and its blank cells (\"\") stay.\n# as_published = true"
+    );
+    let _ = writeln!(
+        t,
         "# 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.\n# Delete this line when the report is ready to publish.\ndraft = true"
     );
     let _ = writeln!(t, "\n[proactive]  # {}", report::TABLE_2);
