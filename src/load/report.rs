@@ -19,7 +19,7 @@ use toml::{Spanned, Value};
 use super::fields::{Field, Fields, keys, optional, required};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, did_you_mean};
 use crate::model::report::{
-    APPEAL_COLUMNS, APPLICANT_COLUMNS, CellKind, CountRow, NARRATIVE_HEADINGS, Narrative,
+    APPEAL_COLUMNS, APPLICANT_COLUMNS, CellKind, CountRow, FORMATS, NARRATIVE_HEADINGS, Narrative,
     ProactiveRow, ReportFormat, TABLE_2, TABLE_3, TABLE_4, proactive_layout,
 };
 use crate::model::{Date, Located};
@@ -43,8 +43,6 @@ pub(crate) const REPORT_FIELDS: &[Field] = &[
     required("applications", "[applications]"),
     required("appeals", "[appeals]"),
 ];
-
-const FORMATS: [ReportFormat; 2] = [ReportFormat::Y2021, ReportFormat::Y2019];
 
 /// The rows table 二 accepts: those of both formats (which ones must be
 /// there depends on `format`).

@@ -555,13 +555,30 @@ impl Report {
 
     /// The table 三 row with `key`.
     pub fn application(&self, key: &str) -> Option<&CountRow<7>> {
+        debug_assert!(
+            FORMATS
+                .iter()
+                .any(|f| application_layout(*f).iter().any(|r| r.key == key)),
+            "`{key}` is no row of table 三 in either format"
+        );
         self.applications.iter().find(|r| r.key == key)
     }
 
+    /// The table 二 row with `key`.
     pub fn proactive_row(&self, key: &str) -> Option<&ProactiveRow> {
+        debug_assert!(
+            FORMATS
+                .iter()
+                .flat_map(|f| proactive_layout(*f))
+                .any(|b| b.rows.iter().any(|r| r.0 == key)),
+            "`{key}` is no row of table 二 in either format"
+        );
         self.proactive.iter().find(|r| r.key == key)
     }
 }
+
+/// Both formats, newest first.
+pub const FORMATS: [ReportFormat; 2] = [ReportFormat::Y2021, ReportFormat::Y2019];
 
 /// Table names used in messages.
 pub const TABLE_2: &str = "二、主动公开政府信息情况";
