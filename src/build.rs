@@ -48,29 +48,53 @@ impl BuildOptions {
 pub enum BuildError {
     /// The content has errors; nothing was written.
     Content(Diagnostics),
-    Io(io::Error),
+    /// A file or folder cannot be read or written: what was being done,
+    /// and the error.
+    Io {
+        context: String,
+        source: io::Error,
+    },
     Theme(String),
     Render(String),
-    /// The repository cannot be read, or a revision does not exist.
+    /// The repository cannot be read.
     Git(String),
+    /// What the command names is not there: no repository, no such
+    /// revision, no commit yet.
+    NotFound(String),
     /// The site is in a shallow clone and `--shallow-ok` was not given.
     Shallow,
+}
+
+impl BuildError {
+    /// `map_err(BuildError::io("reading the site"))`.
+    pub fn io(context: impl Into<String>) -> impl FnOnce(io::Error) -> BuildError {
+        let context = context.into();
+        move |source| BuildError::Io { context, source }
+    }
 }
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Content(d) => write!(f, "the content has {} error(s)", d.error_count()),
-            BuildError::Io(e) => write!(f, "{e}"),
+            BuildError::Io { context, source } => write!(f, "{context}: {source}"),
             BuildError::Theme(e) => write!(f, "theme: {e}"),
-            BuildError::Render(e) => write!(f, "{e}"),
-            BuildError::Git(e) => write!(f, "{e}"),
+            BuildError::Render(e) | BuildError::Git(e) | BuildError::NotFound(e) => {
+                write!(f, "{e}")
+            }
             BuildError::Shallow => f.write_str(SHALLOW_CLONE),
         }
     }
 }
 
-impl std::error::Error for BuildError {}
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct BuildReport {
@@ -228,8 +252,9 @@ pub fn build(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
     let shallow = shallow_clone(&options.root, options.shallow_ok)?;
-    let snapshot = load_and_validate(&options.root, options.as_of, options.audience)
-        .map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(&options.root, options.as_of, options.audience).map_err(
+        BuildError::io(format!("cannot read {}", options.root.display())),
+    )?;
     let Snapshot {
         site,
         diagnostics,
@@ -250,13 +275,19 @@ pub fn build(
     let theme =
         Theme::load(&options.root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
     let out = options.out_dir();
-    let staging = Staging::create(&options.root, &out).map_err(BuildError::Io)?;
+    let staging = Staging::create(&options.root, &out).map_err(BuildError::io(format!(
+        "cannot prepare the output folder {}",
+        out.display()
+    )))?;
     on_total(render::progress_total(&site));
     let sink = render::server::Precompress(&staging);
     match render::render(&site, &theme, &build, &sink, progress) {
         Ok(report) => {
             let files = staging.files();
-            staging.commit().map_err(BuildError::Io)?;
+            staging.commit().map_err(BuildError::io(format!(
+                "cannot put the new output in place of {}",
+                out.display()
+            )))?;
             Ok(BuildReport {
                 diagnostics,
                 out,
@@ -334,20 +365,22 @@ pub struct LostUrls {
 pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
     shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
-        BuildError::Git(format!(
+        BuildError::NotFound(format!(
             "{} is not in a git repository: there is no earlier build to compare with",
             root.display()
         ))
     })?;
-    let commit = repo.resolve(rev).map_err(|e| BuildError::Git(e.0))?;
+    let commit = repo.resolve(rev).map_err(|e| BuildError::NotFound(e.0))?;
     let checkout = tempfile::Builder::new()
         .prefix("gongkai-since-")
         .tempdir()
-        .map_err(BuildError::Io)?;
+        .map_err(BuildError::io(format!(
+            "cannot create a folder for the site at {rev}"
+        )))?;
     repo.checkout_site(&commit, checkout.path())
         .map_err(|e| BuildError::Git(e.0))?;
     let then = load_and_validate_at(checkout.path(), &repo, &commit, Audience::Publish)
-        .map_err(BuildError::Io)?;
+        .map_err(BuildError::io(format!("cannot read the site at {rev}")))?;
     // The current theme renders both builds: URLs do not depend on it, and
     // an old theme may lack templates that the current code needs.
     let then = published_paths(root, then).map_err(|e| match e {
@@ -357,7 +390,8 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
         )),
         other => other,
     })?;
-    let now = load_and_validate(root, None, Audience::Publish).map_err(BuildError::Io)?;
+    let now = load_and_validate(root, None, Audience::Publish)
+        .map_err(BuildError::io(format!("cannot read {}", root.display())))?;
     let now = published_paths(root, now)?;
     let current: std::collections::BTreeSet<&str> = now.iter().map(String::as_str).collect();
     let lost = then
@@ -380,14 +414,14 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
 pub fn read_history(root: &Path) -> Result<History, BuildError> {
     shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
-        BuildError::Git(format!(
+        BuildError::NotFound(format!(
             "{} is not in a git repository: there is no history to read",
             root.display()
         ))
     })?;
     let tip = repo
         .head()
-        .ok_or_else(|| BuildError::Git("the repository has no commit yet".to_string()))?;
+        .ok_or_else(|| BuildError::NotFound("the repository has no commit yet".to_string()))?;
     history::read(&repo, &tip, load::site_utc_offset(root)).map_err(|e| BuildError::Git(e.0))
 }
 
@@ -397,7 +431,8 @@ pub fn search_index(
     root: &Path,
     as_of: Option<Date>,
 ) -> Result<crate::index::SearchIndex, BuildError> {
-    let snapshot = load_and_validate(root, as_of, Audience::Publish).map_err(BuildError::Io)?;
+    let snapshot = load_and_validate(root, as_of, Audience::Publish)
+        .map_err(BuildError::io(format!("cannot read {}", root.display())))?;
     let site = match snapshot.site {
         Some(site) if !snapshot.diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(snapshot.diagnostics)),

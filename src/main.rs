@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use cli::exit::{Failure, Outcome, exit, site_root};
 use gongkai::build::{self, BuildError, BuildOptions};
 use gongkai::diagnostics::Diagnostics;
 use gongkai::history::log;
@@ -20,10 +21,6 @@ mod cli;
 // the build's time spent in the allocator roughly in half.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Exit statuses of the SPEC: 0 success, 1 content errors, 2 usage errors.
-pub(crate) const EXIT_CONTENT: u8 = 1;
-pub(crate) const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -130,7 +127,11 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    exit(run(cli.command))
+}
+
+fn run(command: Command) -> Outcome {
+    match command {
         Command::Build {
             root,
             out,
@@ -182,32 +183,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn history_or_exit(root: &Path) -> Result<gongkai::history::History, ExitCode> {
-    build::read_history(root).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(EXIT_USAGE)
-    })
-}
-
-fn unknown_item(history: &gongkai::history::History, index_no: &str) -> ExitCode {
+fn unknown_item(history: &gongkai::history::History, index_no: &str) -> Failure {
     let keys = history.items.keys().chain(history.powers.keys());
     let hint = gongkai::diagnostics::did_you_mean(index_no, keys.map(String::as_str))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
-    eprintln!(
-        "error: no item with 索引号 (or power with 职权编码) `{index_no}` in the history{hint}"
-    );
-    ExitCode::from(EXIT_CONTENT)
+    Failure::Absent(format!(
+        "no item with 索引号 (or power with 职权编码) `{index_no}` in the history{hint}"
+    ))
 }
 
-fn run_history(root: &Path, index_no: &str, format: Format) -> ExitCode {
-    let history = match history_or_exit(root) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
+fn run_history(root: &Path, index_no: &str, format: Format) -> Outcome {
+    site_root(root)?;
+    let history = build::read_history(root)?;
     let entries = log::log(&history, index_no);
     if entries.is_empty() {
-        return unknown_item(&history, index_no);
+        return Err(unknown_item(&history, index_no));
     }
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&entries).expect("json")),
@@ -226,47 +217,37 @@ fn run_history(root: &Path, index_no: &str, format: Format) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
-fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
-    let history = match history_or_exit(root) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
+fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> Outcome {
+    site_root(root)?;
+    let history = build::read_history(root)?;
     if !history.items.contains_key(index_no) && !history.powers.contains_key(index_no) {
-        return unknown_item(&history, index_no);
+        return Err(unknown_item(&history, index_no));
     }
     match log::show(&history, index_no, selector) {
         Ok(text) => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
+            out.write_all(text.as_bytes())
                 .and_then(|_| out.flush())
-                .is_err()
-            {
-                return ExitCode::from(EXIT_USAGE);
-            }
-            ExitCode::SUCCESS
+                .map_err(|e| Failure::Environment(format!("cannot write to stdout: {e}")))
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(EXIT_CONTENT)
-        }
+        Err(message) => Err(Failure::Absent(message)),
     }
 }
 
 /// `check --since REV`: the URLs published at REV that the current content
 /// would break. JSON goes into the check's own document (one document on
 /// stdout), human output is printed here.
-fn check_since(root: &Path, rev: &str, format: Format) -> (ExitCode, Option<serde_json::Value>) {
+fn check_since(root: &Path, rev: &str, format: Format) -> (Outcome, Option<serde_json::Value>) {
     match build::lost_urls_since(root, rev) {
         Ok(report) => {
             let status = if report.lost.is_empty() {
-                ExitCode::SUCCESS
+                Ok(())
             } else {
-                ExitCode::from(EXIT_CONTENT)
+                Err(Failure::Content)
             };
             if format == Format::Json {
                 let lost: Vec<String> = report.lost.iter().map(|u| format!("/{u}")).collect();
@@ -294,12 +275,9 @@ fn check_since(root: &Path, rev: &str, format: Format) -> (ExitCode, Option<serd
         }
         Err(BuildError::Content(d)) => {
             print_diagnostics(&d);
-            (ExitCode::from(EXIT_CONTENT), None)
+            (Err(Failure::Content), None)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            (ExitCode::from(EXIT_USAGE), None)
-        }
+        Err(e) => (Err(e.into()), None),
     }
 }
 
@@ -317,41 +295,28 @@ fn run_check(
     as_of: Option<Date>,
     since: Option<&str>,
     shallow_ok: bool,
-) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!("error: {} is not a folder", root.display());
-        return ExitCode::from(EXIT_USAGE);
+) -> Outcome {
+    site_root(root)?;
+    if build::shallow_clone(root, shallow_ok)? {
+        eprintln!("{SHALLOW_NOTE}");
     }
-    match build::shallow_clone(root, shallow_ok) {
-        Ok(true) => eprintln!("{SHALLOW_NOTE}"),
-        Ok(false) => {}
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
-    let snapshot = match build::load_and_validate(
+    let snapshot = build::load_and_validate(
         root,
         as_of,
         // The history is read (cached, so cheap), so that what a build
         // would publish about deletions (their public reason) is checked too.
         Audience::Publish,
-    ) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", root.display());
-            return ExitCode::from(EXIT_CONTENT);
-        }
-    };
+    )
+    .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", root.display())))?;
     let d = &snapshot.diagnostics;
     if format == Format::Human {
         print_diagnostics(d);
         eprintln!("{}", summary_line(d));
     }
     let (status, since_json) = match since {
-        _ if d.has_errors() => (ExitCode::from(EXIT_CONTENT), None),
+        _ if d.has_errors() => (Err(Failure::Content), None),
         Some(rev) => check_since(root, rev, format),
-        None => (ExitCode::SUCCESS, None),
+        None => (Ok(()), None),
     };
     if format == Format::Json {
         let mut json = d.to_json();
@@ -375,11 +340,8 @@ fn summary_line(d: &Diagnostics) -> String {
     }
 }
 
-fn run_build(options: BuildOptions) -> ExitCode {
-    if !options.root.is_dir() {
-        eprintln!("error: {} is not a folder", options.root.display());
-        return ExitCode::from(EXIT_USAGE);
-    }
+fn run_build(options: BuildOptions) -> Outcome {
+    site_root(&options.root)?;
     let started = Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let bar = ProgressBar::hidden();
@@ -426,7 +388,7 @@ fn run_build(options: BuildOptions) -> ExitCode {
                 report.withheld.exempt,
                 report.withheld.drafts
             );
-            ExitCode::SUCCESS
+            Ok(())
         }
         Err(BuildError::Content(diagnostics)) => {
             bar.finish_and_clear();
@@ -435,17 +397,15 @@ fn run_build(options: BuildOptions) -> ExitCode {
                 "build failed: {} error(s); the previous output was left untouched",
                 diagnostics.error_count()
             );
-            ExitCode::from(EXIT_CONTENT)
-        }
-        Err(BuildError::Shallow) => {
-            bar.finish_and_clear();
-            eprintln!("error: {}", BuildError::Shallow);
-            ExitCode::from(EXIT_USAGE)
+            Err(Failure::Content)
         }
         Err(e) => {
             bar.finish_and_clear();
-            eprintln!("build failed: {e}; the previous output was left untouched");
-            ExitCode::from(EXIT_CONTENT)
+            let failure = Failure::from(e);
+            if matches!(failure, Failure::Environment(_)) {
+                eprintln!("build failed; the previous output was left untouched");
+            }
+            Err(failure)
         }
     }
 }

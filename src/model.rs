@@ -11,6 +11,7 @@ use crate::diagnostics::SourceFile;
 
 pub mod file_type;
 mod power;
+pub mod report;
 pub use power::{NextStep, PowerItem, Step};
 
 /// A calendar date (no time zone: 发布日期 and friends are civil dates).

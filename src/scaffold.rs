@@ -744,6 +744,8 @@ updated = {today}
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     fn scheme(pattern: &str) -> Option<Vec<Part>> {
@@ -799,5 +801,116 @@ mod tests {
         assert_eq!(scheme(r"^(A|B)/\d{4}-\d{5}$"), None);
         assert_eq!(scheme(r"^[A-Z]+/\d{5}$"), None);
         assert_eq!(scheme(r"^ABC$"), None);
+    }
+
+    /// The keys a template writes (`key = …`, `[key]`, `[[key]]`) and the
+    /// keys it shows as comments (`# key = …`, or `#   key   what it is`).
+    fn template_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+        let line = regex::Regex::new(r"^(#\s*)?\[{0,2}([a-z_]+)(\]{1,2}| = |\s{2,})").unwrap();
+        let (mut written, mut shown) = (BTreeSet::new(), BTreeSet::new());
+        for l in text.lines() {
+            if let Some(c) = line.captures(l) {
+                let key = c[2].to_string();
+                if c.get(1).is_some() {
+                    shown.insert(key);
+                } else {
+                    written.insert(key);
+                }
+            }
+        }
+        (written, shown)
+    }
+
+    /// Each field of a kind's table is in its `new` template (a required
+    /// one written, an optional one written or shown as a comment), and
+    /// the template has no key the table lacks: a field added to a table
+    /// fails here until `new` writes it.
+    #[test]
+    fn new_templates_hold_every_field_of_their_tables() {
+        use crate::load::fields::{Field, Need};
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::write(
+            root.join("site.toml"),
+            "title = \"示例\"\nbase_url = \"https://xxgk.example.gov.cn/\"\nlanguage = \"zh-CN\"\n",
+        )
+        .unwrap();
+        let today = Date::from_ymd(2025, 3, 1).unwrap();
+        new_department(root, "bgt", "示例市人民政府办公室", today).unwrap();
+        let item = new_catalog_item(root, "bgt", None, Some("综合政务\\政务公开"), today).unwrap();
+        let power =
+            new_power(root, "bgt", "530100-XK-001", "企业投资项目核准", "行政许可").unwrap();
+        let reports = report::new_report(root, "bgt", 2024, today).unwrap();
+        let read = |rel: &Path| fs::read_to_string(root.join(rel)).unwrap();
+        let front = |text: String| text.split("+++").nth(1).unwrap().to_string();
+        let power_text = read(&power);
+        let (power_top, steps) = power_text.split_once("# 流程").unwrap();
+        let report_text = read(&reports[0]);
+        // Rows under the tables are the layout's own (`model/report.rs`).
+        let report_top = report_text
+            .lines()
+            .filter(|l| {
+                l.starts_with('[')
+                    || l.starts_with('#')
+                    || crate::load::report::REPORT_FIELDS
+                        .iter()
+                        .any(|f| l.starts_with(&format!("{} = ", f.key)))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let kinds: [(&str, &[Field], String); 6] = [
+            (
+                "catalog item",
+                crate::load::catalog::CATALOG_FIELDS,
+                front(read(&item.path)),
+            ),
+            (
+                "department.toml",
+                crate::load::department::DEPARTMENT_FIELDS,
+                read(Path::new("content/bgt/department.toml")),
+            ),
+            (
+                "guide.md",
+                crate::load::department::GUIDE_FIELDS,
+                front(read(Path::new("content/bgt/guide.md"))),
+            ),
+            (
+                "power",
+                crate::load::power::POWER_FIELDS,
+                format!("{power_top}\n[[steps]]"),
+            ),
+            (
+                "[[steps]]",
+                crate::load::power::STEP_FIELDS,
+                steps.replace("[[steps]]", ""),
+            ),
+            (
+                "annual report",
+                crate::load::report::REPORT_FIELDS,
+                report_top,
+            ),
+        ];
+        for (kind, table, text) in kinds {
+            let (written, shown) = template_keys(&text);
+            for field in table {
+                let key = field.key.to_string();
+                match field.need {
+                    Need::Required => assert!(
+                        written.contains(&key),
+                        "the `new` template of a {kind} does not write its required field `{key}`"
+                    ),
+                    Need::Optional => assert!(
+                        written.contains(&key) || shown.contains(&key),
+                        "the `new` template of a {kind} neither writes nor shows its field `{key}`"
+                    ),
+                }
+            }
+            for key in written.union(&shown) {
+                assert!(
+                    table.iter().any(|f| f.key == key),
+                    "the `new` template of a {kind} has `{key}`, which its field table lacks"
+                );
+            }
+        }
     }
 }

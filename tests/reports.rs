@@ -326,6 +326,36 @@ fn an_unknown_row_is_named() {
     assert_eq!(e.line, line_of(&text, "denied.enquiry ="));
 }
 
+#[test]
+fn two_misspelt_rows_are_two_errors_with_their_lines_and_the_right_names() {
+    let text = fixture_text(CSJ_2025)
+        .replace("partly_granted =", "partly_grantd =")
+        .replace("denied.inquiry =", "denied.enquiry =");
+    let (report, d) = check_text(CSJ_2025, &text);
+    assert!(report.is_none());
+    let found: Vec<(&str, usize, &str)> = errors(&d)
+        .iter()
+        .map(|e| (e.code, e.line, e.help.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "unknown-field",
+                line_of(&text, "partly_grantd ="),
+                "did you mean `partly_granted`? Rename the field to `partly_granted`."
+            ),
+            (
+                "unknown-field",
+                line_of(&text, "denied.enquiry ="),
+                "did you mean `inquiry`? Rename the field to `inquiry`."
+            ),
+        ]
+    );
+    // The column points at the misspelt key itself.
+    assert_eq!(errors(&d)[1].column, "denied.".len() + 1);
+}
+
 // ---------------------------------------------------------------------------
 // Any one changed cell breaks a rule that names the cell's row
 

@@ -2,14 +2,14 @@
 //! date), the path written is printed.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Subcommand;
 use gongkai::model::Date;
 use gongkai::scaffold::{self, ScaffoldError};
 
-use crate::{EXIT_CONTENT, EXIT_USAGE, parse_date};
+use super::exit::{Failure, Outcome, site_root};
+use crate::parse_date;
 
 #[derive(Subcommand)]
 pub enum NewCommand {
@@ -77,7 +77,7 @@ pub enum NewCommand {
     },
 }
 
-pub fn run(command: NewCommand) -> ExitCode {
+pub fn run(command: NewCommand) -> Outcome {
     let (root, result) = match command {
         NewCommand::Catalog {
             root,
@@ -88,9 +88,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             date,
             from: Some(from),
         } => {
-            if !root.is_dir() {
-                return not_a_folder(&root);
-            }
+            site_root(&root)?;
             let date = date.unwrap_or_else(|| today(&root));
             let result =
                 scaffold::import_catalog_items(&root, &dept, &from, category.as_deref(), date).map(
@@ -111,9 +109,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             date,
             from: None,
         } => {
-            if !root.is_dir() {
-                return not_a_folder(&root);
-            }
+            site_root(&root)?;
             let result = scaffold::new_catalog_item(
                 &root,
                 &dept,
@@ -133,9 +129,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             root,
             date,
         } => {
-            if !root.is_dir() {
-                return not_a_folder(&root);
-            }
+            site_root(&root)?;
             let result =
                 scaffold::new_report(&root, &dept, year, date.unwrap_or_else(|| today(&root)));
             (root, result)
@@ -147,9 +141,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             name,
             category,
         } => {
-            if !root.is_dir() {
-                return not_a_folder(&root);
-            }
+            site_root(&root)?;
             let result =
                 scaffold::new_power(&root, &dept, &code, &name, &category).map(|p| vec![p]);
             (root, result)
@@ -160,9 +152,7 @@ pub fn run(command: NewCommand) -> ExitCode {
             root,
             date,
         } => {
-            if !root.is_dir() {
-                return not_a_folder(&root);
-            }
+            site_root(&root)?;
             let result =
                 scaffold::new_department(&root, &slug, &name, date.unwrap_or_else(|| today(&root)));
             (root, result)
@@ -173,22 +163,11 @@ pub fn run(command: NewCommand) -> ExitCode {
             for path in paths {
                 println!("{}", root.join(path).display());
             }
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Err(e @ ScaffoldError::Usage(_)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_CONTENT)
-        }
+        Err(e @ ScaffoldError::Usage(_)) => Err(Failure::Usage(e.to_string())),
+        Err(e) => Err(Failure::Environment(e.to_string())),
     }
-}
-
-fn not_a_folder(root: &std::path::Path) -> ExitCode {
-    eprintln!("error: {} is not a folder", root.display());
-    ExitCode::from(EXIT_USAGE)
 }
 
 /// Today in the site's time zone (`timezone` in site.toml, default

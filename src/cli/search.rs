@@ -1,14 +1,13 @@
 //! `gongkai search`: what it prints.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use gongkai::build::{self, BuildError};
 use gongkai::index::{Filter, SCORE_SCALE};
 use gongkai::model::Date;
 use gongkai::render::urls::Urls;
 
-use crate::{EXIT_CONTENT, EXIT_USAGE};
+use super::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
 pub struct SearchArgs {
@@ -45,7 +44,7 @@ pub struct SearchArgs {
     pub as_of: Option<Date>,
 }
 
-pub fn run(args: SearchArgs) -> ExitCode {
+pub fn run(args: SearchArgs) -> Outcome {
     let index = match build::search_index(&args.root, args.as_of) {
         Ok(index) => index,
         Err(BuildError::Content(d)) => {
@@ -53,12 +52,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
                 "error: the content has {} error(s); run `gongkai check`",
                 d.error_count()
             );
-            return ExitCode::from(EXIT_CONTENT);
+            return Err(Failure::Content);
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(e) => return Err(e.into()),
     };
     let filter = Filter {
         retired: args.retired,
@@ -68,13 +64,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
         year: args.year,
         state: args.status,
     };
-    let hits = match index.search(&args.query, &filter) {
-        Ok(hits) => hits,
-        Err(e) => {
-            eprintln!("error: search index: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
+    let hits = index
+        .search(&args.query, &filter)
+        .map_err(|e| Failure::Usage(format!("search index: {e}")))?;
     // Retired matches are left out unless asked for, but never silently:
     // their number is told, with the flag that shows them.
     let retired = if filter.retired || filter.state.is_some() {
@@ -84,13 +76,10 @@ pub fn run(args: SearchArgs) -> ExitCode {
             retired: true,
             ..filter.clone()
         };
-        match index.search(&args.query, &all) {
-            Ok(all) => all.len().saturating_sub(hits.len()),
-            Err(e) => {
-                eprintln!("error: search index: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        }
+        let all = index
+            .search(&args.query, &all)
+            .map_err(|e| Failure::Usage(format!("search index: {e}")))?;
+        all.len().saturating_sub(hits.len())
     };
     let base = index.base_url.clone().unwrap_or_else(|| "/".to_string());
     let urls = Urls::new(&base);
@@ -135,5 +124,5 @@ pub fn run(args: SearchArgs) -> ExitCode {
             println!("{retired} more in repealed or expired documents (--retired to show them)");
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }

@@ -2,39 +2,31 @@
 //! content's problems when they change, Ctrl+C to stop.
 
 use std::io::Write;
-use std::process::ExitCode;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use gongkai::serve::{self, Event, Outcome, RebuildReport, ServeOptions};
 
-use crate::{EXIT_CONTENT, EXIT_USAGE, print_diagnostics};
+use super::exit::{self, Failure, site_root};
+use crate::print_diagnostics;
 
-pub fn run(options: ServeOptions, open: bool) -> ExitCode {
-    if !options.root.is_dir() {
-        eprintln!("error: {} is not a folder", options.root.display());
-        return ExitCode::from(EXIT_USAGE);
-    }
+pub fn run(options: ServeOptions, open: bool) -> exit::Outcome {
+    site_root(&options.root)?;
     let (stop_tx, stop_rx) = mpsc::channel();
     // SIGINT (Ctrl+C) and SIGTERM end the loop; the process then exits
     // with status 0, as after any finished command.
-    if let Err(e) = ctrlc::set_handler(move || {
+    ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
-    }) {
-        eprintln!("error: cannot handle Ctrl+C: {e}");
-        return ExitCode::from(EXIT_CONTENT);
-    }
+    })
+    .map_err(|e| Failure::Environment(format!("cannot handle Ctrl+C: {e}")))?;
     let terminal = Terminal::default();
     let report = Arc::new(move |event: Event| terminal.show(&event, open));
     match serve::serve(&options, report, stop_rx) {
         Ok(()) => {
             eprintln!("stopped");
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_CONTENT)
-        }
+        Err(e) => Err(Failure::Environment(e.to_string())),
     }
 }
 

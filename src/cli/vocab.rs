@@ -2,13 +2,13 @@
 //! against, from site.toml's `[vocabularies]` or the national defaults.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::ValueEnum;
 use gongkai::diagnostics::Diagnostics;
 use gongkai::vocabulary;
 
-use crate::{EXIT_CONTENT, print_diagnostics};
+use super::exit::{Failure, Outcome};
+use crate::print_diagnostics;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Which {
@@ -33,7 +33,7 @@ pub struct VocabArgs {
     pub json: bool,
 }
 
-pub fn run(args: VocabArgs) -> ExitCode {
+pub fn run(args: VocabArgs) -> Outcome {
     let mut diagnostics = Diagnostics::default();
     // Without a site.toml the national defaults apply, as they do to a
     // site whose site.toml sets no [vocabularies].
@@ -42,7 +42,7 @@ pub fn run(args: VocabArgs) -> ExitCode {
             Some(config) => Some(config),
             None => {
                 print_diagnostics(&diagnostics);
-                return ExitCode::from(EXIT_CONTENT);
+                return Err(Failure::Content);
             }
         }
     } else {
@@ -104,11 +104,11 @@ pub fn run(args: VocabArgs) -> ExitCode {
 }
 
 /// Print `text`; a closed pipe (`gongkai vocab | head`) is not an error.
-fn emit(text: String) -> ExitCode {
+fn emit(text: String) -> Outcome {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
-    ExitCode::SUCCESS
+    Ok(())
 }

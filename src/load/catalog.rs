@@ -4,29 +4,29 @@ use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::git;
 use crate::model::{CatalogItem, Date, Disclosure, Located};
 
-use super::fields::Fields;
+use super::fields::{Field, Fields, optional, required};
 use super::front_matter::split_front_matter;
 use super::guardrails;
 
-pub const CATALOG_FIELDS: &[&str] = &[
-    "index_no",
-    "title",
-    "published",
-    "written",
-    "doc_no",
-    "kind",
-    "category",
-    "publisher",
-    "status",
-    "effective",
-    "expires",
-    "retired",
-    "retired_reason",
-    "superseded_by",
-    "disclosure",
-    "draft",
-    "keywords",
-    "attachments",
+pub const CATALOG_FIELDS: &[Field] = &[
+    required("index_no", "\"11530100MB0X12345K/2024-00012\""),
+    required("title", "\"关于……的通知\""),
+    required("published", "2024-03-01"),
+    optional("written", "2024-03-01"),
+    optional("doc_no", "\"示政发〔2024〕12号\""),
+    optional("kind", "\"通知\""),
+    required("category", "\"综合政务\\\\政务公开\""),
+    optional("publisher", "\"示例市人民政府办公室\""),
+    optional("status", "\"in-force\""),
+    optional("effective", "2024-03-01"),
+    optional("expires", "2029-03-01"),
+    optional("retired", "2024-03-01"),
+    optional("retired_reason", "\"被新办法替代\""),
+    optional("superseded_by", "\"11530100MB0X12345K/2024-00013\""),
+    optional("disclosure", "\"active\""),
+    optional("draft", "true"),
+    optional("keywords", "[\"价格\", \"收费\"]"),
+    optional("attachments", "[\"2024/收费标准.pdf\"]"),
 ];
 
 /// Parse one item. Returns `None` only when the front matter cannot be
@@ -60,26 +60,26 @@ pub fn load_item(
         }
     };
 
-    let index_no = f.string("index_no", true, "\"11530100MB0X12345K/2024-00012\"");
-    let title = f.string("title", true, "\"关于……的通知\"");
-    let published = f.date("published", true);
-    let written = f.date("written", false);
-    let doc_no = f.string("doc_no", false, "\"示政发〔2024〕12号\"");
-    let kind = f.string("kind", false, "\"通知\"");
-    let category = f.string("category", true, "\"综合政务\\\\政务公开\"");
-    let publisher = f.string("publisher", false, "\"示例市人民政府办公室\"");
+    let index_no = f.string("index_no");
+    let title = f.string("title");
+    let published = f.date("published");
+    let written = f.date("written");
+    let doc_no = f.string("doc_no");
+    let kind = f.string("kind");
+    let category = f.string("category");
+    let publisher = f.string("publisher");
     let status = f.status(
         "\"in-force\" (有效), \"amended\" (已修改), \"repealed\" (已废止), \"expired\" (已失效)",
     );
-    let effective = f.date("effective", false);
-    let expires = f.date("expires", false);
-    let retired = f.date("retired", false);
-    let retired_reason = f.string("retired_reason", false, "\"被新办法替代\"");
-    let superseded_by = f.string("superseded_by", false, "\"11530100MB0X12345K/2024-00013\"");
+    let effective = f.date("effective");
+    let expires = f.date("expires");
+    let retired = f.date("retired");
+    let retired_reason = f.string("retired_reason");
+    let superseded_by = f.string("superseded_by");
     let disclosure = f.disclosure();
     let draft = f.boolean("draft").unwrap_or(false);
-    let keywords = f.string_list("keywords", "[\"价格\", \"收费\"]");
-    let attachments = f.string_list("attachments", "[\"2024/收费标准.pdf\"]");
+    let keywords = f.string_list("keywords");
+    let attachments = f.string_list("attachments");
 
     let status_span = f.span_of("status");
     diagnostics.extend(std::mem::take(&mut f.diagnostics));

@@ -7,26 +7,29 @@ use regex::Regex;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::{Department, Guide};
 
-use super::fields::Fields;
+use super::fields::{Field, Fields, optional, required};
 use super::front_matter::split_front_matter;
 use super::{read_source, relative};
 
-pub(crate) const DEPARTMENT_FIELDS: &[&str] = &[
-    "name",
-    "short_name",
-    "code",
-    "address",
-    "phone",
-    "fax",
-    "email",
-    "office_hours",
-    "parent",
-    "aliases",
-    "index_pattern",
-    "language",
+pub(crate) const DEPARTMENT_FIELDS: &[Field] = &[
+    required("name", "\"示例市发展和改革委员会\""),
+    optional("short_name", "\"发改委\""),
+    optional("code", "\"11530100MB0X12345K\""),
+    optional("address", "\"示例市人民路1号\""),
+    optional("phone", "\"0871-12345678\""),
+    optional("fax", "\"0871-12345679\""),
+    optional("email", "\"xxgk@example.gov.cn\""),
+    optional("office_hours", "\"工作日 9:00—17:00\""),
+    optional("parent", "\"zfb\""),
+    optional("aliases", "[\"old-slug\"]"),
+    optional("index_pattern", "'^11530100MB0X12345K/\\d{4}-\\d{5}$'"),
+    optional("language", "\"zh-TW\""),
 ];
 
-pub(crate) const GUIDE_FIELDS: &[&str] = &["title", "updated"];
+pub(crate) const GUIDE_FIELDS: &[Field] = &[
+    optional("title", "\"示例市某某局政府信息公开指南\""),
+    optional("updated", "2024-03-01"),
+];
 
 /// A department slug is a URL segment forever: lowercase ASCII letters,
 /// digits and inner hyphens, at most 240 of them.
@@ -96,22 +99,18 @@ pub fn parse_department(
             return None;
         }
     };
-    let name = f.string("name", true, "\"示例市发展和改革委员会\"");
-    let short_name = f.string("short_name", false, "\"发改委\"");
-    let code = f.string("code", false, "\"11530100MB0X12345K\"");
-    let address = f.string("address", false, "\"示例市人民路1号\"");
-    let phone = f.string("phone", false, "\"0871-12345678\"");
-    let fax = f.string("fax", false, "\"0871-12345679\"");
-    let email = f.string("email", false, "\"xxgk@example.gov.cn\"");
-    let office_hours = f.string("office_hours", false, "\"工作日 9:00—17:00\"");
-    let parent = f.string("parent", false, "\"zfb\"");
-    let aliases = f.string_list("aliases", "[\"old-slug\"]");
-    let index_pattern = f.string(
-        "index_pattern",
-        false,
-        "'^11530100MB0X12345K/\\d{4}-\\d{5}$'",
-    );
-    let language = f.language(false, "\"zh-TW\"");
+    let name = f.string("name");
+    let short_name = f.string("short_name");
+    let code = f.string("code");
+    let address = f.string("address");
+    let phone = f.string("phone");
+    let fax = f.string("fax");
+    let email = f.string("email");
+    let office_hours = f.string("office_hours");
+    let parent = f.string("parent");
+    let aliases = f.string_list("aliases");
+    let index_pattern = f.string("index_pattern");
+    let language = f.language();
 
     for alias in &aliases {
         if !is_valid_slug(&alias.value) {
@@ -209,10 +208,8 @@ pub fn parse_guide(source: SourceFile, diagnostics: &mut Diagnostics) -> Option<
                 return None;
             }
         };
-        let title = f
-            .string("title", false, "\"示例市某某局政府信息公开指南\"")
-            .map(|t| t.value);
-        let updated = f.date("updated", false).map(|d| d.value);
+        let title = f.string("title").map(|t| t.value);
+        let updated = f.date("updated").map(|d| d.value);
         diagnostics.extend(std::mem::take(&mut f.diagnostics));
         (title, updated, source.text[fm.body].to_string())
     } else {

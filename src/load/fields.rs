@@ -14,9 +14,52 @@ use toml::{Spanned, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::model::{Date, Disclosure, Language, Located, Status};
 
+/// Whether a field must be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+}
+
+/// One field of one kind of file. Each kind has one table of them
+/// (`CATALOG_FIELDS`, `POWER_FIELDS`, …) that the reader, the `new`
+/// templates and docs/content-model.md are checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub need: Need,
+    /// A value as it is written, for hints (`"示政发〔2024〕12号"`).
+    pub example: &'static str,
+}
+
+/// A field that must be written.
+pub const fn required(key: &'static str, example: &'static str) -> Field {
+    Field {
+        key,
+        need: Need::Required,
+        example,
+    }
+}
+
+/// A field that may be left out.
+pub const fn optional(key: &'static str, example: &'static str) -> Field {
+    Field {
+        key,
+        need: Need::Optional,
+        example,
+    }
+}
+
+/// The keys of a field table.
+pub fn keys(table: &[Field]) -> Vec<&'static str> {
+    table.iter().map(|f| f.key).collect()
+}
+
 /// One parsed table, with the span of every key and value in file offsets.
 pub struct Fields<'a> {
     file: &'a SourceFile,
+    /// The fields this kind of file has.
+    table: Vec<Field>,
     /// Span used for "missing field" problems: the front matter fence or
     /// the start of the file.
     anchor: Range<usize>,
@@ -38,7 +81,7 @@ impl<'a> Fields<'a> {
         toml_text: &str,
         offset: usize,
         anchor: Range<usize>,
-        known: &[&str],
+        known: &[Field],
     ) -> Result<Fields<'a>, Diagnostic> {
         let table: BTreeMap<Spanned<String>, Spanned<Value>> =
             toml::from_str(toml_text).map_err(|e| {
@@ -61,25 +104,46 @@ impl<'a> Fields<'a> {
         table: BTreeMap<Spanned<String>, Spanned<Value>>,
         offset: usize,
         anchor: Range<usize>,
-        known: &[&str],
+        known: &[Field],
     ) -> Fields<'a> {
+        Fields::from_table_in(file, table, offset, anchor, known, "")
+    }
+
+    /// Like [`Fields::from_table`], for the table named `name` (a dotted
+    /// path such as `applications.denied`), which unknown keys are named
+    /// with.
+    pub fn from_table_in(
+        file: &'a SourceFile,
+        entries: BTreeMap<Spanned<String>, Spanned<Value>>,
+        offset: usize,
+        anchor: Range<usize>,
+        table: &[Field],
+        name: &str,
+    ) -> Fields<'a> {
+        let known = keys(table);
         let mut fields = Fields {
             file,
+            table: table.to_vec(),
             anchor,
             entries: BTreeMap::new(),
             diagnostics: Diagnostics::default(),
         };
-        for (key, value) in table {
+        for (key, value) in entries {
             let key_span = offset + key.span().start..offset + key.span().end;
             let value_span = offset + value.span().start..offset + value.span().end;
-            let name = key.into_inner();
-            if !known.contains(&name.as_str()) {
+            let key = key.into_inner();
+            if !known.contains(&key.as_str()) {
+                let path = if name.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{name}.{key}")
+                };
                 let mut d = file.error(
                     "unknown-field",
                     key_span.clone(),
-                    format!("unknown field `{name}`"),
+                    format!("unknown field `{path}`"),
                 );
-                d = match did_you_mean(&name, known.iter().copied()) {
+                d = match did_you_mean(&key, known.iter().copied()) {
                     Some(s) => {
                         d.with_help(format!("did you mean `{s}`? Rename the field to `{s}`."))
                     }
@@ -96,7 +160,7 @@ impl<'a> Fields<'a> {
                 fields.diagnostics.push(d);
             }
             fields.entries.insert(
-                name,
+                key,
                 Entry {
                     key_span,
                     value_span,
@@ -114,7 +178,7 @@ impl<'a> Fields<'a> {
 
     /// A list of strings where one string is also accepted (as a list of
     /// one): for multi-line text fields an editor may write either way.
-    pub fn text_list(&mut self, key: &str, example: &str) -> Vec<Located<String>> {
+    pub fn text_list(&mut self, key: &str) -> Vec<Located<String>> {
         match self.entries.get(key) {
             Some(Entry {
                 value: Value::String(s),
@@ -127,8 +191,20 @@ impl<'a> Fields<'a> {
                     vec![Located::new(s.clone(), value_span.clone())]
                 }
             }
-            _ => self.string_list(key, example),
+            _ => self.string_list(key),
         }
+    }
+
+    /// The table's entry for `key`. Asking for a key the table lacks is a
+    /// bug of the reader, not of the file.
+    fn field(&self, key: &str) -> Field {
+        let found = self.table.iter().find(|f| f.key == key).copied();
+        debug_assert!(found.is_some(), "`{key}` is not in the field table");
+        found.unwrap_or(optional("", ""))
+    }
+
+    fn required(&self, key: &str) -> bool {
+        self.field(key).need == Need::Required
     }
 
     pub fn file(&self) -> &SourceFile {
@@ -179,7 +255,9 @@ impl<'a> Fields<'a> {
     }
 
     /// A string; `example` is shown in hints.
-    pub fn string(&mut self, key: &str, required: bool, example: &str) -> Option<Located<String>> {
+    pub fn string(&mut self, key: &str) -> Option<Located<String>> {
+        let Field { need, example, .. } = self.field(key);
+        let required = need == Need::Required;
         let Some(entry) = self.entries.get(key) else {
             if required {
                 self.missing(key, example);
@@ -208,8 +286,8 @@ impl<'a> Fields<'a> {
     }
 
     /// `language`: the interface language, one of [`Language::ALL`].
-    pub fn language(&mut self, required: bool, example: &str) -> Option<Language> {
-        let text = self.string("language", required, example)?;
+    pub fn language(&mut self) -> Option<Language> {
+        let text = self.string("language")?;
         if let Some(language) = Language::parse(&text.value) {
             return Some(language);
         }
@@ -234,7 +312,7 @@ impl<'a> Fields<'a> {
     /// names the nearest valid one and `meanings` (what each value means for
     /// this kind of file), and reads as in force.
     pub fn status(&mut self, meanings: &str) -> Status {
-        let Some(text) = self.string("status", false, "\"in-force\"") else {
+        let Some(text) = self.string("status") else {
             return Status::InForce;
         };
         Status::parse(&text.value).unwrap_or_else(|| {
@@ -258,7 +336,7 @@ impl<'a> Fields<'a> {
     /// is an error and reads as exempt: an unreadable disclosure must never
     /// publish.
     pub fn disclosure(&mut self) -> Disclosure {
-        match self.string("disclosure", false, "\"active\"") {
+        match self.string("disclosure") {
             None => Disclosure::Active,
             Some(d) if d.value == "active" => Disclosure::Active,
             Some(d) if d.value == "exempt" => Disclosure::Exempt,
@@ -290,7 +368,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn integer(&mut self, key: &str, example: &str) -> Option<Located<i64>> {
+    pub fn integer(&mut self, key: &str) -> Option<Located<i64>> {
+        let example = self.field(key).example;
         let entry = self.entries.get(key)?;
         match entry.value {
             Value::Integer(i) => Some(Located::new(i, entry.value_span.clone())),
@@ -303,7 +382,8 @@ impl<'a> Fields<'a> {
 
     /// A list of strings; each element keeps its own span when it can be
     /// found in the source.
-    pub fn string_list(&mut self, key: &str, example: &str) -> Vec<Located<String>> {
+    pub fn string_list(&mut self, key: &str) -> Vec<Located<String>> {
+        let example = self.field(key).example;
         let Some(entry) = self.entries.get(key) else {
             return Vec::new();
         };
@@ -390,9 +470,9 @@ impl<'a> Fields<'a> {
     /// A calendar date written as a TOML date (`2024-03-01`, no quotes).
     /// Strings that look like dates are rejected with the exact fix, never
     /// guessed: `2024年3月1日` could be meant as either date if misread.
-    pub fn date(&mut self, key: &str, required: bool) -> Option<Located<Date>> {
+    pub fn date(&mut self, key: &str) -> Option<Located<Date>> {
         let Some(entry) = self.entries.get(key) else {
-            if required {
+            if self.required(key) {
                 self.missing(key, "2024-03-01");
             }
             return None;
@@ -462,8 +542,9 @@ impl<'a> Fields<'a> {
     pub fn table(
         &mut self,
         key: &str,
-        known: &[&str],
+        table: &[Field],
     ) -> Option<BTreeMap<String, (Value, Range<usize>)>> {
+        let known = keys(table);
         let entry = self.entries.get(key)?;
         let span = entry.value_span.clone();
         let Value::Table(table) = &entry.value else {
@@ -671,9 +752,14 @@ mod tests {
     fn reports_every_problem_in_one_pass() {
         let text = "titel = \"x\"\npublished = \"2024年3月1日\"\ndraft = \"yes\"\n";
         let file = SourceFile::new("a.md", text);
-        let mut f = Fields::parse(&file, text, 0, 0..0, &["title", "published", "draft"]).unwrap();
-        assert!(f.string("title", true, "\"…\"").is_none());
-        assert!(f.date("published", true).is_none());
+        let table = [
+            required("title", "\"…\""),
+            required("published", "2024-03-01"),
+            optional("draft", "true"),
+        ];
+        let mut f = Fields::parse(&file, text, 0, 0..0, &table).unwrap();
+        assert!(f.string("title").is_none());
+        assert!(f.date("published").is_none());
         assert!(f.boolean("draft").is_none());
         let codes: Vec<_> = f.diagnostics.0.iter().map(|d| d.code).collect();
         assert_eq!(
@@ -692,7 +778,8 @@ mod tests {
     fn escapes_making_forbidden_characters_are_found_where_they_are() {
         let text = "a = \"x\\\\u0001\"\nb = [\"ok\", \"y\\e\"]\nc = \"z\\U0000FFFF\"\nd = \"\\u00e9\\t\"\n";
         let file = SourceFile::new("t.toml", text);
-        let f = Fields::parse(&file, text, 0, 0..0, &["a", "b", "c", "d"]).unwrap();
+        let table = ["a", "b", "c", "d"].map(|k| optional(k, "\"\""));
+        let f = Fields::parse(&file, text, 0, 0..0, &table).unwrap();
         let found: Vec<(usize, usize, &str)> = f
             .diagnostics
             .0

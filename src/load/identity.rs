@@ -16,7 +16,7 @@ pub const ERROR_REPORT_URL: &str = "https://zfwzzc.www.gov.cn/";
 
 pub fn read(f: &mut Fields, source: &SourceFile) -> SiteIdentity {
     let mut identity = SiteIdentity::default();
-    if let Some(code) = f.string("site_code", false, "\"5300000030\"") {
+    if let Some(code) = f.string("site_code") {
         if site_code_ok(&code.value) {
             identity.site_code = Some(code.value);
         } else {
@@ -30,7 +30,7 @@ pub fn read(f: &mut Fields, source: &SourceFile) -> SiteIdentity {
             );
         }
     }
-    if let Some(icp) = f.string("icp", false, "\"滇ICP备05000001号\"") {
+    if let Some(icp) = f.string("icp") {
         if icp_ok(&icp.value) {
             identity.icp = Some(icp.value);
         } else {
@@ -44,8 +44,7 @@ pub fn read(f: &mut Fields, source: &SourceFile) -> SiteIdentity {
             );
         }
     }
-    if let Some(filing) = f.string("police_filing", false, "\"滇公网安备 53010202000001号\"")
-    {
+    if let Some(filing) = f.string("police_filing") {
         match police_number(&filing.value) {
             Some(number) => {
                 identity.police_filing = Some(filing.value.clone());
@@ -70,12 +69,12 @@ pub fn read(f: &mut Fields, source: &SourceFile) -> SiteIdentity {
         ("contact", &mut identity.contact),
     ] {
         *slot = f
-            .string(key, false, "\"示例市人民政府办公室\"")
+            .string(key)
             .map(|s| s.value.trim().to_string())
             .filter(|s| !s.is_empty());
     }
     for key in ["conac_url", "error_report_url"] {
-        let Some(url) = f.string(key, false, "\"https://…\"") else {
+        let Some(url) = f.string(key) else {
             continue;
         };
         if url.value.starts_with("https://") || url.value.starts_with("http://") {

@@ -32,37 +32,37 @@ use crate::diagnostics::{Diagnostics, SourceFile, did_you_mean};
 use crate::git;
 use crate::model::{Located, NextStep, PowerItem, Step};
 
-use super::fields::Fields;
+use super::fields::{Field, Fields, optional, required};
 
-pub const POWER_FIELDS: &[&str] = &[
-    "code",
-    "name",
-    "category",
-    "basis",
-    "subject",
-    "office",
-    "legal_limit_days",
-    "promised_limit_days",
-    "fee",
-    "materials",
-    "responsibilities",
-    "accountability",
-    "supervision",
-    "status",
-    "retired",
-    "retired_reason",
-    "disclosure",
-    "draft",
-    "steps",
+pub const POWER_FIELDS: &[Field] = &[
+    required("code", "\"530100-XK-001\""),
+    required("name", "\"企业投资项目核准\""),
+    required("category", "\"行政许可\""),
+    optional("basis", "[\"《中华人民共和国行政许可法》第十二条\"]"),
+    required("subject", "\"示例市发展和改革委员会\""),
+    optional("office", "\"投资科\""),
+    optional("legal_limit_days", "20"),
+    optional("promised_limit_days", "10"),
+    optional("fee", "\"不收费\""),
+    optional("materials", "[\"申请书\", \"营业执照复印件\"]"),
+    optional("responsibilities", "[\"受理责任：……\"]"),
+    optional("accountability", "[\"对符合条件的申请不予受理的\"]"),
+    optional("supervision", "\"监督电话：0871-12345678\""),
+    optional("status", "\"in-force\""),
+    optional("retired", "2024-03-01"),
+    optional("retired_reason", "\"依据示政发〔2024〕3号取消\""),
+    optional("disclosure", "\"active\""),
+    optional("draft", "true"),
+    optional("steps", "[[steps]]"),
 ];
 
-pub const STEP_FIELDS: &[&str] = &[
-    "name",
-    "actor",
-    "limit_days",
-    "description",
-    "question",
-    "next",
+pub const STEP_FIELDS: &[Field] = &[
+    required("name", "\"受理\""),
+    optional("actor", "\"政务服务窗口\""),
+    optional("limit_days", "5"),
+    optional("description", "\"核对申请材料是否齐全\""),
+    optional("question", "\"材料是否齐全？\""),
+    optional("next", "[{ step = \"审查\", when = \"齐全\" }]"),
 ];
 
 pub(crate) const NEXT_FIELDS: &[&str] = &["step", "when"];
@@ -89,25 +89,25 @@ pub fn load_power(
             return None;
         }
     };
-    let code = f.string("code", true, "\"530100-XK-001\"");
-    let name = f.string("name", true, "\"企业投资项目核准\"");
-    let category = f.string("category", true, "\"行政许可\"");
-    let basis = f.string_list("basis", "[\"《中华人民共和国行政许可法》第十二条\"]");
+    let code = f.string("code");
+    let name = f.string("name");
+    let category = f.string("category");
+    let basis = f.string_list("basis");
     let basis_span = f.key_span_of("basis");
-    let subject = f.string("subject", true, "\"示例市发展和改革委员会\"");
-    let office = f.string("office", false, "\"投资科\"");
-    let legal_limit_days = f.integer("legal_limit_days", "20");
-    let promised_limit_days = f.integer("promised_limit_days", "10");
-    let fee = f.string("fee", false, "\"不收费\"");
-    let materials = f.string_list("materials", "[\"申请书\", \"营业执照复印件\"]");
-    let responsibilities = f.text_list("responsibilities", "[\"受理责任：……\"]");
-    let accountability = f.text_list("accountability", "[\"对符合条件的申请不予受理的\"]");
-    let supervision = f.string("supervision", false, "\"监督电话：0871-12345678\"");
+    let subject = f.string("subject");
+    let office = f.string("office");
+    let legal_limit_days = f.integer("legal_limit_days");
+    let promised_limit_days = f.integer("promised_limit_days");
+    let fee = f.string("fee");
+    let materials = f.string_list("materials");
+    let responsibilities = f.text_list("responsibilities");
+    let accountability = f.text_list("accountability");
+    let supervision = f.string("supervision");
     let status = f.status(
         "\"in-force\" (有效), \"amended\" (已调整), \"repealed\" (已取消), \"expired\" (已失效)",
     );
-    let retired = f.date("retired", false);
-    let retired_reason = f.string("retired_reason", false, "\"依据示政发〔2024〕3号取消\"");
+    let retired = f.date("retired");
+    let retired_reason = f.string("retired_reason");
     let disclosure = f.disclosure();
     let draft = f.boolean("draft").unwrap_or(false);
     let steps_span = f.key_span_of("steps");
@@ -215,11 +215,11 @@ fn load_step(
     // the header is the one before. Either is where an editor looks.
     let anchor = table_span.start..table_span.start;
     let mut f = Fields::from_table(source, table.into_inner(), 0, anchor.clone(), STEP_FIELDS);
-    let name = f.string("name", true, "\"受理\"");
-    let actor = f.string("actor", false, "\"政务服务窗口\"");
-    let limit_days = f.integer("limit_days", "5");
-    let description = f.string("description", false, "\"核对申请材料是否齐全\"");
-    let question = f.string("question", false, "\"材料是否齐全？\"");
+    let name = f.string("name");
+    let actor = f.string("actor");
+    let limit_days = f.integer("limit_days");
+    let description = f.string("description");
+    let question = f.string("question");
     if let Some(l) = &limit_days
         && l.value < 0
     {

@@ -9,30 +9,34 @@ use crate::model::SiteConfig;
 use crate::render::urls;
 use crate::vocabulary;
 
-use super::fields::Fields;
+use super::fields::{Field, Fields, optional, required};
 use super::read_source;
 
-pub(crate) const SITE_FIELDS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "organization",
-    "description",
-    "theme",
-    "paginate_by",
-    "vocabularies",
-    "timezone",
+pub(crate) const SITE_FIELDS: &[Field] = &[
+    required("title", "\"示例市人民政府信息公开\""),
+    required("base_url", "\"https://xxgk.example.gov.cn/\""),
+    required("language", "\"zh-CN\""),
+    optional("organization", "\"示例市人民政府\""),
+    optional("description", "\"……\""),
+    optional("theme", "\"default\""),
+    optional("paginate_by", "20"),
+    optional("vocabularies", "{ … }"),
+    optional("timezone", "\"+08:00\""),
     // The footer identity: load/identity.rs.
-    "site_code",
-    "icp",
-    "police_filing",
-    "sponsor",
-    "operator",
-    "conac_url",
-    "error_report_url",
-    "contact",
+    optional("site_code", "\"5300000030\""),
+    optional("icp", "\"滇ICP备05000001号\""),
+    optional("police_filing", "\"滇公网安备 53010202000001号\""),
+    optional("sponsor", "\"示例市人民政府办公室\""),
+    optional("operator", "\"示例市人民政府办公室\""),
+    optional("conac_url", "\"https://…\""),
+    optional("error_report_url", "\"https://…\""),
+    optional("contact", "\"示例市人民政府办公室\""),
 ];
-pub(crate) const VOCABULARY_FIELDS: &[&str] = &["categories", "kinds", "power_categories"];
+pub(crate) const VOCABULARY_FIELDS: &[Field] = &[
+    optional("categories", "[\"综合政务\\\\政务公开\"]"),
+    optional("kinds", "[\"通知\"]"),
+    optional("power_categories", "[\"行政许可\"]"),
+];
 
 pub fn load_site_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let rel = Path::new("site.toml");
@@ -62,15 +66,15 @@ pub fn parse_site_config(source: SourceFile, diagnostics: &mut Diagnostics) -> O
             return None;
         }
     };
-    let title = f.string("title", true, "\"示例市人民政府信息公开\"");
-    let base_url = f.string("base_url", true, "\"https://xxgk.example.gov.cn/\"");
-    let language = f.language(true, "\"zh-CN\"");
-    let organization = f.string("organization", false, "\"示例市人民政府\"");
-    let description = f.string("description", false, "\"……\"");
-    let theme = f.string("theme", false, "\"default\"");
-    let paginate_by = f.integer("paginate_by", "20");
+    let title = f.string("title");
+    let base_url = f.string("base_url");
+    let language = f.language();
+    let organization = f.string("organization");
+    let description = f.string("description");
+    let theme = f.string("theme");
+    let paginate_by = f.integer("paginate_by");
     let vocabularies = f.table("vocabularies", VOCABULARY_FIELDS);
-    let timezone = f.string("timezone", false, "\"+08:00\"");
+    let timezone = f.string("timezone");
     let identity = super::identity::read(&mut f, &source);
 
     let base_url = base_url.and_then(|b| {

@@ -371,7 +371,7 @@ enum Page<'a> {
     /// A former URL: points to its new site-relative path.
     Redirect(String),
     /// An annual report.
-    Report(&'a crate::load::report::Report),
+    Report(&'a crate::model::report::Report),
     /// The reports of one department, or of the whole site (`None`).
     Reports(Option<&'a str>),
     /// The HTML 网站地图, with the listings grouped by section.

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::load::report::{
+use crate::model::report::{
     APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, NARRATIVE_HEADINGS, Number, Report,
     ReportFormat, RowRole, Sic, SicRule, TABLE_2, TABLE_3, TABLE_4, application_layout,
     proactive_layout,

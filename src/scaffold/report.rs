@@ -8,11 +8,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::load::report::{
+use crate::load;
+use crate::model::Date;
+use crate::model::report;
+use crate::model::report::{
     APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, CellKind, NARRATIVE_HEADINGS, ReportFormat,
 };
-use crate::load::{self, report};
-use crate::model::Date;
 
 use super::{ScaffoldError, create_file};
 
@@ -67,8 +68,8 @@ pub fn new_report(
         for key in ["rules", "normative_documents"] {
             if let Some(row) = previous.proactive_row(key) {
                 let current = match row.cells[2] {
-                    crate::load::report::Number::Int(n) => n.to_string(),
-                    crate::load::report::Number::Decimal(x) => x.to_string(),
+                    crate::model::report::Number::Int(n) => n.to_string(),
+                    crate::model::report::Number::Decimal(x) => x.to_string(),
                 };
                 text = text.replacen(
                     &format!("\n{key} = [0, 0, 0]"),
@@ -123,6 +124,10 @@ pub fn report_text(name: &str, year: i32, format: ReportFormat, today: Date) -> 
     let _ = writeln!(t, "year = {year}");
     let _ = writeln!(t, "format = \"{}\"", format.key());
     let _ = writeln!(t, "published = {today}");
+    let _ = writeln!(
+        t,
+        "# 标题 (title) as it was published, when it differs from the usual one.\n# title = \"{name}{year}年政府信息公开工作年度报告\"\n# 按原样 (as_published): a report kept exactly as it was issued; its arithmetic is then\n# reported as warnings and its blank cells (\"\") stay.\n# as_published = true"
+    );
     let _ = writeln!(
         t,
         "# 草稿 (draft): shown by `gongkai serve`, never published by `gongkai build`.\n# Delete this line when the report is ready to publish.\ndraft = true"

@@ -59,7 +59,7 @@ pub struct Site {
     /// The history the site was built from: `None` outside git.
     pub history: Option<HistoryInfo>,
     /// Annual reports, by department slug and year.
-    pub reports: Vec<crate::load::report::Report>,
+    pub reports: Vec<crate::model::report::Report>,
 }
 
 /// What the site says about where it comes from.

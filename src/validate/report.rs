@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use crate::diagnostics::Diagnostics;
 use crate::diagnostics::Severity;
-use crate::load::report::{
+use crate::model::report::{
     APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, Number, Report, ReportFormat, RowRole, Sic,
     SicRule, TABLE_2, TABLE_3, TABLE_4, application_layout,
 };
