@@ -95,7 +95,7 @@ fn overlay(count: usize, text: &str) -> String {
          Fix the file and save: this message goes away by itself. Below it is the last good build.</p>\n\
          <pre style=\"white-space:pre-wrap;background:#f6f6f6;padding:1rem;margin:0;font:14px/1.45 ui-monospace,monospace\">{}</pre>\n\
          </div>\n",
-        escape(text)
+        crate::text::escape(text)
     )
 }
 
@@ -104,12 +104,6 @@ const DRAFT_BANNER: &str = "<div class=\"gongkai-draft\" role=\"note\" style=\"b
     <strong>草稿 · Draft</strong>：本页仅在 gongkai serve 预览中显示，gongkai build 不会发布。\
     删除 <code>draft = true</code> 后才会发布。· Shown only while previewing; not published until \
     <code>draft = true</code> is removed.</div>\n";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
