@@ -18,6 +18,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod text;
+pub mod urls;
 pub mod validate;
 pub mod vocabulary;
 pub mod write;

@@ -190,7 +190,11 @@ fn history_or_exit(root: &Path) -> Result<gongkai::history::History, ExitCode> {
 }
 
 fn unknown_item(history: &gongkai::history::History, index_no: &str) -> ExitCode {
-    let keys = history.items.keys().chain(history.powers.keys());
+    let keys = history
+        .items
+        .events
+        .keys()
+        .chain(history.powers.events.keys());
     let hint = gongkai::diagnostics::did_you_mean(index_no, keys.map(String::as_str))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
@@ -234,7 +238,7 @@ fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> ExitCode {
         Ok(h) => h,
         Err(code) => return code,
     };
-    if !history.items.contains_key(index_no) && !history.powers.contains_key(index_no) {
+    if !history.knows(index_no) {
         return unknown_item(&history, index_no);
     }
     match log::show(&history, index_no, selector) {

@@ -47,7 +47,7 @@ impl Staging {
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        // Every path is made by `render::urls` from validated parts; this
+        // Every path is made by `urls` from validated parts; this
         // is the last line of defence against leaving the folder.
         if rel.split('/').any(|p| p == ".." || p == ".")
             || rel.starts_with('/')

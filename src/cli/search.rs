@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use gongkai::build::{self, BuildError};
 use gongkai::index::{Filter, SCORE_SCALE};
 use gongkai::model::Date;
-use gongkai::render::urls::Urls;
+use gongkai::urls::Urls;
 
 use crate::{EXIT_CONTENT, EXIT_USAGE};
 

@@ -4,10 +4,9 @@
 
 use serde::Serialize;
 
-use crate::model::{Date, Disclosure, Validity};
-use crate::validate::validity_on;
+use crate::model::{Date, Disclosure, Payload};
 
-use super::{Commit, History};
+use super::{Commit, History, Recorded};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LogEntry {
@@ -24,6 +23,15 @@ pub struct LogEntry {
 /// Every event of `index_no` (or of a power's code), oldest first; empty
 /// when unknown.
 pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
+    // A 索引号, or else a power's 职权编码.
+    log_of::<crate::model::CatalogItem>(history, index_no)
+        .or_else(|| log_of::<crate::model::PowerItem>(history, index_no))
+        .unwrap_or_default()
+}
+
+/// Every event of one document of kind `T`; `None` when unknown.
+fn log_of<T: Recorded>(history: &History, id: &str) -> Option<Vec<LogEntry>> {
+    let chronicle = history.of::<T>();
     let entry =
         |commit: &Commit, blob: Option<String>, path: Option<String>, status: &str| LogEntry {
             commit: commit.id.clone(),
@@ -33,39 +41,28 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             path,
             status: status.to_string(),
         };
-    // A 索引号, or else a power's 职权编码.
-    let (events, power) = match history.items.get(index_no) {
-        Some(events) => (Some(events), false),
-        None => (history.powers.get(index_no), true),
-    };
-    events
-        .into_iter()
-        .flatten()
-        .map(|event| {
-            let commit = &history.commits[event.commit];
-            match &event.version {
-                None => entry(commit, None, None, "deleted"),
-                Some(v) => {
-                    let status = if power {
-                        match history.power(&v.blob) {
-                            Some(p) if p.disclosure == Disclosure::Exempt => "exempt",
-                            Some(p) if p.draft => "draft",
-                            Some(p) => Validity::of_status(p.status).key(),
+    let events = chronicle.events.get(id)?;
+    Some(
+        events
+            .iter()
+            .map(|event| {
+                let commit = &history.commits[event.commit];
+                match &event.version {
+                    None => entry(commit, None, None, "deleted"),
+                    Some(v) => {
+                        let status = match chronicle.parsed(&v.blob) {
+                            Some(d) if d.disclosure() == Disclosure::Exempt => "exempt",
+                            // Only complete revisions are parsed: not final is a draft.
+                            Some(d) if !d.is_final() => "draft",
+                            Some(d) => d.validity_on(commit.date).0.key(),
                             None => "unreadable",
-                        }
-                    } else {
-                        match history.item(&v.blob) {
-                            Some(item) if item.disclosure == Disclosure::Exempt => "exempt",
-                            Some(item) if item.draft => "draft",
-                            Some(item) => validity_on(item, commit.date).0.key(),
-                            None => "unreadable",
-                        }
-                    };
-                    entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
+                        };
+                        entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
+                    }
                 }
-            }
-        })
-        .collect()
+            })
+            .collect(),
+    )
 }
 
 /// Which revision `gongkai show` prints.
@@ -131,8 +128,14 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
         )
     })?;
     history
-        .item(blob)
-        .map(|item| item.source.text.to_string())
-        .or_else(|| history.power(blob).map(|p| p.source.text.to_string()))
+        .items
+        .parsed(blob)
+        .map(|d| d.source_text().to_string())
+        .or_else(|| {
+            history
+                .powers
+                .parsed(blob)
+                .map(|d| d.source_text().to_string())
+        })
         .ok_or_else(|| format!("revision {blob} cannot be read"))
 }

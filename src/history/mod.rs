@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
-use crate::model::{CatalogItem, Date, PowerItem};
+use crate::model::{CatalogItem, Date, Payload, PowerItem};
 
 pub use repo::{GitError, PUBLIC_NOTE, Repo};
 
@@ -71,21 +71,42 @@ pub struct Tag {
     pub commit: usize,
 }
 
+/// One kind of document across time.
+#[derive(Debug)]
+pub struct Chronicle<T> {
+    /// Id (索引号, 职权编码) → its events, oldest first.
+    pub events: BTreeMap<String, Vec<Event>>,
+    /// Blob id → the document it holds; `None` when the file could not be
+    /// read as one (broken front matter, not UTF-8) at that revision.
+    pub blobs: BTreeMap<String, Option<Arc<T>>>,
+}
+
+impl<T> Default for Chronicle<T> {
+    fn default() -> Self {
+        Chronicle {
+            events: BTreeMap::new(),
+            blobs: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Chronicle<T> {
+    /// The document a blob holds, if it could be read.
+    pub fn parsed(&self, blob: &str) -> Option<&Arc<T>> {
+        self.blobs.get(blob).and_then(Option::as_ref)
+    }
+}
+
 #[derive(Debug)]
 pub struct History {
     /// Every commit reachable from the tip, oldest first.
     pub commits: Vec<Commit>,
     /// Position of the tip (the commit built) in `commits`.
     pub tip: usize,
-    /// 索引号 → its events, oldest first.
-    pub items: BTreeMap<String, Vec<Event>>,
-    /// Blob id → the item it holds; `None` when the file could not be read
-    /// as an item (broken front matter, not UTF-8) at that revision.
-    pub blobs: BTreeMap<String, Option<Arc<CatalogItem>>>,
-    /// 职权编码 → its events, oldest first.
-    pub powers: BTreeMap<String, Vec<Event>>,
-    /// Blob id → the power it holds, as `blobs` for catalog files.
-    pub power_blobs: BTreeMap<String, Option<Arc<PowerItem>>>,
+    /// Catalog items, by 索引号.
+    pub items: Chronicle<CatalogItem>,
+    /// Powers, by 职权编码.
+    pub powers: Chronicle<PowerItem>,
     /// Tags reachable from the tip, oldest first.
     pub tags: Vec<Tag>,
     /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
@@ -93,17 +114,35 @@ pub struct History {
     pub version: Option<String>,
 }
 
+/// A document kind whose history [`History`] keeps.
+pub trait Recorded: Payload {
+    fn chronicle(history: &History) -> &Chronicle<Self>;
+}
+
+impl Recorded for CatalogItem {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.items
+    }
+}
+
+impl Recorded for PowerItem {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.powers
+    }
+}
+
 impl History {
     pub fn tip(&self) -> &Commit {
         &self.commits[self.tip]
     }
 
-    pub fn item(&self, blob: &str) -> Option<&Arc<CatalogItem>> {
-        self.blobs.get(blob).and_then(Option::as_ref)
+    pub fn of<T: Recorded>(&self) -> &Chronicle<T> {
+        T::chronicle(self)
     }
 
-    pub fn power(&self, blob: &str) -> Option<&Arc<PowerItem>> {
-        self.power_blobs.get(blob).and_then(Option::as_ref)
+    /// Whether any kind has events for `id`.
+    pub fn knows(&self, id: &str) -> bool {
+        self.items.events.contains_key(id) || self.powers.events.contains_key(id)
     }
 }
 
@@ -209,10 +248,14 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     Ok(History {
         commits,
         tip: tip_pos,
-        items,
-        blobs,
-        powers,
-        power_blobs,
+        items: Chronicle {
+            events: items,
+            blobs,
+        },
+        powers: Chronicle {
+            events: powers,
+            blobs: power_blobs,
+        },
         tags,
         version,
     })

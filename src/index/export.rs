@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
 use super::{EXCERPT_CHARS, SearchDoc, SearchIndex, analyzer};
-use crate::render::urls::Urls;
+use crate::urls::Urls;
 use crate::write::Sink;
 
 /// Bumped when the layout of the files changes.

@@ -37,7 +37,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
-        && crate::render::urls::segment_problem(slug).is_none()
+        && crate::urls::segment_problem(slug).is_none()
 }
 
 pub fn load_department(

@@ -15,9 +15,10 @@ pub mod markdown;
 mod meta;
 mod power;
 pub mod report;
+mod revisions;
 pub mod server;
 pub mod theme;
-pub mod urls;
+pub use crate::urls;
 mod views;
 
 use std::collections::BTreeMap;
@@ -137,7 +138,7 @@ pub fn render(
     ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
-        if site.powers.iter().any(|p| p.item.department == d.slug) {
+        if site.powers.iter().any(|p| p.doc.department == d.slug) {
             pages.push((
                 urls::department_powers(&d.slug),
                 Page::Powers(Some(&d.slug)),
@@ -152,7 +153,7 @@ pub fn render(
                 Page::Redirect(urls::department(&d.slug)),
             ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
-            if site.powers.iter().any(|p| p.item.department == d.slug) {
+            if site.powers.iter().any(|p| p.doc.department == d.slug) {
                 pages.push((
                     urls::department_powers(alias),
                     Page::Redirect(urls::department_powers(&d.slug)),
@@ -310,27 +311,13 @@ fn server_plan(
         }
     }
     for w in &site.withdrawn {
-        let id = &w.index_no;
-        let (page, mut gone) = if w.power {
-            let page = urls::power(id);
-            let mut gone = vec![page.clone()];
-            for blob in &w.blobs {
-                gone.push(urls::power_snapshot(id, blob));
-                gone.push(urls::power_source(id, blob));
-            }
-            (page, gone)
-        } else {
-            let page = urls::item(id);
-            let mut gone = vec![page.clone(), urls::history(id)];
-            for blob in &w.blobs {
-                gone.push(urls::snapshot(id, blob));
-                gone.push(urls::source(id, blob));
-            }
-            (page, gone)
-        };
-        let page = urls::file_of(&page);
-        plan.gone
-            .extend(gone.drain(..).map(|url| (url, page.clone())));
+        let page = urls::file_of(&urls::document(&w.key));
+        let gone = urls::pages_of(&w.key).into_iter().chain(
+            w.blobs
+                .iter()
+                .flat_map(|blob| [urls::snapshot(&w.key, blob), urls::source(&w.key, blob)]),
+        );
+        plan.gone.extend(gone.map(|url| (url, page.clone())));
     }
     plan.moved.sort();
     plan.gone.sort();
@@ -527,33 +514,6 @@ struct BuildView<'a> {
 }
 
 /// One revision, as the history page and snapshot notices show it.
-#[derive(Clone, Serialize)]
-struct RevisionView {
-    number: usize,
-    date: Option<Date>,
-    commit: Option<String>,
-    commit_short: Option<String>,
-    message: Option<String>,
-    blob: String,
-    snapshot_url: String,
-    source_url: String,
-    /// HTML of the changes from the previous revision.
-    diff: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SnapshotView {
-    number: usize,
-    count: usize,
-    date: Option<Date>,
-    current_url: String,
-    history_url: String,
-    /// The revisions after this one, oldest first.
-    later: Vec<RevisionView>,
-    /// When the item's file was deleted, if it was.
-    removed: Option<Date>,
-}
-
 #[derive(Serialize)]
 struct ReleaseView {
     name: String,
@@ -737,8 +697,8 @@ impl<'a> Renderer<'a> {
     /// The item page, its history page, and a snapshot page and the exact
     /// source of every published revision.
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
-        let c = &item.catalog;
-        let id = item.index_no();
+        let c = &item.doc;
+        let id = item.id();
         let lang = self.lookup.content_language(&c.department);
         let view = self.lookup.item(item, lang);
         let rel = urls::item(id);
@@ -765,33 +725,9 @@ impl<'a> Renderer<'a> {
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
         let as_of = self.site().as_of;
-        let count = item.revisions.len();
-        let revision_views: Vec<RevisionView> = item
-            .revisions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RevisionView {
-                number: i + 1,
-                date: r.date(),
-                commit: r.commit.as_ref().map(|c| c.id.clone()),
-                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
-                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
-                blob: r.blob.clone(),
-                snapshot_url: self.urls().href(&urls::snapshot(id, &r.blob)),
-                source_url: self.urls().href(&urls::source(id, &r.blob)),
-                diff: None,
-            })
-            .collect();
-
-        let mut written = std::collections::BTreeSet::new();
-        for (i, revision) in item.revisions.iter().enumerate() {
-            // A revision that restores earlier bytes has the same URLs.
-            if !written.insert(revision.blob.as_str()) {
-                continue;
-            }
-            let rc = revision.catalog.as_deref().unwrap_or(c);
-            let (validity, retired_on) =
-                crate::validate::validity_on(rc, revision.date().unwrap_or(as_of));
+        let revision_views = self.revision_views(item, lang);
+        self.write_revisions(item, &revision_views, sink, |rc, snapshot| {
+            let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
             let state = views::DocumentState::of_revision(validity, retired_on);
             let rview = self.lookup.document(rc, state, rlang);
@@ -800,42 +736,14 @@ impl<'a> Renderer<'a> {
             meta.noindex = true;
             let mut ctx = self.context(rlang, meta);
             ctx.insert("article", &article);
-            ctx.insert(
-                "snapshot",
-                &SnapshotView {
-                    number: i + 1,
-                    count,
-                    date: revision.date(),
-                    current_url: view.url.clone(),
-                    history_url: view.history_url.clone(),
-                    later: revision_views[i + 1..].to_vec(),
-                    removed: item.removed.as_ref().map(|r| r.date),
-                },
-            );
-            sink.write(
-                &urls::snapshot(id, &revision.blob),
-                &self.render(rlang, "item.html", &ctx)?,
-            )?;
-            sink.write(&urls::source(id, &revision.blob), rc.source.text.as_bytes())?;
-        }
+            ctx.insert("snapshot", &snapshot);
+            self.render(rlang, "item.html", &ctx)
+        })?;
 
         // The history page: newest first, each with what it changed.
-        let labels = diff::DiffLabels {
-            removed: &self.string(lang, "diff_removed"),
-            added: &self.string(lang, "diff_added"),
-        };
-        let mut history: Vec<RevisionView> = revision_views;
-        for (view, pair) in history.iter_mut().skip(1).zip(item.revisions.windows(2)) {
-            let before = pair[0].catalog.as_deref().unwrap_or(c);
-            let after = pair[1].catalog.as_deref().unwrap_or(c);
-            view.diff = Some(diff::to_html(
-                &before.source.text,
-                &after.source.text,
-                &labels,
-            ));
-        }
+        let mut history = revision_views;
         history.reverse();
-        let history_rel = urls::history(id);
+        let history_rel = urls::history(&item.key()).expect("items have a history page");
         let mut history_crumbs = crumbs;
         history_crumbs.push(self.crumb(&c.title, &rel));
         let mut meta = self.meta(
@@ -863,21 +771,14 @@ impl<'a> Renderer<'a> {
         meta.noindex = true;
         meta.canonical = String::new();
         let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
-        let id = &withdrawn.index_no;
         let note = format!("{}\n", self.string(lang, "withdrawn_text"));
-        if withdrawn.power {
-            sink.write(&urls::file_of(&urls::power(id)), &page)?;
-            for blob in &withdrawn.blobs {
-                sink.write(&urls::power_snapshot(id, blob), &page)?;
-                sink.write(&urls::power_source(id, blob), note.as_bytes())?;
-            }
-            return Ok(());
+        let key = &withdrawn.key;
+        for rel in urls::pages_of(key) {
+            sink.write(&urls::file_of(&rel), &page)?;
         }
-        sink.write(&urls::file_of(&urls::item(id)), &page)?;
-        sink.write(&urls::file_of(&urls::history(id)), &page)?;
         for blob in &withdrawn.blobs {
-            sink.write(&urls::snapshot(id, blob), &page)?;
-            sink.write(&urls::source(id, blob), note.as_bytes())?;
+            sink.write(&urls::snapshot(key, blob), &page)?;
+            sink.write(&urls::source(key, blob), note.as_bytes())?;
         }
         Ok(())
     }
@@ -941,7 +842,7 @@ impl<'a> Renderer<'a> {
                 let latest: Vec<_> = site
                     .items
                     .iter()
-                    .filter(|i| i.catalog.department == *slug && !i.is_retired())
+                    .filter(|i| i.doc.department == *slug && !i.is_retired())
                     .take(10)
                     .map(|i| self.lookup.summary(i, lang))
                     .collect();
@@ -958,7 +859,7 @@ impl<'a> Renderer<'a> {
                 let powers = site
                     .powers
                     .iter()
-                    .filter(|p| p.item.department == *slug)
+                    .filter(|p| p.doc.department == *slug)
                     .collect::<Vec<_>>();
                 ctx.insert(
                     "powers_url",
@@ -1022,18 +923,10 @@ impl<'a> Renderer<'a> {
                 let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
                     list.iter()
                         .map(|e| ReleaseEntryView {
-                            index_no: e.index_no.clone(),
+                            index_no: e.key.id.clone(),
                             title: e.title.clone(),
-                            url: u.href(&if e.power {
-                                urls::power(&e.index_no)
-                            } else {
-                                urls::item(&e.index_no)
-                            }),
-                            snapshot_url: u.href(&if e.power {
-                                urls::power_snapshot(&e.index_no, &e.blob)
-                            } else {
-                                urls::snapshot(&e.index_no, &e.blob)
-                            }),
+                            url: u.href(&urls::document(&e.key)),
+                            snapshot_url: u.href(&urls::snapshot(&e.key, &e.blob)),
                         })
                         .collect()
                 };
@@ -1064,7 +957,7 @@ impl<'a> Renderer<'a> {
                     .departments
                     .iter()
                     .map(|d| {
-                        let powers = site.powers.iter().any(|p| p.item.department == d.slug);
+                        let powers = site.powers.iter().any(|p| p.doc.department == d.slug);
                         let reports = site.reports.iter().any(|r| r.department == d.slug);
                         SiteMapDepartment {
                             name: d.name.clone(),
