@@ -17,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod sink;
 pub mod text;
 pub mod urls;
 pub mod validate;

@@ -227,6 +227,10 @@ pub struct Department {
 /// 政府信息公开指南.
 #[derive(Clone, Debug)]
 pub struct Guide {
+    /// The slug of its department (its folder).
+    pub department: String,
+    /// Git blob id of the file's exact bytes.
+    pub blob: String,
     pub title: Option<String>,
     pub updated: Option<Date>,
     pub body: String,

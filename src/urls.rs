@@ -168,6 +168,7 @@ pub fn document(key: &DocKey) -> String {
     match key.kind {
         Kind::Item => item(&key.id),
         Kind::Power => power(&key.id),
+        Kind::Guide => guide(&key.id),
     }
 }
 
@@ -177,13 +178,14 @@ fn folder(key: &DocKey) -> String {
     match key.kind {
         Kind::Item => format!("items/{}", segments(&key.id)),
         Kind::Power => format!("powers/{}", segment(&key.id)),
+        Kind::Guide => format!("departments/{}/guide", segment(&key.id)),
     }
 }
 
 /// The extension of a document's source file.
 fn source_extension(kind: Kind) -> &'static str {
     match kind {
-        Kind::Item => "md",
+        Kind::Item | Kind::Guide => "md",
         Kind::Power => "toml",
     }
 }
@@ -192,7 +194,7 @@ fn source_extension(kind: Kind) -> &'static str {
 /// for a kind whose page lists its revisions itself (powers).
 pub fn history(key: &DocKey) -> Option<String> {
     match key.kind {
-        Kind::Item => Some(format!("{}/history/", folder(key))),
+        Kind::Item | Kind::Guide => Some(format!("{}/history/", folder(key))),
         Kind::Power => None,
     }
 }

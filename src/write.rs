@@ -9,12 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Where rendered files go. Paths are site-relative with `/` separators.
-pub trait Sink: Sync {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
-    /// Copy a file of the site (path relative to the site root) unchanged.
-    fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()>;
-}
+pub use crate::sink::Sink;
 
 /// A fresh folder next to the output folder (same file system, so the
 /// final swap is two renames).

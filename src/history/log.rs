@@ -23,9 +23,13 @@ pub struct LogEntry {
 /// Every event of `index_no` (or of a power's code), oldest first; empty
 /// when unknown.
 pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
-    // A 索引号, or else a power's 职权编码.
+    // A 索引号, or else a power's 职权编码, or a guide's `<slug>/guide.md`.
     log_of::<crate::model::CatalogItem>(history, index_no)
         .or_else(|| log_of::<crate::model::PowerItem>(history, index_no))
+        .or_else(|| {
+            let slug = index_no.strip_suffix("/guide.md")?;
+            log_of::<crate::model::Guide>(history, slug)
+        })
         .unwrap_or_default()
 }
 
@@ -127,15 +131,9 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
             entry.commit
         )
     })?;
-    history
-        .items
-        .parsed(blob)
-        .map(|d| d.source_text().to_string())
-        .or_else(|| {
-            history
-                .powers
-                .parsed(blob)
-                .map(|d| d.source_text().to_string())
-        })
+    let text = history.items.parsed(blob).map(|d| d.source_text());
+    let text = text.or_else(|| history.powers.parsed(blob).map(|d| d.source_text()));
+    let text = text.or_else(|| history.guides.parsed(blob).map(|d| d.source_text()));
+    text.map(str::to_string)
         .ok_or_else(|| format!("revision {blob} cannot be read"))
 }

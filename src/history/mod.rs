@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
-use crate::model::{CatalogItem, Date, Payload, PowerItem};
+use crate::model::{CatalogItem, Date, Guide, Kind, Payload, PowerItem};
 
 pub use repo::{GitError, PUBLIC_NOTE, Repo};
 
@@ -107,6 +107,8 @@ pub struct History {
     pub items: Chronicle<CatalogItem>,
     /// Powers, by 职权编码.
     pub powers: Chronicle<PowerItem>,
+    /// Guides, by department slug.
+    pub guides: Chronicle<Guide>,
     /// Tags reachable from the tip, oldest first.
     pub tags: Vec<Tag>,
     /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
@@ -131,6 +133,12 @@ impl Recorded for PowerItem {
     }
 }
 
+impl Recorded for Guide {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.guides
+    }
+}
+
 impl History {
     pub fn tip(&self) -> &Commit {
         &self.commits[self.tip]
@@ -142,7 +150,23 @@ impl History {
 
     /// Whether any kind has events for `id`.
     pub fn knows(&self, id: &str) -> bool {
-        self.items.events.contains_key(id) || self.powers.events.contains_key(id)
+        self.ids().any(|known| known == id)
+    }
+
+    /// The ids `history` and `show` take: 索引号, 职权编码, and
+    /// `<slug>/guide.md` for a guide.
+    pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
+        let guides = self
+            .guides
+            .events
+            .keys()
+            .map(|slug| format!("{slug}/guide.md"));
+        self.items
+            .events
+            .keys()
+            .chain(self.powers.events.keys())
+            .cloned()
+            .chain(guides)
     }
 }
 
@@ -202,35 +226,28 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     let mut paths: BTreeMap<&str, Paths> = BTreeMap::new();
     for record in records.values() {
         for change in record.changes.iter().flatten() {
-            let power = is_power_path(&change.path);
+            let kind = kind_of_path(&change.path);
             for blob in [&change.old, &change.new].into_iter().flatten() {
                 let slot = paths.entry(blob).or_default();
-                let path = if power {
-                    &mut slot.power
-                } else {
-                    &mut slot.catalog
+                let path = match kind {
+                    Kind::Item => &mut slot.catalog,
+                    Kind::Power => &mut slot.power,
+                    Kind::Guide => &mut slot.guide,
                 };
                 path.get_or_insert(&change.path);
             }
         }
     }
-    let (blobs, power_blobs) = read_revisions(repo, paths)?;
-    let index_no = |blob: &str, path: &str| -> Option<String> {
-        if is_power_path(path) {
-            return None;
-        }
-        let item = blobs.get(blob)?.as_ref()?;
-        Some(item.index_no.value.clone()).filter(|s| !s.is_empty())
-    };
-    let code = |blob: &str, path: &str| -> Option<String> {
-        if !is_power_path(path) {
-            return None;
-        }
-        let power = power_blobs.get(blob)?.as_ref()?;
-        Some(power.code.value.clone()).filter(|s| !s.is_empty())
-    };
-    let items = events(&order, &records, index_no);
-    let powers = events(&order, &records, code);
+    let parsed = read_revisions(repo, paths)?;
+    let items = events(&order, &records, |blob, path| {
+        id_of(&parsed.catalog, Kind::Item, blob, path)
+    });
+    let powers = events(&order, &records, |blob, path| {
+        id_of(&parsed.powers, Kind::Power, blob, path)
+    });
+    let guides = events(&order, &records, |blob, path| {
+        id_of(&parsed.guides, Kind::Guide, blob, path)
+    });
 
     let tip_pos = position[tip];
     let mut tags: Vec<Tag> = repo
@@ -250,28 +267,53 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
         tip: tip_pos,
         items: Chronicle {
             events: items,
-            blobs,
+            blobs: parsed.catalog,
         },
         powers: Chronicle {
             events: powers,
-            blobs: power_blobs,
+            blobs: parsed.powers,
+        },
+        guides: Chronicle {
+            events: guides,
+            blobs: parsed.guides,
         },
         tags,
         version,
     })
 }
 
-/// Whether a changed file is a power (`content/<dept>/powers/…`) rather
-/// than a catalog item.
-fn is_power_path(path: &str) -> bool {
-    path.split('/').nth(2) == Some("powers")
+/// Which kind of document a changed file holds, if any: a power
+/// (`content/<dept>/powers/…`), a guide (`content/<dept>/guide.md`), else
+/// a catalog item (a file that does not parse as one names none).
+fn kind_of_path(path: &str) -> Kind {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [_, _, "guide.md"] => Kind::Guide,
+        [_, _, "powers", ..] => Kind::Power,
+        _ => Kind::Item,
+    }
 }
 
-/// One path a blob had as a catalog file and one it had as a power file.
+/// The id of the document of `kind` that a (blob, path) holds, if any.
+fn id_of<T: Payload>(
+    parsed: &BTreeMap<String, Option<Arc<T>>>,
+    kind: Kind,
+    blob: &str,
+    path: &str,
+) -> Option<String> {
+    if kind_of_path(path) != kind {
+        return None;
+    }
+    let doc = parsed.get(blob)?.as_ref()?;
+    Some(doc.id().to_string()).filter(|s| !s.is_empty())
+}
+
+/// One path a blob had as each kind of file.
 #[derive(Default)]
 struct Paths<'a> {
     catalog: Option<&'a str>,
     power: Option<&'a str>,
+    guide: Option<&'a str>,
 }
 
 /// Per item key (索引号 or 职权编码), the commits that changed it, oldest
@@ -327,12 +369,14 @@ fn events(
 /// (blob, path) after.
 type ItemChanges<'a> = BTreeMap<String, (Option<&'a str>, Option<(&'a str, &'a str)>)>;
 
-/// Parsed revisions: catalog items and powers, by blob id; `None` when
-/// the file could not be read as one at that revision.
-type Parsed = (
-    BTreeMap<String, Option<Arc<CatalogItem>>>,
-    BTreeMap<String, Option<Arc<PowerItem>>>,
-);
+/// Parsed revisions of each kind, by blob id; `None` when the file could
+/// not be read as one at that revision.
+#[derive(Default)]
+struct Parsed {
+    catalog: BTreeMap<String, Option<Arc<CatalogItem>>>,
+    powers: BTreeMap<String, Option<Arc<PowerItem>>>,
+    guides: BTreeMap<String, Option<Arc<Guide>>>,
+}
 
 /// Every revision named by the changes (blob id → the paths it had), parsed.
 /// Bytes come from the revision cache when they hash to their id, from git
@@ -363,7 +407,13 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
     // of one file are stored as deltas of each other: reading them together
     // keeps their bases in gix's pack cache.
     missing.sort_by(|a, b| {
-        let path = |p: &Paths| p.catalog.or(p.power).unwrap_or_default().to_string();
+        let path = |p: &Paths| {
+            p.catalog
+                .or(p.power)
+                .or(p.guide)
+                .unwrap_or_default()
+                .to_string()
+        };
         path(a.1).cmp(&path(b.1)).then_with(|| a.0.cmp(b.0))
     });
     let reader = repo.reader();
@@ -381,36 +431,51 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
         read.into_par_iter()
             .map(|(blob, path, bytes)| (blob.to_string(), parse_revision(path, &bytes))),
     );
-    let mut catalog = BTreeMap::new();
-    let mut powers = BTreeMap::new();
-    for (blob, (item, power)) in parsed {
-        if let Some(item) = item {
-            catalog.insert(blob.clone(), item);
+    let mut all = Parsed::default();
+    for (blob, revision) in parsed {
+        if let Some(item) = revision.catalog {
+            all.catalog.insert(blob.clone(), item);
         }
-        if let Some(power) = power {
-            powers.insert(blob, power);
+        if let Some(power) = revision.power {
+            all.powers.insert(blob.clone(), power);
+        }
+        if let Some(guide) = revision.guide {
+            all.guides.insert(blob, guide);
         }
     }
-    Ok((catalog, powers))
+    Ok(all)
 }
 
-/// One blob parsed as each kind of file it was: (as a catalog file, as a
-/// power file); the outer `None` when it never was that kind.
-type Revision = (
-    Option<Option<Arc<CatalogItem>>>,
-    Option<Option<Arc<PowerItem>>>,
-);
+/// One blob parsed as each kind of file it was; `None` when it never was
+/// that kind, `Some(None)` when it was but could not be read as one.
+struct Revision {
+    catalog: Option<Option<Arc<CatalogItem>>>,
+    power: Option<Option<Arc<PowerItem>>>,
+    guide: Option<Option<Arc<Guide>>>,
+}
 
 fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
     let text = std::str::from_utf8(bytes).ok();
-    (
-        paths
-            .catalog
-            .map(|path| text.and_then(|t| parse_item(path, t)).map(Arc::new)),
-        paths
-            .power
-            .map(|path| text.and_then(|t| parse_power(path, t)).map(Arc::new)),
-    )
+    Revision {
+        catalog: parse_as(paths.catalog, text, parse_item),
+        power: parse_as(paths.power, text, parse_power),
+        guide: parse_as(paths.guide, text, parse_guide),
+    }
+}
+
+/// A blob parsed as one kind of file, when it had a path of that kind.
+fn parse_as<T>(
+    path: Option<&str>,
+    text: Option<&str>,
+    parse: fn(&str, &str) -> Option<T>,
+) -> Option<Option<Arc<T>>> {
+    path.map(|path| text.and_then(|t| parse(path, t)).map(Arc::new))
+}
+
+/// Parse one revision of a guide, as `load` parses the current one.
+fn parse_guide(path: &str, text: &str) -> Option<Guide> {
+    let mut ignored = Diagnostics::default();
+    load::department::parse_guide(SourceFile::new(path, text.to_string()), &mut ignored)
 }
 
 /// Parse one revision of a catalog file, as `load` parses the current one.

@@ -221,7 +221,16 @@ pub fn parse_guide(source: SourceFile, diagnostics: &mut Diagnostics) -> Option<
     // A guide has no draft state: what is in it is published.
     super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
     super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
+    // `content/<slug>/guide.md`.
+    let department = source
+        .path
+        .iter()
+        .nth(1)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Some(Guide {
+        department,
+        blob: crate::git::blob_id(source.text.as_bytes()),
         title,
         updated,
         body,

@@ -6,7 +6,7 @@
 //! (`validate::document`), and so are the URLs of a document
 //! (`urls::doc_*`).
 
-use super::{CatalogItem, Date, Disclosure, PowerItem, Status, Validity};
+use super::{CatalogItem, Date, Disclosure, Guide, PowerItem, Status, Validity};
 
 /// The kinds of document that have a history. The order is the order of
 /// release lists (catalog items before powers).
@@ -16,6 +16,8 @@ pub enum Kind {
     Item,
     /// A 权力清单 power, keyed by its 职权编码.
     Power,
+    /// A department's 政府信息公开指南, keyed by the department's slug.
+    Guide,
 }
 
 impl Kind {
@@ -24,6 +26,7 @@ impl Kind {
         match self {
             Kind::Item => "catalog",
             Kind::Power => "power",
+            Kind::Guide => "guide",
         }
     }
 }
@@ -140,5 +143,38 @@ impl Payload for PowerItem {
             _ => None,
         };
         (validity, retired)
+    }
+}
+
+/// A guide is always in force and has no draft state: what is in it is
+/// published until it is deleted.
+impl Payload for Guide {
+    const KIND: Kind = Kind::Guide;
+    fn id(&self) -> &str {
+        &self.department
+    }
+    fn blob(&self) -> &str {
+        &self.blob
+    }
+    fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or_default()
+    }
+    fn department(&self) -> &str {
+        &self.department
+    }
+    fn source_text(&self) -> &str {
+        &self.source.text
+    }
+    fn disclosure(&self) -> Disclosure {
+        Disclosure::Active
+    }
+    fn is_complete(&self) -> bool {
+        true
+    }
+    fn is_draft(&self) -> bool {
+        false
+    }
+    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
+        (Validity::InForce, None)
     }
 }

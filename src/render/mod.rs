@@ -9,6 +9,7 @@
 mod diff;
 mod feeds;
 pub mod flowchart;
+mod guide;
 mod listings;
 pub mod manifest;
 pub mod markdown;
@@ -27,9 +28,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{CatalogItem, Date, Language};
+use crate::model::{CatalogItem, Date, Kind, Language};
+use crate::sink::Sink;
 use crate::validate::{Item, Site, Withdrawn};
-use crate::write::Sink;
 
 pub use theme::Theme;
 use urls::Urls;
@@ -130,6 +131,9 @@ pub fn render(
     site.powers
         .par_iter()
         .try_for_each(|power| renderer.write_power(power, sink))?;
+    site.guides
+        .par_iter()
+        .try_for_each(|guide| renderer.write_guide(guide, sink))?;
 
     let mut pages: Vec<(String, Page)> = vec![
         (String::new(), Page::Home),
@@ -143,9 +147,6 @@ pub fn render(
                 urls::department_powers(&d.slug),
                 Page::Powers(Some(&d.slug)),
             ));
-        }
-        if d.guide.is_some() {
-            pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
         }
         for alias in &d.aliases {
             pages.push((
@@ -200,6 +201,11 @@ pub fn render(
             .powers
             .iter()
             .map(|p| 1 + p.revisions.len())
+            .sum::<usize>()
+        + site
+            .guides
+            .iter()
+            .map(|g| 2 + g.revisions.len())
             .sum::<usize>();
     let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
@@ -285,6 +291,11 @@ pub fn render(
             .powers
             .iter()
             .map(|p| 2 * p.revisions.len() + 1)
+            .sum::<usize>()
+        + site
+            .guides
+            .iter()
+            .map(|g| 2 * g.revisions.len() + 2)
             .sum::<usize>();
     Ok(RenderReport {
         pages: page_count + revision_files,
@@ -349,7 +360,6 @@ enum Page<'a> {
     Home,
     NotFound,
     Department(&'a str),
-    Guide(&'a str),
     Versions,
     /// A power catalog: the site's, or one department's.
     Powers(Option<&'a str>),
@@ -740,28 +750,7 @@ impl<'a> Renderer<'a> {
             self.render(rlang, "item.html", &ctx)
         })?;
 
-        // The history page: newest first, each with what it changed.
-        let mut history = revision_views;
-        history.reverse();
-        let history_rel = urls::history(&item.key()).expect("items have a history page");
-        let mut history_crumbs = crumbs;
-        history_crumbs.push(self.crumb(&c.title, &rel));
-        let mut meta = self.meta(
-            self.string(lang, "history_title"),
-            &history_rel,
-            history_crumbs,
-        );
-        meta.noindex = true;
-        let mut ctx = self.context(lang, meta);
-        ctx.insert("item", &view);
-        ctx.insert("revision_count", &history.len());
-        ctx.insert("revisions", &history);
-        ctx.insert("removed", &item.removed.as_ref().map(|r| r.date));
-        sink.write(
-            &urls::file_of(&history_rel),
-            &self.render(lang, "history.html", &ctx)?,
-        )?;
-        Ok(())
+        self.write_history_page(item, revision_views, lang, &c.title, crumbs, sink)
     }
 
     /// Every URL a withdrawn item had, now naming nothing about it.
@@ -871,24 +860,6 @@ impl<'a> Renderer<'a> {
                 );
                 self.render(lang, "department.html", &ctx)
             }
-            Page::Guide(slug) => {
-                let d = self.lookup.departments[slug];
-                let guide = d.guide.as_ref().expect("planned only with a guide");
-                let lang = d.language.unwrap_or(site_lang);
-                let title = guide
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| format!("{}{}", d.name, self.string(lang, "guide_suffix")));
-                let crumbs = vec![
-                    self.crumb(&self.string(lang, "home"), ""),
-                    self.crumb(&d.name, &urls::department(slug)),
-                ];
-                let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
-                ctx.insert("department", &self.lookup.department(d));
-                ctx.insert("updated", &guide.updated);
-                ctx.insert("body", &markdown::to_html(&guide.body));
-                self.render(lang, "guide.html", &ctx)
-            }
             Page::Search(entry) => {
                 let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
                 let title = match self.languages[&site_lang].strings.get("search") {
@@ -924,7 +895,15 @@ impl<'a> Renderer<'a> {
                     list.iter()
                         .map(|e| ReleaseEntryView {
                             index_no: e.key.id.clone(),
-                            title: e.title.clone(),
+                            // A guide without a `title` is named by its department.
+                            title: match e.key.kind {
+                                Kind::Guide if e.title.is_empty() => format!(
+                                    "{}{}",
+                                    self.lookup.department_name(&e.key.id),
+                                    self.string(site_lang, "guide_suffix")
+                                ),
+                                _ => e.title.clone(),
+                            },
                             url: u.href(&urls::document(&e.key)),
                             snapshot_url: u.href(&urls::snapshot(&e.key, &e.blob)),
                         })

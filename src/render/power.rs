@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::model::{Language, PowerItem, Validity};
+use crate::sink::Sink;
 use crate::validate::Power;
-use crate::write::Sink;
 
 use super::flowchart::{self, FlowLabels};
 use super::urls;

@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::model::{Date, Language, Payload};
+use crate::sink::Sink;
 use crate::validate::Document;
-use crate::write::Sink;
 
 use super::urls;
+use super::views::Link;
 use super::{RenderError, Renderer, diff};
 
 /// One revision in a list of revisions.
@@ -116,5 +117,43 @@ impl Renderer<'_> {
             )?;
         }
         Ok(())
+    }
+
+    /// The history page of `doc`: its revisions newest first, each with
+    /// what it changed. `crumbs` lead to the document's page.
+    pub(super) fn write_history_page<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        mut revisions: Vec<RevisionView>,
+        lang: Language,
+        title: &str,
+        mut crumbs: Vec<Link>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let key = doc.key();
+        let Some(rel) = urls::history(&key) else {
+            return Ok(());
+        };
+        revisions.reverse();
+        let page = urls::document(&key);
+        crumbs.push(self.crumb(title, &page));
+        let mut meta = self.meta(self.string(lang, "history_title"), &rel, crumbs);
+        meta.noindex = true;
+        let mut ctx = self.context(lang, meta);
+        ctx.insert(
+            "item",
+            &Link {
+                title: title.to_string(),
+                url: self.urls().href(&page),
+            },
+        );
+        ctx.insert("revision_count", &revisions.len());
+        ctx.insert("revisions", &revisions);
+        ctx.insert("removed", &doc.removed.as_ref().map(|r| r.date));
+        sink.write(
+            &urls::file_of(&rel),
+            &self.render(lang, "history.html", &ctx)?,
+        )
+        .map_err(RenderError::from)
     }
 }

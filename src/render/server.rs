@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::model::file_type::ATTACHMENT_TYPES;
-use crate::write::Sink;
+use crate::sink::Sink;
 
 use super::urls::Urls;
 

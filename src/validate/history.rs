@@ -360,6 +360,7 @@ pub fn releases(
     history: Option<&History>,
     items: &[super::Item],
     powers: &[super::Power],
+    guides: &[Document<crate::model::Guide>],
 ) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
@@ -376,6 +377,7 @@ pub fn releases(
         };
         classify_all(history, &mut release, items, tag.commit, previous);
         classify_all(history, &mut release, powers, tag.commit, previous);
+        classify_all(history, &mut release, guides, tag.commit, previous);
         for list in [
             &mut release.added,
             &mut release.amended,

@@ -21,8 +21,8 @@ use crate::history::History;
 use crate::load::RawSite;
 use crate::model::file_type::{self, Mismatch};
 use crate::model::{
-    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, PowerItem,
-    SiteConfig, Status,
+    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, Guide,
+    PowerItem, SiteConfig, Status,
 };
 
 pub use self::history::{
@@ -48,6 +48,8 @@ pub struct Site {
     pub items: Vec<Item>,
     /// Published 权力清单 items, sorted by code.
     pub powers: Vec<Power>,
+    /// Departments' guides (current, and deleted ones kept online), by slug.
+    pub guides: Vec<Document<Guide>>,
     /// (department, path under files/) → size in bytes, of attachments of
     /// published items: the only files of `files/` that are copied.
     pub attachments: BTreeMap<(String, String), u64>,
@@ -196,7 +198,13 @@ pub fn validate(
                 .map(|a| (key, a.size))
         })
         .collect();
-    let releases = history::releases(history, &published, &powers);
+    let current_guides = departments.iter().filter_map(|d| d.guide.clone());
+    let current_guides = current_guides
+        .map(|g| Document::current(g, as_of))
+        .collect();
+    let (mut guides, _) = history::merge(current_guides, &WithheldIds::default(), history, as_of);
+    guides.sort_by(|a, b| a.id().cmp(b.id()));
+    let releases = history::releases(history, &published, &powers, &guides);
     check_public_notes(&published, &powers, &mut diagnostics);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
@@ -218,6 +226,7 @@ pub fn validate(
         departments,
         items: published,
         powers,
+        guides,
         attachments: used_attachments,
         home,
         withheld,
