@@ -222,6 +222,8 @@ pub struct Department {
     pub language: Option<Language>,
     pub guide: Option<Guide>,
     pub source: SourceFile,
+    /// Git blob id of department.toml's exact bytes.
+    pub blob: String,
 }
 
 /// 政府信息公开指南.

@@ -169,6 +169,7 @@ pub fn document(key: &DocKey) -> String {
         Kind::Item => item(&key.id),
         Kind::Power => power(&key.id),
         Kind::Guide => guide(&key.id),
+        Kind::Department => department(&key.id),
     }
 }
 
@@ -179,6 +180,7 @@ fn folder(key: &DocKey) -> String {
         Kind::Item => format!("items/{}", segments(&key.id)),
         Kind::Power => format!("powers/{}", segment(&key.id)),
         Kind::Guide => format!("departments/{}/guide", segment(&key.id)),
+        Kind::Department => format!("departments/{}", segment(&key.id)),
     }
 }
 
@@ -186,7 +188,7 @@ fn folder(key: &DocKey) -> String {
 fn source_extension(kind: Kind) -> &'static str {
     match kind {
         Kind::Item | Kind::Guide => "md",
-        Kind::Power => "toml",
+        Kind::Power | Kind::Department => "toml",
     }
 }
 
@@ -194,7 +196,7 @@ fn source_extension(kind: Kind) -> &'static str {
 /// for a kind whose page lists its revisions itself (powers).
 pub fn history(key: &DocKey) -> Option<String> {
     match key.kind {
-        Kind::Item | Kind::Guide => Some(format!("{}/history/", folder(key))),
+        Kind::Item | Kind::Guide | Kind::Department => Some(format!("{}/history/", folder(key))),
         Kind::Power => None,
     }
 }

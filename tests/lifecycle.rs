@@ -151,3 +151,66 @@ fn a_guide_amended_twice_has_three_revisions_and_keeps_its_url_when_deleted() {
     }
     assert!(repo.cli(&["history", "bgt/guide.md"]).contains("deleted"));
 }
+
+#[test]
+fn a_deleted_department_keeps_its_page_and_its_revisions() {
+    let repo = Repo::new();
+    let toml = "content/tjj/department.toml";
+    repo.site
+        .write(toml, "name = \"示例市统计局\"\nphone = \"0871-1\"\n");
+    repo.commit("2024-02-01", "统计局");
+    repo.site
+        .write(toml, "name = \"示例市统计局\"\nphone = \"0871-2\"\n");
+    repo.commit("2024-03-01", "电话");
+    let (out, manifest) = repo.build("public");
+    let entry = |manifest: &Value| {
+        manifest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["type"] == "department" && e["id"] == "tjj")
+            .cloned()
+            .expect("the department is in the manifest")
+    };
+    let current = entry(&manifest);
+    assert_eq!(current["url"], "/departments/tjj/");
+    assert_eq!(current["revisions"].as_array().unwrap().len(), 2);
+    let page = read_text(&out.join("departments/tjj/index.html"));
+    assert!(page.contains("/departments/tjj/history/"));
+
+    repo.git(&["rm", "-q", "-r", "content/tjj"], "2024-04-01");
+    repo.git(
+        &["commit", "-q", "-m", "撤并", "-m", "Public-Note: 机构改革"],
+        "2024-04-01",
+    );
+    let (out, manifest) = repo.build("after");
+    let deleted = entry(&manifest);
+    assert_eq!(deleted["deleted"], "2024-04-01");
+    let revisions = deleted["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 2);
+    let sources: Vec<PathBuf> = revisions
+        .iter()
+        .map(|r| file_of(&out, r["source_url"].as_str().unwrap()))
+        .collect();
+    let blobs: Vec<&str> = revisions
+        .iter()
+        .map(|r| r["blob"].as_str().unwrap())
+        .collect();
+    assert_eq!(git_hash_objects(&sources), blobs);
+    let page = read_text(&out.join("departments/tjj/index.html"));
+    assert!(
+        page.contains("示例市统计局") && page.contains("0871-2"),
+        "{page}"
+    );
+    assert!(
+        page.contains("2024-04-01"),
+        "the page says when it was deleted"
+    );
+    let first = read_text(&file_of(
+        &out,
+        revisions[0]["snapshot_url"].as_str().unwrap(),
+    ));
+    assert!(first.contains("0871-1"));
+    let log = repo.cli(&["history", "tjj/department.toml"]);
+    assert_eq!(log.lines().count(), 3, "{log}");
+}

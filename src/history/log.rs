@@ -23,12 +23,17 @@ pub struct LogEntry {
 /// Every event of `index_no` (or of a power's code), oldest first; empty
 /// when unknown.
 pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
-    // A 索引号, or else a power's 职权编码, or a guide's `<slug>/guide.md`.
+    // A 索引号, or else a power's 职权编码, a guide's `<slug>/guide.md` or a
+    // department's `<slug>/department.toml`.
     log_of::<crate::model::CatalogItem>(history, index_no)
         .or_else(|| log_of::<crate::model::PowerItem>(history, index_no))
         .or_else(|| {
             let slug = index_no.strip_suffix("/guide.md")?;
             log_of::<crate::model::Guide>(history, slug)
+        })
+        .or_else(|| {
+            let slug = index_no.strip_suffix("/department.toml")?;
+            log_of::<crate::model::Department>(history, slug)
         })
         .unwrap_or_default()
 }
@@ -134,6 +139,7 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
     let text = history.items.parsed(blob).map(|d| d.source_text());
     let text = text.or_else(|| history.powers.parsed(blob).map(|d| d.source_text()));
     let text = text.or_else(|| history.guides.parsed(blob).map(|d| d.source_text()));
+    let text = text.or_else(|| history.departments.parsed(blob).map(|d| d.source_text()));
     text.map(str::to_string)
         .ok_or_else(|| format!("revision {blob} cannot be read"))
 }

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
-use crate::model::{CatalogItem, Date, Guide, Kind, Payload, PowerItem};
+use crate::model::{CatalogItem, Date, Department, Guide, Kind, Payload, PowerItem};
 
 pub use repo::{GitError, PUBLIC_NOTE, Repo};
 
@@ -34,6 +34,8 @@ pub struct Commit {
     pub position: usize,
     /// Committer date, in the site's time zone.
     pub date: Date,
+    /// Committer time, seconds since the Unix epoch (a Memento's datetime).
+    pub time: i64,
     /// First line of the message: an internal working note, never shown
     /// on a page.
     pub summary: String,
@@ -109,6 +111,8 @@ pub struct History {
     pub powers: Chronicle<PowerItem>,
     /// Guides, by department slug.
     pub guides: Chronicle<Guide>,
+    /// Department files, by slug.
+    pub departments: Chronicle<Department>,
     /// Tags reachable from the tip, oldest first.
     pub tags: Vec<Tag>,
     /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
@@ -136,6 +140,12 @@ impl Recorded for PowerItem {
 impl Recorded for Guide {
     fn chronicle(history: &History) -> &Chronicle<Self> {
         &history.guides
+    }
+}
+
+impl Recorded for Department {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.departments
     }
 }
 
@@ -215,6 +225,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                 position,
                 date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
+                time: r.seconds,
                 summary: r.summary.clone(),
                 public_note: r.public_note.clone(),
             }
@@ -233,6 +244,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                     Kind::Item => &mut slot.catalog,
                     Kind::Power => &mut slot.power,
                     Kind::Guide => &mut slot.guide,
+                    Kind::Department => &mut slot.department,
                 };
                 path.get_or_insert(&change.path);
             }
@@ -247,6 +259,9 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     });
     let guides = events(&order, &records, |blob, path| {
         id_of(&parsed.guides, Kind::Guide, blob, path)
+    });
+    let departments = events(&order, &records, |blob, path| {
+        id_of(&parsed.departments, Kind::Department, blob, path)
     });
 
     let tip_pos = position[tip];
@@ -277,6 +292,10 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
             events: guides,
             blobs: parsed.guides,
         },
+        departments: Chronicle {
+            events: departments,
+            blobs: parsed.departments,
+        },
         tags,
         version,
     })
@@ -289,6 +308,7 @@ fn kind_of_path(path: &str) -> Kind {
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
         [_, _, "guide.md"] => Kind::Guide,
+        [_, _, "department.toml"] => Kind::Department,
         [_, _, "powers", ..] => Kind::Power,
         _ => Kind::Item,
     }
@@ -314,6 +334,7 @@ struct Paths<'a> {
     catalog: Option<&'a str>,
     power: Option<&'a str>,
     guide: Option<&'a str>,
+    department: Option<&'a str>,
 }
 
 /// Per item key (索引号 or 职权编码), the commits that changed it, oldest
@@ -376,6 +397,7 @@ struct Parsed {
     catalog: BTreeMap<String, Option<Arc<CatalogItem>>>,
     powers: BTreeMap<String, Option<Arc<PowerItem>>>,
     guides: BTreeMap<String, Option<Arc<Guide>>>,
+    departments: BTreeMap<String, Option<Arc<Department>>>,
 }
 
 /// Every revision named by the changes (blob id → the paths it had), parsed.
@@ -411,6 +433,7 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
             p.catalog
                 .or(p.power)
                 .or(p.guide)
+                .or(p.department)
                 .unwrap_or_default()
                 .to_string()
         };
@@ -440,7 +463,10 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
             all.powers.insert(blob.clone(), power);
         }
         if let Some(guide) = revision.guide {
-            all.guides.insert(blob, guide);
+            all.guides.insert(blob.clone(), guide);
+        }
+        if let Some(department) = revision.department {
+            all.departments.insert(blob, department);
         }
     }
     Ok(all)
@@ -452,6 +478,7 @@ struct Revision {
     catalog: Option<Option<Arc<CatalogItem>>>,
     power: Option<Option<Arc<PowerItem>>>,
     guide: Option<Option<Arc<Guide>>>,
+    department: Option<Option<Arc<Department>>>,
 }
 
 fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
@@ -460,6 +487,7 @@ fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
         catalog: parse_as(paths.catalog, text, parse_item),
         power: parse_as(paths.power, text, parse_power),
         guide: parse_as(paths.guide, text, parse_guide),
+        department: parse_as(paths.department, text, parse_department),
     }
 }
 
@@ -470,6 +498,14 @@ fn parse_as<T>(
     parse: fn(&str, &str) -> Option<T>,
 ) -> Option<Option<Arc<T>>> {
     path.map(|path| text.and_then(|t| parse(path, t)).map(Arc::new))
+}
+
+/// Parse one revision of a department file, as `load` parses the current one.
+fn parse_department(path: &str, text: &str) -> Option<Department> {
+    let slug = path.split('/').nth(1)?;
+    let mut ignored = Diagnostics::default();
+    let source = SourceFile::new(path, text.to_string());
+    load::department::parse_department(source, slug, &mut ignored)
 }
 
 /// Parse one revision of a guide, as `load` parses the current one.

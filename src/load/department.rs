@@ -153,6 +153,7 @@ pub fn parse_department(
         index_pattern,
         language,
         guide: None,
+        blob: crate::git::blob_id(source.text.as_bytes()),
         source,
     })
 }

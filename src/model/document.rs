@@ -6,7 +6,7 @@
 //! (`validate::document`), and so are the URLs of a document
 //! (`urls::doc_*`).
 
-use super::{CatalogItem, Date, Disclosure, Guide, PowerItem, Status, Validity};
+use super::{CatalogItem, Date, Department, Disclosure, Guide, PowerItem, Status, Validity};
 
 /// The kinds of document that have a history. The order is the order of
 /// release lists (catalog items before powers).
@@ -18,6 +18,8 @@ pub enum Kind {
     Power,
     /// A department's 政府信息公开指南, keyed by the department's slug.
     Guide,
+    /// A department's own page (`department.toml`), keyed by its slug.
+    Department,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Item => "catalog",
             Kind::Power => "power",
             Kind::Guide => "guide",
+            Kind::Department => "department",
         }
     }
 }
@@ -161,6 +164,39 @@ impl Payload for Guide {
     }
     fn department(&self) -> &str {
         &self.department
+    }
+    fn source_text(&self) -> &str {
+        &self.source.text
+    }
+    fn disclosure(&self) -> Disclosure {
+        Disclosure::Active
+    }
+    fn is_complete(&self) -> bool {
+        true
+    }
+    fn is_draft(&self) -> bool {
+        false
+    }
+    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
+        (Validity::InForce, None)
+    }
+}
+
+/// A department page is always in force: it is retired only by deleting
+/// its folder.
+impl Payload for Department {
+    const KIND: Kind = Kind::Department;
+    fn id(&self) -> &str {
+        &self.slug
+    }
+    fn blob(&self) -> &str {
+        &self.blob
+    }
+    fn title(&self) -> &str {
+        &self.name
+    }
+    fn department(&self) -> &str {
+        &self.slug
     }
     fn source_text(&self) -> &str {
         &self.source.text

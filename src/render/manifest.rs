@@ -1,5 +1,5 @@
 //! `api/manifest.json`: every published document (catalog items, powers,
-//! guides) with its URL and revisions.
+//! guides, department pages) with its URL and revisions.
 //! The archivist's and the tests' way into the site.
 
 use serde::Serialize;
@@ -50,6 +50,7 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
     let mut items: Vec<ManifestItem> = site.items.iter().map(|i| entry(i, u)).collect();
     items.extend(site.powers.iter().map(|p| entry(p, u)));
     items.extend(site.guides.iter().map(|g| entry(g, u)));
+    items.extend(site.department_pages.iter().map(|d| entry(d, u)));
     items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));
     Manifest {
         build: build.clone(),

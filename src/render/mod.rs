@@ -6,6 +6,7 @@
 //! site, never on scheduling, the clock or the machine. Render never sees
 //! exempt items or drafts: `validate` dropped them.
 
+mod department;
 mod diff;
 mod feeds;
 pub mod flowchart;
@@ -134,6 +135,9 @@ pub fn render(
     site.guides
         .par_iter()
         .try_for_each(|guide| renderer.write_guide(guide, sink))?;
+    site.department_pages
+        .par_iter()
+        .try_for_each(|d| renderer.write_department(d, sink))?;
 
     let mut pages: Vec<(String, Page)> = vec![
         (String::new(), Page::Home),
@@ -206,6 +210,11 @@ pub fn render(
             .guides
             .iter()
             .map(|g| 2 + g.revisions.len())
+            .sum::<usize>()
+        + site
+            .department_pages
+            .iter()
+            .map(|d| 1 + usize::from(d.removed.is_some()) + d.revisions.len())
             .sum::<usize>();
     let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
@@ -296,6 +305,11 @@ pub fn render(
             .guides
             .iter()
             .map(|g| 2 * g.revisions.len() + 2)
+            .sum::<usize>()
+        + site
+            .department_pages
+            .iter()
+            .map(|d| 2 * d.revisions.len() + 1 + usize::from(d.removed.is_some()))
             .sum::<usize>();
     Ok(RenderReport {
         pages: page_count + revision_files,
@@ -837,6 +851,9 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
+                let key = crate::model::DocKey::new(Kind::Department, *slug);
+                let history = urls::history(&key).map(|h| self.urls().href(&h));
+                ctx.insert("history_url", &history);
                 ctx.insert(
                     "reports_url",
                     &site

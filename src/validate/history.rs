@@ -66,8 +66,9 @@ impl<T: Payload> Document<T> {
         self.revisions[i].doc.as_deref().unwrap_or(&self.doc)
     }
 
-    /// (snapshot URL, commit) of every published revision, oldest first:
-    /// what a Memento TimeMap lists.
+    /// (snapshot URL, commit) of every published revision, oldest first
+    /// (the commit, with its time, is `None` for an uncommitted change):
+    /// what a Memento TimeMap lists beside [`crate::urls::document`].
     pub fn snapshots(&self) -> impl Iterator<Item = (String, Option<&Commit>)> {
         let key = self.key();
         self.revisions
@@ -361,6 +362,7 @@ pub fn releases(
     items: &[super::Item],
     powers: &[super::Power],
     guides: &[Document<crate::model::Guide>],
+    departments: &[Document<crate::model::Department>],
 ) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
@@ -378,6 +380,7 @@ pub fn releases(
         classify_all(history, &mut release, items, tag.commit, previous);
         classify_all(history, &mut release, powers, tag.commit, previous);
         classify_all(history, &mut release, guides, tag.commit, previous);
+        classify_all(history, &mut release, departments, tag.commit, previous);
         for list in [
             &mut release.added,
             &mut release.amended,

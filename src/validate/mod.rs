@@ -50,6 +50,9 @@ pub struct Site {
     pub powers: Vec<Power>,
     /// Departments' guides (current, and deleted ones kept online), by slug.
     pub guides: Vec<Document<Guide>>,
+    /// Departments' own files across time (current, and deleted ones kept
+    /// online), by slug; `departments` holds the current ones.
+    pub department_pages: Vec<Document<Department>>,
     /// (department, path under files/) → size in bytes, of attachments of
     /// published items: the only files of `files/` that are copied.
     pub attachments: BTreeMap<(String, String), u64>,
@@ -204,7 +207,18 @@ pub fn validate(
         .collect();
     let (mut guides, _) = history::merge(current_guides, &WithheldIds::default(), history, as_of);
     guides.sort_by(|a, b| a.id().cmp(b.id()));
-    let releases = history::releases(history, &published, &powers, &guides);
+    // The guide is a document of its own.
+    let current_departments = departments.iter().map(|d| Department {
+        guide: None,
+        ..d.clone()
+    });
+    let current_departments = current_departments
+        .map(|d| Document::current(d, as_of))
+        .collect();
+    let (mut department_pages, _) =
+        history::merge(current_departments, &WithheldIds::default(), history, as_of);
+    department_pages.sort_by(|a, b| a.id().cmp(b.id()));
+    let releases = history::releases(history, &published, &powers, &guides, &department_pages);
     check_public_notes(&published, &powers, &mut diagnostics);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
@@ -227,6 +241,7 @@ pub fn validate(
         items: published,
         powers,
         guides,
+        department_pages,
         attachments: used_attachments,
         home,
         withheld,
