@@ -311,7 +311,7 @@ pub fn build(
 #[derive(Default)]
 struct PathSink(std::sync::Mutex<std::collections::BTreeSet<String>>);
 
-impl crate::write::Sink for PathSink {
+impl crate::sink::Sink for PathSink {
     fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
         self.0.lock().expect("not poisoned").insert(rel.to_string());
         Ok(())

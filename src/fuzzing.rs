@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::index::{Filter, SearchDoc, SearchIndex, analyzer};
 use crate::load;
-use crate::model::Audience;
 use crate::render::flowchart::{self, FlowLabels};
 use crate::render::{markdown, report as report_render};
 use crate::validate::{power, report};
@@ -145,8 +144,8 @@ pub fn powers(text: &str) -> Vec<String> {
         "title = \"示例\"\nbase_url = \"https://example.gov.cn/\"\nlanguage = \"zh-CN\"\n",
     );
     let config = load::site::parse_site_config(site, &mut diagnostics);
-    let (checked, _, _) =
-        power::check_powers(items, config.as_ref(), Audience::Preview, &mut diagnostics);
+    power::check_powers(&items, config.as_ref(), &mut diagnostics);
+    let checked: Vec<_> = items.iter().filter(|p| p.complete).collect();
     show(&diagnostics);
     if diagnostics.has_errors() {
         // `build` and `serve` render nothing from a site with errors.
@@ -159,8 +158,8 @@ pub fn powers(text: &str) -> Vec<String> {
     checked
         .iter()
         .map(|p| {
-            let _ = flowchart::layout(&p.item);
-            flowchart::svg(&p.item, &labels)
+            let _ = flowchart::layout(p);
+            flowchart::svg(p, &labels)
         })
         .collect()
 }

@@ -184,7 +184,11 @@ fn run(command: Command) -> Outcome {
 }
 
 fn unknown_item(history: &gongkai::history::History, index_no: &str) -> Failure {
-    let keys = history.items.keys().chain(history.powers.keys());
+    let keys = history
+        .items
+        .events
+        .keys()
+        .chain(history.powers.events.keys());
     let hint = gongkai::diagnostics::did_you_mean(index_no, keys.map(String::as_str))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
@@ -223,7 +227,7 @@ fn run_history(root: &Path, index_no: &str, format: Format) -> Outcome {
 fn run_show(root: &Path, index_no: &str, selector: log::Selector) -> Outcome {
     site_root(root)?;
     let history = build::read_history(root)?;
-    if !history.items.contains_key(index_no) && !history.powers.contains_key(index_no) {
+    if !history.knows(index_no) {
         return Err(unknown_item(&history, index_no));
     }
     match log::show(&history, index_no, selector) {

@@ -9,9 +9,11 @@ use serde::{Serialize, Serializer};
 
 use crate::diagnostics::SourceFile;
 
+mod document;
 pub mod file_type;
 mod power;
 pub mod report;
+pub use document::{DocKey, Kind, Payload};
 pub use power::{NextStep, PowerItem, Step};
 
 /// A calendar date (no time zone: 发布日期 and friends are civil dates).
@@ -221,11 +223,17 @@ pub struct Department {
     pub language: Option<Language>,
     pub guide: Option<Guide>,
     pub source: SourceFile,
+    /// Git blob id of department.toml's exact bytes.
+    pub blob: String,
 }
 
 /// 政府信息公开指南.
 #[derive(Clone, Debug)]
 pub struct Guide {
+    /// The slug of its department (its folder).
+    pub department: String,
+    /// Git blob id of the file's exact bytes.
+    pub blob: String,
     pub title: Option<String>,
     pub updated: Option<Date>,
     pub body: String,
@@ -347,6 +355,28 @@ pub struct CatalogItem {
 impl CatalogItem {
     pub fn body_markdown(&self) -> &str {
         &self.source.text[self.body.clone()]
+    }
+
+    /// Validity on `day` and, for a retired item, since when.
+    pub fn validity_on(&self, day: Date) -> (Validity, Option<Date>) {
+        let retired = self.retired.as_ref().map(|r| r.value);
+        match self.status {
+            Status::Repealed => return (Validity::Repealed, retired),
+            Status::Expired => return (Validity::Expired, retired.or(self.expires)),
+            _ => {}
+        }
+        if let Some(expires) = self.expires
+            && expires < day
+        {
+            return (Validity::Expired, Some(expires));
+        }
+        if self.effective.is_some_and(|e| e > day) {
+            return (Validity::Pending, None);
+        }
+        match self.status {
+            Status::Amended => (Validity::Amended, None),
+            _ => (Validity::InForce, None),
+        }
     }
 }
 

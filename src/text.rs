@@ -9,6 +9,8 @@
 //! old revision from history, a character reference in Markdown) loses it
 //! on the way out, here.
 
+pub mod fold;
+
 use std::borrow::Cow;
 
 /// A character that must not appear in an XML 1.0 document, even escaped.

@@ -9,12 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Where rendered files go. Paths are site-relative with `/` separators.
-pub trait Sink: Sync {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
-    /// Copy a file of the site (path relative to the site root) unchanged.
-    fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()>;
-}
+pub use crate::sink::Sink;
 
 /// A fresh folder next to the output folder (same file system, so the
 /// final swap is two renames).
@@ -47,7 +42,7 @@ impl Staging {
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        // Every path is made by `render::urls` from validated parts; this
+        // Every path is made by `urls` from validated parts; this
         // is the last line of defence against leaving the folder.
         if rel.split('/').any(|p| p == ".." || p == ".")
             || rel.starts_with('/')

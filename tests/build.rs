@@ -50,8 +50,14 @@ fn expected_items() -> BTreeMap<&'static str, (&'static str, Option<&'static str
     ])
 }
 
-fn manifest_items(manifest: &Value) -> &Vec<Value> {
-    manifest["items"].as_array().expect("items is a list")
+/// The catalog items of the manifest (it lists guides too).
+fn manifest_items(manifest: &Value) -> Vec<&Value> {
+    manifest["items"]
+        .as_array()
+        .expect("items is a list")
+        .iter()
+        .filter(|i| i["type"] == "catalog")
+        .collect()
 }
 
 fn manifest_item<'a>(manifest: &'a Value, id: &str) -> &'a Value {

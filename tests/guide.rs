@@ -107,6 +107,18 @@ fn a_traditional_chinese_guide_is_read_as_well() {
     assert!(guide_warnings(&site).is_empty());
 }
 
+/// The guide check folds with the search table (OpenCC's), not a list of
+/// the keywords' own characters: 與 (与) and Taiwan's 資訊 are read too.
+#[test]
+fn a_traditional_guide_is_folded_with_the_whole_table() {
+    let site = SiteTest::from_fixture("powers");
+    site.write(
+        "content/tjj/guide.md",
+        "本局辦公室是政府資訊公開工作機構。政府資訊分類與體系見公開目錄。主動公開的資訊在本網站公開。依申請公開的，自收到申請之日起20個工作日內答覆。對本局工作有意見的，可以投訴、舉報，也可以依法申請行政複議或者提起行政訴訟。\n",
+    );
+    assert_eq!(guide_warnings(&site), Vec::new());
+}
+
 #[test]
 fn the_example_sites_guides_state_everything() {
     let root = env!("CARGO_MANIFEST_DIR");

@@ -88,8 +88,11 @@ fn theme_baseline() -> &'static BTreeSet<String> {
 
 /// The exact source bytes of a revision are published by design (SPEC:
 /// archivists can prove what was published), as a `.md` file, not a page.
+/// A revision's exact source (an item's or a guide's), named by its blob.
 fn is_verbatim_source(file: &str) -> bool {
-    file.starts_with("items/") && file.ends_with(".md")
+    let name = file.rsplit('/').next().unwrap_or_default();
+    let blob = name.strip_suffix(".md").unwrap_or_default();
+    blob.len() == 40 && blob.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn build_security() -> SiteTest {

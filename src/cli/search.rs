@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use gongkai::build::{self, BuildError};
 use gongkai::index::{Filter, SCORE_SCALE};
 use gongkai::model::Date;
-use gongkai::render::urls::Urls;
+use gongkai::urls::Urls;
 
 use super::exit::{Failure, Outcome};
 

@@ -1,5 +1,5 @@
 //! What reading the history produced, kept between builds: per commit, its
-//! parents, date, message and the catalog and power files it changed. A
+//! parents, date, message and the document files it changed. A
 //! commit never changes, so a record keyed by its id is valid forever; the
 //! file is only a cache and is rebuilt when it is missing, damaged or from
 //! another version of gongkai.
@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 
 const CACHE_FILE: &str = "history.json";
 /// Bump when the meaning of a record changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 5;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileChange {
-    /// Relative to the site root: `content/<dept>/catalog/….md` or
-    /// `content/<dept>/powers/….toml`.
+    /// Relative to the site root: `content/<dept>/catalog/….md`,
+    /// `content/<dept>/powers/….toml`, `content/<dept>/guide.md` or
+    /// `content/<dept>/department.toml`.
     pub path: String,
     /// Blob id before (in the parent), `None` when added.
     pub old: Option<String>,

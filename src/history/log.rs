@@ -4,10 +4,9 @@
 
 use serde::Serialize;
 
-use crate::model::{Date, Disclosure, Validity};
-use crate::validate::validity_on;
+use crate::model::{Date, Disclosure, Payload};
 
-use super::{Commit, History};
+use super::{Commit, History, Recorded};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LogEntry {
@@ -24,6 +23,24 @@ pub struct LogEntry {
 /// Every event of `index_no` (or of a power's code), oldest first; empty
 /// when unknown.
 pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
+    // A 索引号, or else a power's 职权编码, a guide's `<slug>/guide.md` or a
+    // department's `<slug>/department.toml`.
+    log_of::<crate::model::CatalogItem>(history, index_no)
+        .or_else(|| log_of::<crate::model::PowerItem>(history, index_no))
+        .or_else(|| {
+            let slug = index_no.strip_suffix("/guide.md")?;
+            log_of::<crate::model::Guide>(history, slug)
+        })
+        .or_else(|| {
+            let slug = index_no.strip_suffix("/department.toml")?;
+            log_of::<crate::model::Department>(history, slug)
+        })
+        .unwrap_or_default()
+}
+
+/// Every event of one document of kind `T`; `None` when unknown.
+fn log_of<T: Recorded>(history: &History, id: &str) -> Option<Vec<LogEntry>> {
+    let chronicle = history.of::<T>();
     let entry =
         |commit: &Commit, blob: Option<String>, path: Option<String>, status: &str| LogEntry {
             commit: commit.id.clone(),
@@ -33,39 +50,28 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             path,
             status: status.to_string(),
         };
-    // A 索引号, or else a power's 职权编码.
-    let (events, power) = match history.items.get(index_no) {
-        Some(events) => (Some(events), false),
-        None => (history.powers.get(index_no), true),
-    };
-    events
-        .into_iter()
-        .flatten()
-        .map(|event| {
-            let commit = &history.commits[event.commit];
-            match &event.version {
-                None => entry(commit, None, None, "deleted"),
-                Some(v) => {
-                    let status = if power {
-                        match history.power(&v.blob) {
-                            Some(p) if p.disclosure == Disclosure::Exempt => "exempt",
-                            Some(p) if p.draft => "draft",
-                            Some(p) => Validity::of_status(p.status).key(),
+    let events = chronicle.events.get(id)?;
+    Some(
+        events
+            .iter()
+            .map(|event| {
+                let commit = &history.commits[event.commit];
+                match &event.version {
+                    None => entry(commit, None, None, "deleted"),
+                    Some(v) => {
+                        let status = match chronicle.parsed(&v.blob) {
+                            Some(d) if d.disclosure() == Disclosure::Exempt => "exempt",
+                            // Only complete revisions are parsed: not final is a draft.
+                            Some(d) if !d.is_final() => "draft",
+                            Some(d) => d.validity_on(commit.date).0.key(),
                             None => "unreadable",
-                        }
-                    } else {
-                        match history.item(&v.blob) {
-                            Some(item) if item.disclosure == Disclosure::Exempt => "exempt",
-                            Some(item) if item.draft => "draft",
-                            Some(item) => validity_on(item, commit.date).0.key(),
-                            None => "unreadable",
-                        }
-                    };
-                    entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
+                        };
+                        entry(commit, Some(v.blob.clone()), Some(v.path.clone()), status)
+                    }
                 }
-            }
-        })
-        .collect()
+            })
+            .collect(),
+    )
 }
 
 /// Which revision `gongkai show` prints.
@@ -130,9 +136,10 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
             entry.commit
         )
     })?;
-    history
-        .item(blob)
-        .map(|item| item.source.text.to_string())
-        .or_else(|| history.power(blob).map(|p| p.source.text.to_string()))
+    let text = history.items.parsed(blob).map(|d| d.source_text());
+    let text = text.or_else(|| history.powers.parsed(blob).map(|d| d.source_text()));
+    let text = text.or_else(|| history.guides.parsed(blob).map(|d| d.source_text()));
+    let text = text.or_else(|| history.departments.parsed(blob).map(|d| d.source_text()));
+    text.map(str::to_string)
         .ok_or_else(|| format!("revision {blob} cannot be read"))
 }

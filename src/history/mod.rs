@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
-use crate::model::{CatalogItem, Date, PowerItem};
+use crate::model::{CatalogItem, Date, Department, Guide, Kind, Payload, PowerItem};
 
 pub use repo::{GitError, PUBLIC_NOTE, Repo};
 
@@ -34,6 +34,8 @@ pub struct Commit {
     pub position: usize,
     /// Committer date, in the site's time zone.
     pub date: Date,
+    /// Committer time, seconds since the Unix epoch (a Memento's datetime).
+    pub time: i64,
     /// First line of the message: an internal working note, never shown
     /// on a page.
     pub summary: String,
@@ -71,21 +73,46 @@ pub struct Tag {
     pub commit: usize,
 }
 
+/// One kind of document across time.
+#[derive(Debug)]
+pub struct Chronicle<T> {
+    /// Id (索引号, 职权编码) → its events, oldest first.
+    pub events: BTreeMap<String, Vec<Event>>,
+    /// Blob id → the document it holds; `None` when the file could not be
+    /// read as one (broken front matter, not UTF-8) at that revision.
+    pub blobs: BTreeMap<String, Option<Arc<T>>>,
+}
+
+impl<T> Default for Chronicle<T> {
+    fn default() -> Self {
+        Chronicle {
+            events: BTreeMap::new(),
+            blobs: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Chronicle<T> {
+    /// The document a blob holds, if it could be read.
+    pub fn parsed(&self, blob: &str) -> Option<&Arc<T>> {
+        self.blobs.get(blob).and_then(Option::as_ref)
+    }
+}
+
 #[derive(Debug)]
 pub struct History {
     /// Every commit reachable from the tip, oldest first.
     pub commits: Vec<Commit>,
     /// Position of the tip (the commit built) in `commits`.
     pub tip: usize,
-    /// 索引号 → its events, oldest first.
-    pub items: BTreeMap<String, Vec<Event>>,
-    /// Blob id → the item it holds; `None` when the file could not be read
-    /// as an item (broken front matter, not UTF-8) at that revision.
-    pub blobs: BTreeMap<String, Option<Arc<CatalogItem>>>,
-    /// 职权编码 → its events, oldest first.
-    pub powers: BTreeMap<String, Vec<Event>>,
-    /// Blob id → the power it holds, as `blobs` for catalog files.
-    pub power_blobs: BTreeMap<String, Option<Arc<PowerItem>>>,
+    /// Catalog items, by 索引号.
+    pub items: Chronicle<CatalogItem>,
+    /// Powers, by 职权编码.
+    pub powers: Chronicle<PowerItem>,
+    /// Guides, by department slug.
+    pub guides: Chronicle<Guide>,
+    /// Department files, by slug.
+    pub departments: Chronicle<Department>,
     /// Tags reachable from the tip, oldest first.
     pub tags: Vec<Tag>,
     /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
@@ -93,17 +120,63 @@ pub struct History {
     pub version: Option<String>,
 }
 
+/// A document kind whose history [`History`] keeps.
+pub trait Recorded: Payload {
+    fn chronicle(history: &History) -> &Chronicle<Self>;
+}
+
+impl Recorded for CatalogItem {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.items
+    }
+}
+
+impl Recorded for PowerItem {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.powers
+    }
+}
+
+impl Recorded for Guide {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.guides
+    }
+}
+
+impl Recorded for Department {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.departments
+    }
+}
+
 impl History {
     pub fn tip(&self) -> &Commit {
         &self.commits[self.tip]
     }
 
-    pub fn item(&self, blob: &str) -> Option<&Arc<CatalogItem>> {
-        self.blobs.get(blob).and_then(Option::as_ref)
+    pub fn of<T: Recorded>(&self) -> &Chronicle<T> {
+        T::chronicle(self)
     }
 
-    pub fn power(&self, blob: &str) -> Option<&Arc<PowerItem>> {
-        self.power_blobs.get(blob).and_then(Option::as_ref)
+    /// Whether any kind has events for `id`.
+    pub fn knows(&self, id: &str) -> bool {
+        self.ids().any(|known| known == id)
+    }
+
+    /// The ids `history` and `show` take: 索引号, 职权编码, and
+    /// `<slug>/guide.md` for a guide.
+    pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
+        let guides = self
+            .guides
+            .events
+            .keys()
+            .map(|slug| format!("{slug}/guide.md"));
+        self.items
+            .events
+            .keys()
+            .chain(self.powers.events.keys())
+            .cloned()
+            .chain(guides)
     }
 }
 
@@ -152,6 +225,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                 position,
                 date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
+                time: r.seconds,
                 summary: r.summary.clone(),
                 public_note: r.public_note.clone(),
             }
@@ -163,35 +237,32 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     let mut paths: BTreeMap<&str, Paths> = BTreeMap::new();
     for record in records.values() {
         for change in record.changes.iter().flatten() {
-            let power = is_power_path(&change.path);
+            let kind = kind_of_path(&change.path);
             for blob in [&change.old, &change.new].into_iter().flatten() {
                 let slot = paths.entry(blob).or_default();
-                let path = if power {
-                    &mut slot.power
-                } else {
-                    &mut slot.catalog
+                let path = match kind {
+                    Kind::Item => &mut slot.catalog,
+                    Kind::Power => &mut slot.power,
+                    Kind::Guide => &mut slot.guide,
+                    Kind::Department => &mut slot.department,
                 };
                 path.get_or_insert(&change.path);
             }
         }
     }
-    let (blobs, power_blobs) = read_revisions(repo, paths)?;
-    let index_no = |blob: &str, path: &str| -> Option<String> {
-        if is_power_path(path) {
-            return None;
-        }
-        let item = blobs.get(blob)?.as_ref()?;
-        Some(item.index_no.value.clone()).filter(|s| !s.is_empty())
-    };
-    let code = |blob: &str, path: &str| -> Option<String> {
-        if !is_power_path(path) {
-            return None;
-        }
-        let power = power_blobs.get(blob)?.as_ref()?;
-        Some(power.code.value.clone()).filter(|s| !s.is_empty())
-    };
-    let items = events(&order, &records, index_no);
-    let powers = events(&order, &records, code);
+    let parsed = read_revisions(repo, paths)?;
+    let items = events(&order, &records, |blob, path| {
+        id_of(&parsed.catalog, Kind::Item, blob, path)
+    });
+    let powers = events(&order, &records, |blob, path| {
+        id_of(&parsed.powers, Kind::Power, blob, path)
+    });
+    let guides = events(&order, &records, |blob, path| {
+        id_of(&parsed.guides, Kind::Guide, blob, path)
+    });
+    let departments = events(&order, &records, |blob, path| {
+        id_of(&parsed.departments, Kind::Department, blob, path)
+    });
 
     let tip_pos = position[tip];
     let mut tags: Vec<Tag> = repo
@@ -209,26 +280,61 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     Ok(History {
         commits,
         tip: tip_pos,
-        items,
-        blobs,
-        powers,
-        power_blobs,
+        items: Chronicle {
+            events: items,
+            blobs: parsed.catalog,
+        },
+        powers: Chronicle {
+            events: powers,
+            blobs: parsed.powers,
+        },
+        guides: Chronicle {
+            events: guides,
+            blobs: parsed.guides,
+        },
+        departments: Chronicle {
+            events: departments,
+            blobs: parsed.departments,
+        },
         tags,
         version,
     })
 }
 
-/// Whether a changed file is a power (`content/<dept>/powers/…`) rather
-/// than a catalog item.
-fn is_power_path(path: &str) -> bool {
-    path.split('/').nth(2) == Some("powers")
+/// Which kind of document a changed file holds, if any: a power
+/// (`content/<dept>/powers/…`), a guide (`content/<dept>/guide.md`), else
+/// a catalog item (a file that does not parse as one names none).
+fn kind_of_path(path: &str) -> Kind {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [_, _, "guide.md"] => Kind::Guide,
+        [_, _, "department.toml"] => Kind::Department,
+        [_, _, "powers", ..] => Kind::Power,
+        _ => Kind::Item,
+    }
 }
 
-/// One path a blob had as a catalog file and one it had as a power file.
+/// The id of the document of `kind` that a (blob, path) holds, if any.
+fn id_of<T: Payload>(
+    parsed: &BTreeMap<String, Option<Arc<T>>>,
+    kind: Kind,
+    blob: &str,
+    path: &str,
+) -> Option<String> {
+    if kind_of_path(path) != kind {
+        return None;
+    }
+    let doc = parsed.get(blob)?.as_ref()?;
+    Some(doc.id().to_string()).filter(|s| !s.is_empty())
+}
+
+/// One path a blob had as each kind of file.
 #[derive(Default)]
 struct Paths<'a> {
     catalog: Option<&'a str>,
     power: Option<&'a str>,
+    guide: Option<&'a str>,
+    department: Option<&'a str>,
 }
 
 /// Per item key (索引号 or 职权编码), the commits that changed it, oldest
@@ -284,12 +390,15 @@ fn events(
 /// (blob, path) after.
 type ItemChanges<'a> = BTreeMap<String, (Option<&'a str>, Option<(&'a str, &'a str)>)>;
 
-/// Parsed revisions: catalog items and powers, by blob id; `None` when
-/// the file could not be read as one at that revision.
-type Parsed = (
-    BTreeMap<String, Option<Arc<CatalogItem>>>,
-    BTreeMap<String, Option<Arc<PowerItem>>>,
-);
+/// Parsed revisions of each kind, by blob id; `None` when the file could
+/// not be read as one at that revision.
+#[derive(Default)]
+struct Parsed {
+    catalog: BTreeMap<String, Option<Arc<CatalogItem>>>,
+    powers: BTreeMap<String, Option<Arc<PowerItem>>>,
+    guides: BTreeMap<String, Option<Arc<Guide>>>,
+    departments: BTreeMap<String, Option<Arc<Department>>>,
+}
 
 /// Every revision named by the changes (blob id → the paths it had), parsed.
 /// Bytes come from the revision cache when they hash to their id, from git
@@ -320,7 +429,14 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
     // of one file are stored as deltas of each other: reading them together
     // keeps their bases in gix's pack cache.
     missing.sort_by(|a, b| {
-        let path = |p: &Paths| p.catalog.or(p.power).unwrap_or_default().to_string();
+        let path = |p: &Paths| {
+            p.catalog
+                .or(p.power)
+                .or(p.guide)
+                .or(p.department)
+                .unwrap_or_default()
+                .to_string()
+        };
         path(a.1).cmp(&path(b.1)).then_with(|| a.0.cmp(b.0))
     });
     let reader = repo.reader();
@@ -338,36 +454,64 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
         read.into_par_iter()
             .map(|(blob, path, bytes)| (blob.to_string(), parse_revision(path, &bytes))),
     );
-    let mut catalog = BTreeMap::new();
-    let mut powers = BTreeMap::new();
-    for (blob, (item, power)) in parsed {
-        if let Some(item) = item {
-            catalog.insert(blob.clone(), item);
+    let mut all = Parsed::default();
+    for (blob, revision) in parsed {
+        if let Some(item) = revision.catalog {
+            all.catalog.insert(blob.clone(), item);
         }
-        if let Some(power) = power {
-            powers.insert(blob, power);
+        if let Some(power) = revision.power {
+            all.powers.insert(blob.clone(), power);
+        }
+        if let Some(guide) = revision.guide {
+            all.guides.insert(blob.clone(), guide);
+        }
+        if let Some(department) = revision.department {
+            all.departments.insert(blob, department);
         }
     }
-    Ok((catalog, powers))
+    Ok(all)
 }
 
-/// One blob parsed as each kind of file it was: (as a catalog file, as a
-/// power file); the outer `None` when it never was that kind.
-type Revision = (
-    Option<Option<Arc<CatalogItem>>>,
-    Option<Option<Arc<PowerItem>>>,
-);
+/// One blob parsed as each kind of file it was; `None` when it never was
+/// that kind, `Some(None)` when it was but could not be read as one.
+struct Revision {
+    catalog: Option<Option<Arc<CatalogItem>>>,
+    power: Option<Option<Arc<PowerItem>>>,
+    guide: Option<Option<Arc<Guide>>>,
+    department: Option<Option<Arc<Department>>>,
+}
 
 fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
     let text = std::str::from_utf8(bytes).ok();
-    (
-        paths
-            .catalog
-            .map(|path| text.and_then(|t| parse_item(path, t)).map(Arc::new)),
-        paths
-            .power
-            .map(|path| text.and_then(|t| parse_power(path, t)).map(Arc::new)),
-    )
+    Revision {
+        catalog: parse_as(paths.catalog, text, parse_item),
+        power: parse_as(paths.power, text, parse_power),
+        guide: parse_as(paths.guide, text, parse_guide),
+        department: parse_as(paths.department, text, parse_department),
+    }
+}
+
+/// A blob parsed as one kind of file, when it had a path of that kind.
+fn parse_as<T>(
+    path: Option<&str>,
+    text: Option<&str>,
+    parse: fn(&str, &str) -> Option<T>,
+) -> Option<Option<Arc<T>>> {
+    path.map(|path| text.and_then(|t| parse(path, t)).map(Arc::new))
+}
+
+/// Parse one revision of a department file, as `load` parses the current one.
+fn parse_department(path: &str, text: &str) -> Option<Department> {
+    let slug = path.split('/').nth(1)?;
+    let mut ignored = Diagnostics::default();
+    let source = SourceFile::new(path, text.to_string());
+    load::department::parse_department(source, slug, &mut ignored)
+}
+
+/// Parse one revision of a guide, as `load` parses the current one.
+fn parse_guide(path: &str, text: &str) -> Option<Guide> {
+    let mut ignored = Diagnostics::default();
+    load::department::parse_guide(SourceFile::new(path, text.to_string()), &mut ignored)
 }
 
 /// Parse one revision of a catalog file, as `load` parses the current one.

@@ -40,8 +40,10 @@ fn err(context: &str, e: impl std::fmt::Display) -> GitError {
 }
 
 /// Which part of the site tree a path walk is in; only catalog files
-/// (`content/<dept>/catalog/**/*.md`) and power files
-/// (`content/<dept>/powers/**/*.toml`) make up item histories.
+/// (`content/<dept>/catalog/**/*.md`), power files
+/// (`content/<dept>/powers/**/*.toml`), guides (`content/<dept>/guide.md`)
+/// and department files (`content/<dept>/department.toml`) make up
+/// document histories.
 #[derive(Clone, Copy)]
 enum Level {
     Content,
@@ -225,7 +227,7 @@ impl Repo {
         Ok(Some(current))
     }
 
-    /// Catalog and power files that differ between two trees, descending only into
+    /// Catalog, power, guide and department files that differ between two trees, descending only into
     /// subtrees whose ids differ.
     fn diff(
         &self,
@@ -266,6 +268,7 @@ impl Repo {
                 self.diff(repo, tree_of(&old), tree_of(&new), &child_path, next, out)?;
             }
             let tracked = match level {
+                Level::Department => name == "guide.md" || name == "department.toml",
                 Level::Catalog => name.ends_with(".md"),
                 Level::Powers => name.ends_with(".toml"),
                 _ => false,

@@ -33,8 +33,8 @@ use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
 use super::{EXCERPT_CHARS, SearchDoc, SearchIndex, analyzer};
-use crate::render::urls::Urls;
-use crate::write::Sink;
+use crate::sink::Sink;
+use crate::urls::Urls;
 
 /// Bumped when the layout of the files changes.
 pub const FORMAT: u32 = 3;

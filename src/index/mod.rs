@@ -23,7 +23,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
 
-use crate::render::urls;
+use crate::urls;
 use crate::validate::Site;
 
 /// How much more a match in the title counts than one in the body.
@@ -66,11 +66,11 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         .items
         .iter()
         .map(|item| {
-            let c = &item.catalog;
+            let c = &item.doc;
             SearchDoc {
-                id: item.index_no().to_string(),
+                id: item.id().to_string(),
                 title: c.title.clone(),
-                rel: urls::item(item.index_no()),
+                rel: urls::item(item.id()),
                 department: c.department.clone(),
                 department_name: names
                     .get(c.department.as_str())
@@ -89,7 +89,7 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
     // Powers (权力事项): their name as the title, their basis, subject,
     // office, fee, materials and responsibilities as the text.
     docs.extend(site.powers.iter().map(|power| {
-        let p = &power.item;
+        let p = &power.doc;
         let mut text: Vec<&str> = p.basis.iter().map(|b| b.value.as_str()).collect();
         text.extend(p.subject.as_deref());
         text.extend(p.office.as_deref());
@@ -97,9 +97,9 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         text.extend(p.materials.iter().map(String::as_str));
         text.extend(p.responsibilities.iter().map(String::as_str));
         SearchDoc {
-            id: power.code().to_string(),
+            id: power.id().to_string(),
             title: p.name.clone(),
-            rel: urls::power(power.code()),
+            rel: urls::power(power.id()),
             department: p.department.clone(),
             department_name: names
                 .get(p.department.as_str())

@@ -40,7 +40,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
-        && crate::render::urls::segment_problem(slug).is_none()
+        && crate::urls::segment_problem(slug).is_none()
 }
 
 pub fn load_department(
@@ -152,6 +152,7 @@ pub fn parse_department(
         index_pattern,
         language,
         guide: None,
+        blob: crate::git::blob_id(source.text.as_bytes()),
         source,
     })
 }
@@ -218,7 +219,16 @@ pub fn parse_guide(source: SourceFile, diagnostics: &mut Diagnostics) -> Option<
     // A guide has no draft state: what is in it is published.
     super::guardrails::placeholders(&source, 0..source.text.len(), diagnostics);
     super::guardrails::pinyin_annotations(&source, 0..source.text.len(), diagnostics);
+    // `content/<slug>/guide.md`.
+    let department = source
+        .path
+        .iter()
+        .nth(1)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Some(Guide {
+        department,
+        blob: crate::git::blob_id(source.text.as_bytes()),
         title,
         updated,
         body,

@@ -6,7 +6,7 @@ use toml::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::model::SiteConfig;
-use crate::render::urls;
+use crate::urls;
 use crate::vocabulary;
 
 use super::fields::{Field, Fields, optional, required};

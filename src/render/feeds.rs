@@ -24,7 +24,7 @@ pub fn feeds(site: &Site, lookup: &Lookup) -> Vec<(String, String)> {
         let items: Vec<&Item> = current
             .iter()
             .copied()
-            .filter(|i| i.catalog.department == d.slug)
+            .filter(|i| i.doc.department == d.slug)
             .collect();
         let title = format!("{} - {}", d.name, site.config.title);
         let path = urls::department_feed(&d.slug);
@@ -87,8 +87,8 @@ fn atom(
         .unwrap_or(&site.config.title);
     let _ = writeln!(x, "  <author><name>{}</name></author>", escape(author));
     for item in entries {
-        let c = &item.catalog;
-        let url = u.absolute(&urls::item(item.index_no()));
+        let c = &item.doc;
+        let url = u.absolute(&urls::item(item.id()));
         let publisher = c
             .publisher
             .clone()
@@ -143,11 +143,11 @@ pub fn sitemaps<'a>(
     }
     entries.extend(listings.map(|rel| (u.absolute(rel), None)));
     let mut items: Vec<&Item> = site.items.iter().collect();
-    items.sort_by(|a, b| a.index_no().cmp(b.index_no()));
+    items.sort_by(|a, b| a.id().cmp(b.id()));
     for item in items {
         let lastmod = last_changed(item);
         entries.push((
-            u.absolute(&urls::item(item.index_no())),
+            u.absolute(&urls::item(item.id())),
             Some(lastmod.to_string()),
         ));
     }
@@ -156,7 +156,7 @@ pub fn sitemaps<'a>(
     // its last committed revision; undated outside git).
     entries.push((u.absolute(urls::POWERS), None));
     for d in &site.departments {
-        if site.powers.iter().any(|p| p.item.department == d.slug) {
+        if site.powers.iter().any(|p| p.doc.department == d.slug) {
             entries.push((u.absolute(&urls::department_powers(&d.slug)), None));
         }
     }
@@ -165,7 +165,7 @@ pub fn sitemaps<'a>(
             .retired_on
             .or_else(|| power.revisions.last().and_then(|r| r.date()));
         entries.push((
-            u.absolute(&urls::power(power.code())),
+            u.absolute(&urls::power(power.id())),
             lastmod.map(|d| d.to_string()),
         ));
     }
@@ -199,7 +199,7 @@ fn last_changed(item: &Item) -> crate::model::Date {
         .iter()
         .filter_map(|r| r.date())
         .chain(item.retired_on)
-        .fold(item.catalog.published.value, Ord::max)
+        .fold(item.doc.published.value, Ord::max)
 }
 
 fn urlset(entries: &[(String, Option<String>)]) -> String {

@@ -178,7 +178,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     archived.sort_by(|a, b| {
         b.retired_on
             .cmp(&a.retired_on)
-            .then_with(|| a.index_no().cmp(b.index_no()))
+            .then_with(|| a.id().cmp(b.id()))
     });
 
     let mut out = Vec::new();
@@ -188,18 +188,18 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     // The current catalog and its facets. A facet value keeps its page
     // after its last item retires: the URL was published once.
     let all: Vec<&Item> = site.items.iter().collect();
-    let by_department = group_current(&all, |i| vec![i.catalog.department.clone()]);
+    let by_department = group_current(&all, |i| vec![i.doc.department.clone()]);
     let by_category = group_current(&all, |i| {
-        let c = &i.catalog.category.value;
+        let c = &i.doc.category.value;
         match split_category(c) {
             (top, Some(_)) => vec![top.to_string(), c.clone()],
             (top, None) => vec![top.to_string()],
         }
     });
     let by_kind = group_current(&all, |i| {
-        i.catalog.kind.iter().map(|k| k.value.clone()).collect()
+        i.doc.kind.iter().map(|k| k.value.clone()).collect()
     });
-    let by_year = group_current(&all, |i| vec![i.catalog.published.value.year().to_string()]);
+    let by_year = group_current(&all, |i| vec![i.doc.published.value.year().to_string()]);
 
     let catalog_filters = vec![FilterGroup {
         title_key: "browse_by",
@@ -357,7 +357,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     }
 
     // The archive: retired items, by department and by year of retirement.
-    let archive_by_department = group(&archived, |i| vec![i.catalog.department.clone()]);
+    let archive_by_department = group(&archived, |i| vec![i.doc.department.clone()]);
     let archive_by_year = group(&archived, |i| {
         i.retired_on
             .map(|d| d.year().to_string())

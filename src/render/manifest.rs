@@ -1,13 +1,14 @@
-//! `api/manifest.json`: every published item with its URL and revisions.
+//! `api/manifest.json`: every published document (catalog items, powers,
+//! guides, department pages) with its URL and revisions.
 //! The archivist's and the tests' way into the site.
 
 use serde::Serialize;
 
-use crate::model::Date;
-use crate::validate::Site;
+use crate::model::{Date, Payload};
+use crate::urls::{self, Urls};
+use crate::validate::{Document, Site};
 
 use super::BuildInfo;
-use super::urls;
 use super::views::Lookup;
 
 #[derive(Debug, Serialize)]
@@ -46,64 +47,41 @@ pub struct ManifestRevision {
 
 pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
     let u = lookup.urls;
-    let mut items: Vec<ManifestItem> = site
-        .items
-        .iter()
-        .map(|item| {
-            let c = &item.catalog;
-            let id = c.index_no.value.clone();
-            ManifestItem {
-                url: u.href(&urls::item(&id)),
-                revisions: item
-                    .revisions
-                    .iter()
-                    .map(|r| ManifestRevision {
-                        commit: r.commit.as_ref().map(|c| c.id.clone()),
-                        date: r.date(),
-                        blob: r.blob.clone(),
-                        snapshot_url: u.href(&urls::snapshot(&id, &r.blob)),
-                        source_url: u.href(&urls::source(&id, &r.blob)),
-                    })
-                    .collect(),
-                deleted: item.removed.as_ref().map(|r| r.date),
-                kind: "catalog",
-                title: c.title.clone(),
-                department: c.department.clone(),
-                status: item.validity.key(),
-                retired: item.retired_on,
-                id,
-            }
-        })
-        .collect();
-    items.extend(site.powers.iter().map(|power| {
-        let p = &power.item;
-        let code = power.code();
-        ManifestItem {
-            id: code.to_string(),
-            kind: "power",
-            title: p.name.clone(),
-            department: p.department.clone(),
-            status: power.validity.key(),
-            retired: power.retired_on,
-            deleted: power.removed.as_ref().map(|r| r.date),
-            url: u.href(&urls::power(code)),
-            revisions: power
-                .revisions
-                .iter()
-                .map(|r| ManifestRevision {
-                    commit: r.commit.as_ref().map(|c| c.id.clone()),
-                    date: r.date(),
-                    blob: r.blob.clone(),
-                    snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
-                    source_url: u.href(&urls::power_source(code, &r.blob)),
-                })
-                .collect(),
-        }
-    }));
+    let mut items: Vec<ManifestItem> = site.items.iter().map(|i| entry(i, u)).collect();
+    items.extend(site.powers.iter().map(|p| entry(p, u)));
+    items.extend(site.guides.iter().map(|g| entry(g, u)));
+    items.extend(site.department_pages.iter().map(|d| entry(d, u)));
     items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));
     Manifest {
         build: build.clone(),
         items,
+    }
+}
+
+/// One document and its revisions.
+fn entry<T: Payload>(doc: &Document<T>, u: &Urls) -> ManifestItem {
+    let key = doc.key();
+    let d = &doc.doc;
+    ManifestItem {
+        id: key.id.clone(),
+        kind: key.kind.name(),
+        title: d.title().to_string(),
+        department: d.department().to_string(),
+        status: doc.validity.key(),
+        retired: doc.retired_on,
+        deleted: doc.removed.as_ref().map(|r| r.date),
+        url: u.href(&urls::document(&key)),
+        revisions: doc
+            .revisions
+            .iter()
+            .map(|r| ManifestRevision {
+                commit: r.commit.as_ref().map(|c| c.id.clone()),
+                date: r.date(),
+                blob: r.blob.clone(),
+                snapshot_url: u.href(&urls::snapshot(&key, &r.blob)),
+                source_url: u.href(&urls::source(&key, &r.blob)),
+            })
+            .collect(),
     }
 }
 

@@ -6,18 +6,21 @@
 //! site, never on scheduling, the clock or the machine. Render never sees
 //! exempt items or drafts: `validate` dropped them.
 
+mod department;
 mod diff;
 mod feeds;
 pub mod flowchart;
+mod guide;
 mod listings;
 pub mod manifest;
 pub mod markdown;
 mod meta;
 mod power;
 pub mod report;
+mod revisions;
 pub mod server;
 pub mod theme;
-pub mod urls;
+pub use crate::urls;
 mod views;
 
 use std::collections::BTreeMap;
@@ -26,9 +29,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{CatalogItem, Date, Language};
+use crate::model::{CatalogItem, Date, Kind, Language};
+use crate::sink::Sink;
 use crate::validate::{Item, Site, Withdrawn};
-use crate::write::Sink;
 
 pub use theme::Theme;
 use urls::Urls;
@@ -129,6 +132,12 @@ pub fn render(
     site.powers
         .par_iter()
         .try_for_each(|power| renderer.write_power(power, sink))?;
+    site.guides
+        .par_iter()
+        .try_for_each(|guide| renderer.write_guide(guide, sink))?;
+    site.department_pages
+        .par_iter()
+        .try_for_each(|d| renderer.write_department(d, sink))?;
 
     let mut pages: Vec<(String, Page)> = vec![
         (String::new(), Page::Home),
@@ -137,14 +146,11 @@ pub fn render(
     ];
     for d in &site.departments {
         pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
-        if site.powers.iter().any(|p| p.item.department == d.slug) {
+        if site.powers.iter().any(|p| p.doc.department == d.slug) {
             pages.push((
                 urls::department_powers(&d.slug),
                 Page::Powers(Some(&d.slug)),
             ));
-        }
-        if d.guide.is_some() {
-            pages.push((urls::guide(&d.slug), Page::Guide(&d.slug)));
         }
         for alias in &d.aliases {
             pages.push((
@@ -152,7 +158,7 @@ pub fn render(
                 Page::Redirect(urls::department(&d.slug)),
             ));
             pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
-            if site.powers.iter().any(|p| p.item.department == d.slug) {
+            if site.powers.iter().any(|p| p.doc.department == d.slug) {
                 pages.push((
                     urls::department_powers(alias),
                     Page::Redirect(urls::department_powers(&d.slug)),
@@ -199,6 +205,16 @@ pub fn render(
             .powers
             .iter()
             .map(|p| 1 + p.revisions.len())
+            .sum::<usize>()
+        + site
+            .guides
+            .iter()
+            .map(|g| 2 + g.revisions.len())
+            .sum::<usize>()
+        + site
+            .department_pages
+            .iter()
+            .map(|d| 1 + usize::from(d.removed.is_some()) + d.revisions.len())
             .sum::<usize>();
     let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
         .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
@@ -284,6 +300,16 @@ pub fn render(
             .powers
             .iter()
             .map(|p| 2 * p.revisions.len() + 1)
+            .sum::<usize>()
+        + site
+            .guides
+            .iter()
+            .map(|g| 2 * g.revisions.len() + 2)
+            .sum::<usize>()
+        + site
+            .department_pages
+            .iter()
+            .map(|d| 2 * d.revisions.len() + 1 + usize::from(d.removed.is_some()))
             .sum::<usize>();
     Ok(RenderReport {
         pages: page_count + revision_files,
@@ -310,27 +336,13 @@ fn server_plan(
         }
     }
     for w in &site.withdrawn {
-        let id = &w.index_no;
-        let (page, mut gone) = if w.power {
-            let page = urls::power(id);
-            let mut gone = vec![page.clone()];
-            for blob in &w.blobs {
-                gone.push(urls::power_snapshot(id, blob));
-                gone.push(urls::power_source(id, blob));
-            }
-            (page, gone)
-        } else {
-            let page = urls::item(id);
-            let mut gone = vec![page.clone(), urls::history(id)];
-            for blob in &w.blobs {
-                gone.push(urls::snapshot(id, blob));
-                gone.push(urls::source(id, blob));
-            }
-            (page, gone)
-        };
-        let page = urls::file_of(&page);
-        plan.gone
-            .extend(gone.drain(..).map(|url| (url, page.clone())));
+        let page = urls::file_of(&urls::document(&w.key));
+        let gone = urls::pages_of(&w.key).into_iter().chain(
+            w.blobs
+                .iter()
+                .flat_map(|blob| [urls::snapshot(&w.key, blob), urls::source(&w.key, blob)]),
+        );
+        plan.gone.extend(gone.map(|url| (url, page.clone())));
     }
     plan.moved.sort();
     plan.gone.sort();
@@ -362,7 +374,6 @@ enum Page<'a> {
     Home,
     NotFound,
     Department(&'a str),
-    Guide(&'a str),
     Versions,
     /// A power catalog: the site's, or one department's.
     Powers(Option<&'a str>),
@@ -527,33 +538,6 @@ struct BuildView<'a> {
 }
 
 /// One revision, as the history page and snapshot notices show it.
-#[derive(Clone, Serialize)]
-struct RevisionView {
-    number: usize,
-    date: Option<Date>,
-    commit: Option<String>,
-    commit_short: Option<String>,
-    message: Option<String>,
-    blob: String,
-    snapshot_url: String,
-    source_url: String,
-    /// HTML of the changes from the previous revision.
-    diff: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SnapshotView {
-    number: usize,
-    count: usize,
-    date: Option<Date>,
-    current_url: String,
-    history_url: String,
-    /// The revisions after this one, oldest first.
-    later: Vec<RevisionView>,
-    /// When the item's file was deleted, if it was.
-    removed: Option<Date>,
-}
-
 #[derive(Serialize)]
 struct ReleaseView {
     name: String,
@@ -737,8 +721,8 @@ impl<'a> Renderer<'a> {
     /// The item page, its history page, and a snapshot page and the exact
     /// source of every published revision.
     fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
-        let c = &item.catalog;
-        let id = item.index_no();
+        let c = &item.doc;
+        let id = item.id();
         let lang = self.lookup.content_language(&c.department);
         let view = self.lookup.item(item, lang);
         let rel = urls::item(id);
@@ -765,33 +749,9 @@ impl<'a> Renderer<'a> {
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
 
         let as_of = self.site().as_of;
-        let count = item.revisions.len();
-        let revision_views: Vec<RevisionView> = item
-            .revisions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RevisionView {
-                number: i + 1,
-                date: r.date(),
-                commit: r.commit.as_ref().map(|c| c.id.clone()),
-                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
-                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
-                blob: r.blob.clone(),
-                snapshot_url: self.urls().href(&urls::snapshot(id, &r.blob)),
-                source_url: self.urls().href(&urls::source(id, &r.blob)),
-                diff: None,
-            })
-            .collect();
-
-        let mut written = std::collections::BTreeSet::new();
-        for (i, revision) in item.revisions.iter().enumerate() {
-            // A revision that restores earlier bytes has the same URLs.
-            if !written.insert(revision.blob.as_str()) {
-                continue;
-            }
-            let rc = revision.catalog.as_deref().unwrap_or(c);
-            let (validity, retired_on) =
-                crate::validate::validity_on(rc, revision.date().unwrap_or(as_of));
+        let revision_views = self.revision_views(item, lang);
+        self.write_revisions(item, &revision_views, sink, |rc, snapshot| {
+            let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
             let state = views::DocumentState::of_revision(validity, retired_on);
             let rview = self.lookup.document(rc, state, rlang);
@@ -800,60 +760,11 @@ impl<'a> Renderer<'a> {
             meta.noindex = true;
             let mut ctx = self.context(rlang, meta);
             ctx.insert("article", &article);
-            ctx.insert(
-                "snapshot",
-                &SnapshotView {
-                    number: i + 1,
-                    count,
-                    date: revision.date(),
-                    current_url: view.url.clone(),
-                    history_url: view.history_url.clone(),
-                    later: revision_views[i + 1..].to_vec(),
-                    removed: item.removed.as_ref().map(|r| r.date),
-                },
-            );
-            sink.write(
-                &urls::snapshot(id, &revision.blob),
-                &self.render(rlang, "item.html", &ctx)?,
-            )?;
-            sink.write(&urls::source(id, &revision.blob), rc.source.text.as_bytes())?;
-        }
+            ctx.insert("snapshot", &snapshot);
+            self.render(rlang, "item.html", &ctx)
+        })?;
 
-        // The history page: newest first, each with what it changed.
-        let labels = diff::DiffLabels {
-            removed: &self.string(lang, "diff_removed"),
-            added: &self.string(lang, "diff_added"),
-        };
-        let mut history: Vec<RevisionView> = revision_views;
-        for (view, pair) in history.iter_mut().skip(1).zip(item.revisions.windows(2)) {
-            let before = pair[0].catalog.as_deref().unwrap_or(c);
-            let after = pair[1].catalog.as_deref().unwrap_or(c);
-            view.diff = Some(diff::to_html(
-                &before.source.text,
-                &after.source.text,
-                &labels,
-            ));
-        }
-        history.reverse();
-        let history_rel = urls::history(id);
-        let mut history_crumbs = crumbs;
-        history_crumbs.push(self.crumb(&c.title, &rel));
-        let mut meta = self.meta(
-            self.string(lang, "history_title"),
-            &history_rel,
-            history_crumbs,
-        );
-        meta.noindex = true;
-        let mut ctx = self.context(lang, meta);
-        ctx.insert("item", &view);
-        ctx.insert("revision_count", &history.len());
-        ctx.insert("revisions", &history);
-        ctx.insert("removed", &item.removed.as_ref().map(|r| r.date));
-        sink.write(
-            &urls::file_of(&history_rel),
-            &self.render(lang, "history.html", &ctx)?,
-        )?;
-        Ok(())
+        self.write_history_page(item, revision_views, lang, &c.title, crumbs, sink)
     }
 
     /// Every URL a withdrawn item had, now naming nothing about it.
@@ -863,21 +774,14 @@ impl<'a> Renderer<'a> {
         meta.noindex = true;
         meta.canonical = String::new();
         let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
-        let id = &withdrawn.index_no;
         let note = format!("{}\n", self.string(lang, "withdrawn_text"));
-        if withdrawn.power {
-            sink.write(&urls::file_of(&urls::power(id)), &page)?;
-            for blob in &withdrawn.blobs {
-                sink.write(&urls::power_snapshot(id, blob), &page)?;
-                sink.write(&urls::power_source(id, blob), note.as_bytes())?;
-            }
-            return Ok(());
+        let key = &withdrawn.key;
+        for rel in urls::pages_of(key) {
+            sink.write(&urls::file_of(&rel), &page)?;
         }
-        sink.write(&urls::file_of(&urls::item(id)), &page)?;
-        sink.write(&urls::file_of(&urls::history(id)), &page)?;
         for blob in &withdrawn.blobs {
-            sink.write(&urls::snapshot(id, blob), &page)?;
-            sink.write(&urls::source(id, blob), note.as_bytes())?;
+            sink.write(&urls::snapshot(key, blob), &page)?;
+            sink.write(&urls::source(key, blob), note.as_bytes())?;
         }
         Ok(())
     }
@@ -941,12 +845,15 @@ impl<'a> Renderer<'a> {
                 let latest: Vec<_> = site
                     .items
                     .iter()
-                    .filter(|i| i.catalog.department == *slug && !i.is_retired())
+                    .filter(|i| i.doc.department == *slug && !i.is_retired())
                     .take(10)
                     .map(|i| self.lookup.summary(i, lang))
                     .collect();
                 ctx.insert("department", &self.lookup.department(d));
                 ctx.insert("items", &latest);
+                let key = crate::model::DocKey::new(Kind::Department, *slug);
+                let history = urls::history(&key).map(|h| self.urls().href(&h));
+                ctx.insert("history_url", &history);
                 ctx.insert(
                     "reports_url",
                     &site
@@ -958,7 +865,7 @@ impl<'a> Renderer<'a> {
                 let powers = site
                     .powers
                     .iter()
-                    .filter(|p| p.item.department == *slug)
+                    .filter(|p| p.doc.department == *slug)
                     .collect::<Vec<_>>();
                 ctx.insert(
                     "powers_url",
@@ -969,24 +876,6 @@ impl<'a> Renderer<'a> {
                     &powers.iter().filter(|p| !p.is_retired()).count(),
                 );
                 self.render(lang, "department.html", &ctx)
-            }
-            Page::Guide(slug) => {
-                let d = self.lookup.departments[slug];
-                let guide = d.guide.as_ref().expect("planned only with a guide");
-                let lang = d.language.unwrap_or(site_lang);
-                let title = guide
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| format!("{}{}", d.name, self.string(lang, "guide_suffix")));
-                let crumbs = vec![
-                    self.crumb(&self.string(lang, "home"), ""),
-                    self.crumb(&d.name, &urls::department(slug)),
-                ];
-                let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
-                ctx.insert("department", &self.lookup.department(d));
-                ctx.insert("updated", &guide.updated);
-                ctx.insert("body", &markdown::to_html(&guide.body));
-                self.render(lang, "guide.html", &ctx)
             }
             Page::Search(entry) => {
                 let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
@@ -1022,18 +911,18 @@ impl<'a> Renderer<'a> {
                 let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
                     list.iter()
                         .map(|e| ReleaseEntryView {
-                            index_no: e.index_no.clone(),
-                            title: e.title.clone(),
-                            url: u.href(&if e.power {
-                                urls::power(&e.index_no)
-                            } else {
-                                urls::item(&e.index_no)
-                            }),
-                            snapshot_url: u.href(&if e.power {
-                                urls::power_snapshot(&e.index_no, &e.blob)
-                            } else {
-                                urls::snapshot(&e.index_no, &e.blob)
-                            }),
+                            index_no: e.key.id.clone(),
+                            // A guide without a `title` is named by its department.
+                            title: match e.key.kind {
+                                Kind::Guide if e.title.is_empty() => format!(
+                                    "{}{}",
+                                    self.lookup.department_name(&e.key.id),
+                                    self.string(site_lang, "guide_suffix")
+                                ),
+                                _ => e.title.clone(),
+                            },
+                            url: u.href(&urls::document(&e.key)),
+                            snapshot_url: u.href(&urls::snapshot(&e.key, &e.blob)),
                         })
                         .collect()
                 };
@@ -1064,7 +953,7 @@ impl<'a> Renderer<'a> {
                     .departments
                     .iter()
                     .map(|d| {
-                        let powers = site.powers.iter().any(|p| p.item.department == d.slug);
+                        let powers = site.powers.iter().any(|p| p.doc.department == d.slug);
                         let reports = site.reports.iter().any(|r| r.department == d.slug);
                         SiteMapDepartment {
                             name: d.name.clone(),

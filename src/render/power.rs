@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::model::{Language, PowerItem, Validity};
+use crate::sink::Sink;
 use crate::validate::Power;
-use crate::write::Sink;
 
 use super::flowchart::{self, FlowLabels};
 use super::urls;
@@ -40,33 +40,6 @@ struct PowerView {
     removed: Option<crate::model::Date>,
     /// The deleting commit's message.
     removed_message: Option<String>,
-}
-
-/// A power snapshot's notice: which revision of how many.
-#[derive(Serialize)]
-struct PowerSnapshotView {
-    number: usize,
-    count: usize,
-    date: Option<crate::model::Date>,
-    current_url: String,
-    source_url: String,
-    /// The revisions after this one, oldest first.
-    later: Vec<PowerRevisionView>,
-    removed: Option<crate::model::Date>,
-}
-
-#[derive(Clone, Serialize)]
-struct PowerRevisionView {
-    number: usize,
-    date: Option<crate::model::Date>,
-    commit: Option<String>,
-    commit_short: Option<String>,
-    message: Option<String>,
-    blob: String,
-    snapshot_url: String,
-    source_url: String,
-    /// HTML of the changes from the previous revision's source.
-    diff: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -113,7 +86,7 @@ struct PowerGroup {
 
 impl Renderer<'_> {
     fn power_language(&self, power: &Power) -> Language {
-        self.lookup.content_language(&power.item.department)
+        self.lookup.content_language(&power.doc.department)
     }
 
     /// A string of the `[power]` table of the interface strings.
@@ -137,7 +110,7 @@ impl Renderer<'_> {
     }
 
     /// The view of one revision `p` of `power` (its current file when `p`
-    /// is `power.item`): validity from that revision's own status.
+    /// is `power.doc`): validity from that revision's own status.
     fn power_view(&self, power: &Power, p: &PowerItem, current: bool, lang: Language) -> PowerView {
         let u = self.urls();
         let (validity, retired_on) = if current {
@@ -213,11 +186,11 @@ impl Renderer<'_> {
     }
 
     pub(super) fn power_summary(&self, power: &Power, lang: Language) -> PowerSummary {
-        let p = &power.item;
+        let p = &power.doc;
         PowerSummary {
-            code: power.code().to_string(),
+            code: power.id().to_string(),
             name: p.name.clone(),
-            url: self.urls().href(&urls::power(power.code())),
+            url: self.urls().href(&urls::power(power.id())),
             department: self.lookup.department_name(&p.department),
             lang: self.power_language(power),
             validity: power.state(),
@@ -230,33 +203,10 @@ impl Renderer<'_> {
     /// The power's page with its list of revisions, and the snapshot page
     /// and exact source of every published revision.
     pub(super) fn write_power(&self, power: &Power, sink: &dyn Sink) -> Result<(), RenderError> {
-        let p = &power.item;
-        let code = power.code();
+        let p = &power.doc;
         let lang = self.power_language(power);
-        let rel = urls::power(code);
-        let u = self.urls();
-        let labels = super::diff::DiffLabels {
-            removed: &self.string(lang, "diff_removed"),
-            added: &self.string(lang, "diff_added"),
-        };
-        let text_of =
-            |i: usize| -> &str { &power.revisions[i].power.as_deref().unwrap_or(p).source.text };
-        let revisions: Vec<PowerRevisionView> = power
-            .revisions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| PowerRevisionView {
-                diff: (i > 0).then(|| super::diff::to_html(text_of(i - 1), text_of(i), &labels)),
-                number: i + 1,
-                date: r.date(),
-                commit: r.commit.as_ref().map(|c| c.id.clone()),
-                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
-                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
-                blob: r.blob.clone(),
-                snapshot_url: u.href(&urls::power_snapshot(code, &r.blob)),
-                source_url: u.href(&urls::power_source(code, &r.blob)),
-            })
-            .collect();
+        let rel = urls::power(power.id());
+        let revisions = self.revision_views(power, lang);
         let crumbs = vec![
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&self.power_string(lang, "title"), urls::POWERS),
@@ -270,42 +220,15 @@ impl Renderer<'_> {
             &urls::file_of(&rel),
             &self.render(lang, "power.html", &ctx)?,
         )?;
-
-        let count = power.revisions.len();
-        let mut written = std::collections::BTreeSet::new();
-        for (i, revision) in power.revisions.iter().enumerate() {
-            // A revision that restores earlier bytes has the same URLs.
-            if !written.insert(revision.blob.as_str()) {
-                continue;
-            }
-            let rp = revision.power.as_deref().unwrap_or(p);
+        self.write_revisions(power, &revisions, sink, |rp, snapshot| {
             let rlang = self.lookup.content_language(&rp.department);
             let mut meta = self.meta(rp.name.clone(), &rel, crumbs.clone());
             meta.noindex = true;
             let mut ctx = self.context(rlang, meta);
             ctx.insert("power", &self.power_view(power, rp, false, rlang));
-            ctx.insert(
-                "snapshot",
-                &PowerSnapshotView {
-                    number: i + 1,
-                    count,
-                    date: revision.date(),
-                    current_url: u.href(&rel),
-                    source_url: revisions[i].source_url.clone(),
-                    later: revisions[i + 1..].to_vec(),
-                    removed: power.removed.as_ref().map(|r| r.date),
-                },
-            );
-            sink.write(
-                &urls::power_snapshot(code, &revision.blob),
-                &self.render(rlang, "power.html", &ctx)?,
-            )?;
-            sink.write(
-                &urls::power_source(code, &revision.blob),
-                rp.source.text.as_bytes(),
-            )?;
-        }
-        Ok(())
+            ctx.insert("snapshot", &snapshot);
+            self.render(rlang, "power.html", &ctx)
+        })
     }
 
     /// A power catalog: the site's (`department` = `None`) or one
@@ -323,7 +246,7 @@ impl Renderer<'_> {
         let powers: Vec<&Power> = site
             .powers
             .iter()
-            .filter(|p| department.is_none_or(|d| p.item.department == d))
+            .filter(|p| department.is_none_or(|d| p.doc.department == d))
             .collect();
         let mut groups: Vec<PowerGroup> = Vec::new();
         let mut categories: Vec<&str> = site
@@ -334,14 +257,14 @@ impl Renderer<'_> {
             .collect();
         // A category dropped from the vocabulary after a preview build.
         for p in &powers {
-            if !categories.contains(&p.item.category.value.as_str()) {
-                categories.push(&p.item.category.value);
+            if !categories.contains(&p.doc.category.value.as_str()) {
+                categories.push(&p.doc.category.value);
             }
         }
         for (n, category) in categories.iter().enumerate() {
             let members: Vec<PowerSummary> = powers
                 .iter()
-                .filter(|p| !p.is_retired() && p.item.category.value == *category)
+                .filter(|p| !p.is_retired() && p.doc.category.value == *category)
                 .map(|p| self.power_summary(p, lang))
                 .collect();
             if !members.is_empty() {

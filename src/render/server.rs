@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::model::file_type::ATTACHMENT_TYPES;
-use crate::write::Sink;
+use crate::sink::Sink;
 
 use super::urls::Urls;
 
@@ -135,10 +135,11 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
         }
     }
     let base_re = regex_literal(base);
-    // Revision snapshots and sources: named by a blob id.
+    // Revision snapshots and sources of every document kind: named by a
+    // blob id (a department's `files/` are never matched).
     let _ = writeln!(
         x,
-        "location ~ \"^{base_re}(items|powers)/.+/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
+        "location ~ \"^{base_re}((items|powers)/.+|departments/[^/]+(/guide)?)/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
     );
     common_headers(&mut x, "    ");
     let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{CatalogItem, Date, Department, Language, Validity};
+use crate::model::{CatalogItem, Date, Department, Language, Payload, Validity};
 use crate::validate::{Item, Removal, Site};
 
 use super::urls::{self, Urls};
@@ -155,17 +155,17 @@ impl<'a> Lookup<'a> {
             .iter()
             .map(|d| (d.slug.as_str(), d))
             .collect();
-        let items = site.items.iter().map(|i| (i.index_no(), i)).collect();
+        let items = site.items.iter().map(|i| (i.id(), i)).collect();
         let mut replaced_by: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
         let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for item in &site.items {
-            let count = counts.entry(item.catalog.department.as_str()).or_default();
+            let count = counts.entry(item.doc.department.as_str()).or_default();
             if item.is_retired() {
                 count.1 += 1;
             } else {
                 count.0 += 1;
             }
-            if let Some(target) = &item.catalog.superseded_by {
+            if let Some(target) = &item.doc.superseded_by {
                 replaced_by
                     .entry(target.value.as_str())
                     .or_default()
@@ -199,8 +199,8 @@ impl<'a> Lookup<'a> {
 
     pub fn link(&self, item: &Item) -> Link {
         Link {
-            title: item.catalog.title.clone(),
-            url: self.urls.href(&urls::item(item.index_no())),
+            title: item.doc.title.clone(),
+            url: self.urls.href(&urls::item(item.id())),
         }
     }
 
@@ -209,7 +209,7 @@ impl<'a> Lookup<'a> {
     }
 
     pub fn summary(&self, item: &Item, lang: Language) -> ItemSummary {
-        let c = &item.catalog;
+        let c = &item.doc;
         ItemSummary {
             index_no: c.index_no.value.clone(),
             title: c.title.clone(),
@@ -228,7 +228,7 @@ impl<'a> Lookup<'a> {
     }
 
     pub fn item(&self, item: &Item, lang: Language) -> ItemView {
-        let mut view = self.document(&item.catalog, DocumentState::of_item(item), lang);
+        let mut view = self.document(&item.doc, DocumentState::of_item(item), lang);
         if let Some(removal) = &item.removed
             && view.retired_reason.is_none()
         {
@@ -324,9 +324,9 @@ impl<'a> Lookup<'a> {
             keywords: c.keywords.clone(),
             attachments,
             blob: c.blob.clone(),
-            snapshot_url: u.href(&urls::snapshot(&c.index_no.value, &c.blob)),
-            source_url: u.href(&urls::source(&c.index_no.value, &c.blob)),
-            history_url: u.href(&urls::history(&c.index_no.value)),
+            snapshot_url: u.href(&urls::snapshot(&c.key(), &c.blob)),
+            source_url: u.href(&urls::source(&c.key(), &c.blob)),
+            history_url: u.href(&urls::history(&c.key()).expect("items have a history page")),
             lang: self.content_language(&c.department),
         }
     }
@@ -431,7 +431,7 @@ pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) ->
     let label = |key: &str| s.get(key).cloned().unwrap_or_default();
     let mut used: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
     for item in &site.items {
-        let c = &item.catalog;
+        let c = &item.doc;
         used.entry("department")
             .or_default()
             .insert(c.department.clone());
@@ -448,7 +448,7 @@ pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) ->
     // Powers are documents of the search too: their departments and
     // categories (行政许可, 行政处罚, …) are filter values.
     for power in &site.powers {
-        let p = &power.item;
+        let p = &power.doc;
         used.entry("department")
             .or_default()
             .insert(p.department.clone());

@@ -59,7 +59,7 @@ fn answer_file(request: Request, path: &str, state: &State) -> std::io::Result<(
     else {
         return request.respond(Response::empty(400));
     };
-    let key = crate::render::urls::file_of(&rel);
+    let key = crate::urls::file_of(&rel);
     let (found, current) = state.lookup(&key, WAIT_FOR_RENDER);
     let (status, key, body) = match found {
         Some(body) => (200, key, Some(body)),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::write::Sink;
+use crate::sink::Sink;
 
 /// One output file.
 #[derive(Clone, Debug)]

@@ -159,20 +159,20 @@ impl Builder {
         let drafts: HashSet<String> = site
             .items
             .iter()
-            .filter(|i| i.catalog.draft)
-            .map(|i| urls::file_of(&urls::item(i.index_no())))
+            .filter(|i| i.doc.draft)
+            .map(|i| urls::file_of(&urls::item(i.id())))
             .chain(
                 site.powers
                     .iter()
-                    .filter(|p| p.item.draft)
-                    .map(|p| urls::file_of(&urls::power(p.code()))),
+                    .filter(|p| p.doc.draft)
+                    .map(|p| urls::file_of(&urls::power(p.id()))),
             )
             .collect();
 
         if !self.edited.is_empty() && state.has_pages() {
             let sink = MemorySink::new(&self.root, None);
             let edited = &self.edited;
-            let wanted = |item: &Item| edited.contains(&item.catalog.source.path);
+            let wanted = |item: &Item| edited.contains(&item.doc.source.path);
             match render::render_items(&site, &theme, &snapshot.build, &sink, &wanted) {
                 Ok(0) => {}
                 Ok(_) => {

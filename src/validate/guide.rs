@@ -14,6 +14,7 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Department;
+use crate::text::fold::fold;
 
 /// One element the guide must contain.
 struct Requirement {
@@ -111,51 +112,21 @@ pub fn check_guides(departments: &[Department], diagnostics: &mut Diagnostics) {
 
 /// The elements missing from a guide body (by [`Requirement::what`]).
 pub fn missing(department: &Department, body: &str) -> Vec<&'static str> {
-    let text = fold_traditional(body);
+    // Traditional (and Taiwan, Hong Kong) forms read as Simplified, by the
+    // table search uses; keywords go through it too, so a keyword character
+    // that the table maps still matches.
+    let fold = |s: &str| s.chars().map(fold).collect::<String>();
+    let text = fold(body);
     REQUIREMENTS
         .iter()
         .filter(|r| {
             let in_text = r
                 .groups
                 .iter()
-                .all(|words| words.iter().any(|w| text.contains(w)));
+                .all(|words| words.iter().any(|w| text.contains(&fold(w))));
             let in_fields = r.field.is_some_and(|f| f(department));
             !in_text && !in_fields
         })
         .map(|r| r.what)
-        .collect()
-}
-
-/// The Traditional characters of the keywords above, as Simplified.
-fn fold_traditional(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '機' => '机',
-            '構' => '构',
-            '關' => '关',
-            '辦' => '办',
-            '時' => '时',
-            '間' => '间',
-            '電' => '电',
-            '話' => '话',
-            '編' => '编',
-            '類' => '类',
-            '請' => '请',
-            '覆' | '複' => '复',
-            '監' => '监',
-            '訴' => '诉',
-            '訟' => '讼',
-            '議' => '议',
-            '獲' => '获',
-            '開' => '开',
-            '動' => '动',
-            '舉' => '举',
-            '報' => '报',
-            '檢' => '检',
-            '點' => '点',
-            '應' => '应',
-            '處' => '处',
-            c => c,
-        })
         .collect()
 }

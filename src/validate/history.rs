@@ -1,27 +1,94 @@
-//! The published site across time: which revisions of each item are
-//! published, which items were deleted or withdrawn, and what each release
-//! changed. Pure functions of the current items and the [`History`].
+//! The published site across time, written once for every document kind
+//! (see [`crate::model::Payload`]): which revisions of each document are
+//! published, which documents were deleted (retired, their URLs kept) or
+//! withdrawn (their URLs naming nothing), and what each release changed.
+//! Pure functions of the current documents and the [`History`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::history::{Commit, Event, History};
-use crate::model::{CatalogItem, Date, Disclosure, PowerItem, Validity};
+use crate::history::{Chronicle, Commit, Event, History, Recorded};
+use crate::model::{Audience, Date, Disclosure, DocKey, Payload, Validity};
 
-use super::power::{Power, PowerRevision, WithheldCodes};
-use super::{Item, validity_on};
-
-/// One published revision of an item.
+/// A published document and what the as-of date makes of it.
 #[derive(Clone, Debug)]
-pub struct Revision {
-    /// The commit that made it; `None` for a change not committed yet.
-    pub commit: Option<Commit>,
-    pub blob: String,
-    /// The item as it was; `None` when it is the item's current file.
-    pub catalog: Option<Arc<CatalogItem>>,
+pub struct Document<T> {
+    /// The current file, or the last published revision of a deleted one.
+    pub doc: T,
+    /// Of the document itself, on the as-of date.
+    pub validity: Validity,
+    /// When it stopped being current: repealed, expired or deleted,
+    /// whichever came first.
+    pub retired_on: Option<Date>,
+    /// Set when the file was deleted from the repository.
+    pub removed: Option<Removal>,
+    /// Published revisions, oldest first; never empty once validated.
+    pub revisions: Vec<Revision<T>>,
 }
 
-impl Revision {
+impl<T: Payload> Document<T> {
+    /// A current file on the as-of date, before its revisions are known.
+    pub fn current(doc: T, as_of: Date) -> Document<T> {
+        let (validity, retired_on) = doc.validity_on(as_of);
+        Document {
+            doc,
+            validity,
+            retired_on,
+            removed: None,
+            revisions: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        self.doc.id()
+    }
+
+    pub fn key(&self) -> DocKey {
+        self.doc.key()
+    }
+
+    /// Out of the current listings: retired by its status or date, or deleted.
+    pub fn is_retired(&self) -> bool {
+        self.validity.is_retired() || self.removed.is_some()
+    }
+
+    /// The state readers see: `deleted`, or the validity key.
+    pub fn state(&self) -> &'static str {
+        if self.removed.is_some() {
+            "deleted"
+        } else {
+            self.validity.key()
+        }
+    }
+
+    /// What revision `i` holds (the current file when it is the latest).
+    pub fn revision_doc(&self, i: usize) -> &T {
+        self.revisions[i].doc.as_deref().unwrap_or(&self.doc)
+    }
+
+    /// (snapshot URL, commit) of every published revision, oldest first
+    /// (the commit, with its time, is `None` for an uncommitted change):
+    /// what a Memento TimeMap lists beside [`crate::urls::document`].
+    pub fn snapshots(&self) -> impl Iterator<Item = (String, Option<&Commit>)> {
+        let key = self.key();
+        self.revisions
+            .iter()
+            .map(move |r| (crate::urls::snapshot(&key, &r.blob), r.commit.as_ref()))
+    }
+}
+
+/// One published revision of a document.
+#[derive(Clone, Debug)]
+pub struct Revision<T> {
+    /// The commit that made it; `None` outside git or for a change not
+    /// committed yet.
+    pub commit: Option<Commit>,
+    pub blob: String,
+    /// The document as it was; `None` when it is the current file.
+    pub doc: Option<Arc<T>>,
+}
+
+impl<T> Revision<T> {
     pub fn date(&self) -> Option<Date> {
         self.commit.as_ref().map(|c| c.date)
     }
@@ -56,15 +123,13 @@ fn removal(history: &History, events: &[Event], as_of: Date) -> Removal {
     Removal { commit, date, path }
 }
 
-/// An item whose latest revision is `exempt`: its URLs stay, naming nothing.
+/// A document whose latest revision is `exempt`: its URLs stay, naming
+/// nothing.
 #[derive(Clone, Debug)]
 pub struct Withdrawn {
-    /// The 索引号, or the 职权编码 of a power.
-    pub index_no: String,
+    pub key: DocKey,
     /// Blobs of the revisions that used to be published.
     pub blobs: Vec<String>,
-    /// A power (URLs under `/powers/`) rather than a catalog item.
-    pub power: bool,
 }
 
 /// A git tag and what it changed since the previous one.
@@ -79,252 +144,161 @@ pub struct Release {
 
 #[derive(Clone, Debug)]
 pub struct ReleaseEntry {
-    /// The 索引号, or the 职权编码 of a power.
-    pub index_no: String,
-    /// A power (URLs under `/powers/`) rather than a catalog item.
-    pub power: bool,
+    pub key: DocKey,
     pub title: String,
     /// The revision the release published (for a deletion: the last one).
     pub blob: String,
 }
 
-/// The published revisions in `events`: consecutive identical bytes are
-/// one revision, and a revision that is not `publishable` (exempt, draft,
-/// incomplete) is never published. Also says whether the newest revision
-/// is exempt. Shared by catalog items and powers.
-fn published<'h, T: 'h, R>(
-    history: &'h History,
-    events: Option<&'h Vec<Event>>,
-    parsed: impl Fn(&str) -> Option<&'h Arc<T>>,
-    disclosure: impl Fn(&T) -> (Disclosure, bool),
-    revision: impl Fn(Commit, String, &Arc<T>) -> R,
-) -> (Vec<R>, bool) {
+/// Ids of current files kept out of the output.
+#[derive(Debug, Default)]
+pub struct WithheldIds {
+    /// Exempt files (不予公开).
+    pub exempt: BTreeSet<String>,
+    /// Drafts, not published in this build.
+    pub drafts: BTreeSet<String>,
+}
+
+/// Split current files into those published now and the ids of those kept
+/// out (exempt, or drafts in a publish build), counting the latter;
+/// incomplete files (their problems are reported) are left out silently.
+pub fn sort_out<T: Payload>(
+    docs: Vec<T>,
+    audience: Audience,
+    as_of: Date,
+    withheld: &mut super::Withheld,
+) -> (Vec<Document<T>>, WithheldIds) {
+    let mut ids = WithheldIds::default();
+    let mut published = Vec::new();
+    for doc in docs {
+        if !doc.is_complete() {
+            continue;
+        }
+        if doc.disclosure() == Disclosure::Exempt {
+            withheld.exempt += 1;
+            ids.exempt.insert(doc.id().to_string());
+            continue;
+        }
+        if doc.is_draft() && audience == Audience::Publish {
+            withheld.drafts += 1;
+            ids.drafts.insert(doc.id().to_string());
+            continue;
+        }
+        published.push(Document::current(doc, as_of));
+    }
+    (published, ids)
+}
+
+/// The published revisions of `id`: consecutive identical bytes are one
+/// revision, and a revision that is not final (draft, incomplete) or is
+/// exempt is never published. Also says whether the newest revision is
+/// exempt.
+fn published<T: Payload>(
+    history: &History,
+    chronicle: &Chronicle<T>,
+    id: &str,
+) -> (Vec<Revision<T>>, bool) {
     let mut revisions = Vec::new();
     let mut last_blob: Option<&str> = None;
     let mut latest_exempt = false;
-    for event in events.into_iter().flatten() {
+    for event in chronicle.events.get(id).into_iter().flatten() {
         let Some(version) = &event.version else {
             continue;
         };
-        let Some(value) = parsed(&version.blob) else {
+        let Some(value) = chronicle.parsed(&version.blob) else {
             continue;
         };
-        let (kind, complete_and_final) = disclosure(value);
-        latest_exempt = kind == Disclosure::Exempt;
+        let disclosure = value.disclosure();
+        latest_exempt = disclosure == Disclosure::Exempt;
         let repeated = last_blob == Some(version.blob.as_str());
         last_blob = Some(&version.blob);
-        if repeated || kind != Disclosure::Active || !complete_and_final {
+        if repeated || disclosure != Disclosure::Active || !value.is_final() {
             continue;
         }
-        revisions.push(revision(
-            history.commits[event.commit].clone(),
-            version.blob.clone(),
-            value,
-        ));
+        revisions.push(Revision {
+            commit: Some(history.commits[event.commit].clone()),
+            blob: version.blob.clone(),
+            doc: Some(value.clone()),
+        });
     }
     (revisions, latest_exempt)
 }
 
-/// Published revisions of one catalog item (see [`published`]).
-fn published_revisions(history: &History, index_no: &str) -> (Vec<Revision>, bool) {
-    published(
-        history,
-        history.items.get(index_no),
-        |blob| history.item(blob),
-        |item: &CatalogItem| (item.disclosure, item.complete && !item.draft),
-        |commit, blob, item| Revision {
-            commit: Some(commit),
-            blob,
-            catalog: Some(item.clone()),
-        },
-    )
+fn uncommitted<T: Payload>(doc: &T) -> Revision<T> {
+    Revision {
+        commit: None,
+        blob: doc.blob().to_string(),
+        doc: None,
+    }
 }
 
-/// What the current files say about items known to the history.
-pub struct Current<'a> {
-    /// Published current items.
-    pub items: Vec<Item>,
-    /// 索引号 of current files that are exempt.
-    pub exempt: &'a BTreeSet<String>,
-    /// 索引号 of current files that are drafts (not published in this build).
-    pub drafts: &'a BTreeSet<String>,
-}
-
-/// Attach revisions to current items; add deleted items and withdrawn ones.
-pub fn merge(
-    current: Current,
+/// Attach revisions to the current documents of one kind; add deleted ones
+/// (retired, showing their last published revision) and withdrawn ones
+/// (latest revision exempt, or exempt on disk). Without a history a
+/// document's one revision is its current file. Deleted documents come
+/// after the current ones, by id.
+pub fn merge<T: Recorded>(
+    mut docs: Vec<Document<T>>,
+    withheld: &WithheldIds,
     history: Option<&History>,
     as_of: Date,
-) -> (Vec<Item>, Vec<Withdrawn>) {
-    let Current {
-        mut items,
-        exempt,
-        drafts,
-    } = current;
+) -> (Vec<Document<T>>, Vec<Withdrawn>) {
     let Some(history) = history else {
-        for item in &mut items {
-            item.revisions = vec![uncommitted(&item.catalog)];
+        for doc in &mut docs {
+            doc.revisions = vec![uncommitted(&doc.doc)];
         }
-        return (items, Vec::new());
+        return (docs, Vec::new());
     };
-
-    let on_disk: BTreeSet<String> = items
-        .iter()
-        .map(|i| i.index_no().to_string())
-        .chain(exempt.iter().cloned())
-        .chain(drafts.iter().cloned())
-        .collect();
-    let mut withdrawn = Vec::new();
-    let published_now: BTreeSet<String> = items.iter().map(|i| i.index_no().to_string()).collect();
-
-    for item in &mut items {
-        let (mut revisions, _) = published_revisions(history, item.index_no());
+    let chronicle = history.of::<T>();
+    for doc in &mut docs {
+        let (mut revisions, _) = published(history, chronicle, doc.id());
         match revisions.last_mut() {
-            Some(last) if last.blob == item.catalog.blob => last.catalog = None,
-            _ => revisions.push(uncommitted(&item.catalog)),
+            Some(last) if last.blob == doc.doc.blob() => last.doc = None,
+            _ => revisions.push(uncommitted(&doc.doc)),
         }
-        item.revisions = revisions;
+        doc.revisions = revisions;
     }
-
-    for (index_no, events) in &history.items {
-        if published_now.contains(index_no) {
+    let published_now: BTreeSet<String> = docs.iter().map(|d| d.id().to_string()).collect();
+    let mut withdrawn = Vec::new();
+    for (id, events) in &chronicle.events {
+        if published_now.contains(id) {
             continue;
         }
-        let (revisions, latest_exempt) = published_revisions(history, index_no);
+        let (revisions, latest_exempt) = published(history, chronicle, id);
         if revisions.is_empty() {
             continue;
         }
-        if exempt.contains(index_no) || (!on_disk.contains(index_no) && latest_exempt) {
+        let on_disk = withheld.exempt.contains(id) || withheld.drafts.contains(id);
+        if withheld.exempt.contains(id) || (!on_disk && latest_exempt) {
             withdrawn.push(Withdrawn {
-                index_no: index_no.clone(),
+                key: DocKey::new(T::KIND, id.clone()),
                 blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
-                power: false,
             });
             continue;
         }
         let last = revisions.last().expect("not empty");
-        let catalog = (**last.catalog.as_ref().expect("from history")).clone();
-        let removed = if drafts.contains(index_no) {
+        let doc = (**last.doc.as_ref().expect("from history")).clone();
+        let removed = if withheld.drafts.contains(id) {
             // Being redrafted: the last published revision stays current.
             None
         } else {
             Some(removal(history, events, as_of))
         };
-        let (validity, retired_on) = validity_on(&catalog, as_of);
+        let (validity, retired_on) = doc.validity_on(as_of);
         let retired_on = match (&removed, retired_on) {
             (Some(r), Some(d)) => Some(d.min(r.date)),
             (Some(r), None) => Some(r.date),
             (None, d) => d,
         };
-        items.push(Item {
-            catalog,
+        docs.push(Document {
+            doc,
             validity,
             retired_on,
             removed,
             revisions,
         });
     }
-    (items, withdrawn)
-}
-
-/// Published revisions of one power (see [`published`]).
-fn published_power_revisions(history: &History, code: &str) -> (Vec<PowerRevision>, bool) {
-    published(
-        history,
-        history.powers.get(code),
-        |blob| history.power(blob),
-        |power: &PowerItem| (power.disclosure, power.complete && !power.draft),
-        |commit, blob, power| PowerRevision {
-            commit: Some(commit),
-            blob,
-            power: Some(power.clone()),
-        },
-    )
-}
-
-/// Attach revisions to current powers; add deleted powers (retired, showing
-/// their last published revision) and withdrawn ones (latest revision
-/// exempt). Without a history a power's one revision is its current file.
-pub fn merge_powers(
-    mut powers: Vec<Power>,
-    withheld: &WithheldCodes,
-    history: Option<&History>,
-    as_of: Date,
-) -> (Vec<Power>, Vec<Withdrawn>) {
-    let current = |p: &Power| PowerRevision {
-        commit: None,
-        blob: p.item.blob.clone(),
-        power: None,
-    };
-    let Some(history) = history else {
-        for power in &mut powers {
-            power.revisions = vec![current(power)];
-        }
-        return (powers, Vec::new());
-    };
-    for power in &mut powers {
-        let (mut revisions, _) = published_power_revisions(history, power.code());
-        match revisions.last_mut() {
-            Some(last) if last.blob == power.item.blob => last.power = None,
-            _ => revisions.push(current(power)),
-        }
-        power.revisions = revisions;
-    }
-    let published_now: BTreeSet<String> = powers.iter().map(|p| p.code().to_string()).collect();
-    let mut withdrawn = Vec::new();
-    for (code, events) in &history.powers {
-        if published_now.contains(code) {
-            continue;
-        }
-        let (revisions, latest_exempt) = published_power_revisions(history, code);
-        if revisions.is_empty() {
-            continue;
-        }
-        let on_disk = withheld.exempt.contains(code) || withheld.drafts.contains(code);
-        if withheld.exempt.contains(code) || (!on_disk && latest_exempt) {
-            withdrawn.push(Withdrawn {
-                index_no: code.clone(),
-                blobs: revisions.iter().map(|r| r.blob.clone()).collect(),
-                power: true,
-            });
-            continue;
-        }
-        let last = revisions.last().expect("not empty");
-        let item = (**last.power.as_ref().expect("from history")).clone();
-        let removed = if withheld.drafts.contains(code) {
-            // Being redrafted: the last published revision stays current.
-            None
-        } else {
-            Some(removal(history, events, as_of))
-        };
-        let validity = Validity::of_status(item.status);
-        let status_retired = match validity {
-            Validity::Repealed | Validity::Expired => item.retired.as_ref().map(|r| r.value),
-            _ => None,
-        };
-        let retired_on = match (&removed, status_retired) {
-            (Some(r), Some(d)) => Some(d.min(r.date)),
-            (Some(r), None) => Some(r.date),
-            (None, d) => d,
-        };
-        powers.push(Power {
-            item,
-            validity,
-            retired_on,
-            removed,
-            revisions,
-        });
-    }
-    powers.sort_by(|a, b| a.code().cmp(b.code()));
-    (powers, withdrawn)
-}
-
-fn uncommitted(catalog: &CatalogItem) -> Revision {
-    Revision {
-        commit: None,
-        blob: catalog.blob.clone(),
-        catalog: None,
-    }
+    (docs, withdrawn)
 }
 
 /// Whether the file of `key` was deleted as of commit position `pos` (its
@@ -338,36 +312,60 @@ fn deleted_by(events: &BTreeMap<String, Vec<Event>>, key: &str, pos: usize) -> b
         .is_some_and(|e| e.version.is_none())
 }
 
+/// What a document was at a commit position: its last revision up to
+/// there, and whether it was retired then (by its deletion, status or
+/// dates). `None` when it was not published then.
+fn state_at<T: Recorded>(
+    history: &History,
+    doc: &Document<T>,
+    pos: usize,
+) -> Option<(String, bool)> {
+    let (i, revision) = doc
+        .revisions
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
+    let removed_before = deleted_by(&history.of::<T>().events, doc.id(), pos);
+    let retired = removed_before
+        || doc
+            .revision_doc(i)
+            .validity_on(history.commits[pos].date)
+            .0
+            .is_retired();
+    Some((revision.blob.clone(), retired))
+}
+
+/// File every document of one kind into a release: what it was at the tag
+/// and at the previous one.
+fn classify_all<T: Recorded>(
+    history: &History,
+    release: &mut Release,
+    docs: &[Document<T>],
+    tag: usize,
+    previous: Option<usize>,
+) {
+    for doc in docs {
+        let now = state_at(history, doc, tag);
+        let before = previous.and_then(|p| state_at(history, doc, p));
+        classify(release, before, now, |blob| ReleaseEntry {
+            key: doc.key(),
+            title: doc.doc.title().to_string(),
+            blob: blob.to_string(),
+        });
+    }
+}
+
 /// Releases, newest first: for each tag, what changed since the previous tag.
-pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> Vec<Release> {
+pub fn releases(
+    history: Option<&History>,
+    items: &[super::Item],
+    powers: &[super::Power],
+    guides: &[Document<crate::model::Guide>],
+    departments: &[Document<crate::model::Department>],
+) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
-    };
-    // What an item was at a commit position: its last revision up to there,
-    // whether it was retired then. Only published items count.
-    let state_at = |item: &Item, pos: usize| -> Option<(String, bool)> {
-        let commits = &history.commits;
-        let revision = item
-            .revisions
-            .iter()
-            .rev()
-            .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
-        let removed_before = deleted_by(&history.items, item.index_no(), pos);
-        let catalog = revision.catalog.as_deref().unwrap_or(&item.catalog);
-        let retired = removed_before || validity_on(catalog, commits[pos].date).0.is_retired();
-        Some((revision.blob.clone(), retired))
-    };
-    // The same for a power: retired by its status or its deletion.
-    let power_state_at = |power: &Power, pos: usize| -> Option<(String, bool)> {
-        let revision = power
-            .revisions
-            .iter()
-            .rev()
-            .find(|r| r.commit.as_ref().is_some_and(|c| c.position <= pos))?;
-        let removed_before = deleted_by(&history.powers, power.code(), pos);
-        let item = revision.power.as_deref().unwrap_or(&power.item);
-        let retired = removed_before || Validity::of_status(item.status).is_retired();
-        Some((revision.blob.clone(), retired))
     };
     let mut releases = Vec::new();
     let mut previous: Option<usize> = None;
@@ -379,32 +377,16 @@ pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> 
             amended: Vec::new(),
             retired: Vec::new(),
         };
-        for item in items {
-            let now = state_at(item, tag.commit);
-            let before = previous.and_then(|p| state_at(item, p));
-            classify(&mut release, before, now, |blob| ReleaseEntry {
-                index_no: item.index_no().to_string(),
-                power: false,
-                title: item.catalog.title.clone(),
-                blob: blob.to_string(),
-            });
-        }
-        for power in powers {
-            let now = power_state_at(power, tag.commit);
-            let before = previous.and_then(|p| power_state_at(power, p));
-            classify(&mut release, before, now, |blob| ReleaseEntry {
-                index_no: power.code().to_string(),
-                power: true,
-                title: power.item.name.clone(),
-                blob: blob.to_string(),
-            });
-        }
+        classify_all(history, &mut release, items, tag.commit, previous);
+        classify_all(history, &mut release, powers, tag.commit, previous);
+        classify_all(history, &mut release, guides, tag.commit, previous);
+        classify_all(history, &mut release, departments, tag.commit, previous);
         for list in [
             &mut release.added,
             &mut release.amended,
             &mut release.retired,
         ] {
-            list.sort_by(|a, b| (a.power, &a.index_no).cmp(&(b.power, &b.index_no)));
+            list.sort_by(|a, b| a.key.cmp(&b.key));
         }
         releases.push(release);
         previous = Some(tag.commit);
@@ -413,7 +395,7 @@ pub fn releases(history: Option<&History>, items: &[Item], powers: &[Power]) -> 
     releases
 }
 
-/// File one item's change between two releases: (blob, retired) before and
+/// File one document's change between two releases: (blob, retired) before and
 /// now, each `None` when it was not published then.
 fn classify(
     release: &mut Release,

@@ -21,14 +21,15 @@ use crate::history::History;
 use crate::load::RawSite;
 use crate::model::file_type::{self, Mismatch};
 use crate::model::{
-    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, SiteConfig,
-    Status, Validity,
+    Attachment, AttachmentContent, Audience, CatalogItem, Date, Department, Disclosure, Guide,
+    PowerItem, SiteConfig, Status,
 };
 
-pub use self::history::{Release, ReleaseEntry, Removal, Revision, Withdrawn};
-pub use self::power::{Power, PowerRevision};
+pub use self::history::{
+    Document, Release, ReleaseEntry, Removal, Revision, Withdrawn, WithheldIds,
+};
 use crate::history::Commit;
-use crate::render::urls;
+use crate::urls;
 use crate::vocabulary::split_category;
 
 /// 条例 第二十六条: proactive information is published within 20 working
@@ -47,6 +48,11 @@ pub struct Site {
     pub items: Vec<Item>,
     /// Published 权力清单 items, sorted by code.
     pub powers: Vec<Power>,
+    /// Departments' guides (current, and deleted ones kept online), by slug.
+    pub guides: Vec<Document<Guide>>,
+    /// Departments' own files across time (current, and deleted ones kept
+    /// online), by slug; `departments` holds the current ones.
+    pub department_pages: Vec<Document<Department>>,
     /// (department, path under files/) → size in bytes, of attachments of
     /// published items: the only files of `files/` that are copied.
     pub attachments: BTreeMap<(String, String), u64>,
@@ -77,40 +83,10 @@ pub struct Withheld {
 }
 
 /// A published catalog item and what the as-of date makes of it.
-#[derive(Debug)]
-pub struct Item {
-    /// The current file, or the last published revision of a deleted one.
-    pub catalog: CatalogItem,
-    /// Of the document itself, on the as-of date.
-    pub validity: Validity,
-    /// When it stopped being current: repealed, expired, past `expires`
-    /// or deleted, whichever came first.
-    pub retired_on: Option<Date>,
-    /// Set when the file was deleted from the repository.
-    pub removed: Option<Removal>,
-    /// Published revisions, oldest first; never empty.
-    pub revisions: Vec<Revision>,
-}
+pub type Item = Document<CatalogItem>;
 
-impl Item {
-    pub fn index_no(&self) -> &str {
-        &self.catalog.index_no.value
-    }
-
-    /// Out of the current listings: retired by its status or date, or deleted.
-    pub fn is_retired(&self) -> bool {
-        self.validity.is_retired() || self.removed.is_some()
-    }
-
-    /// The state readers see: `deleted`, or the validity key.
-    pub fn state(&self) -> &'static str {
-        if self.removed.is_some() {
-            "deleted"
-        } else {
-            self.validity.key()
-        }
-    }
-}
+/// A published power and its validity.
+pub type Power = Document<PowerItem>;
 
 pub fn validate(
     raw: RawSite,
@@ -131,9 +107,7 @@ pub fn validate(
 
     check_aliases(&departments, &mut diagnostics);
     guide::check_guides(&departments, &mut diagnostics);
-    let (powers, withheld_powers, withheld_codes) =
-        power::check_powers(powers, config.as_ref(), audience, &mut diagnostics);
-    let (powers, withdrawn_powers) = history::merge_powers(powers, &withheld_codes, history, as_of);
+    power::check_powers(&powers, config.as_ref(), &mut diagnostics);
     let department_names: BTreeMap<&str, &Department> =
         departments.iter().map(|d| (d.slug.as_str(), d)).collect();
 
@@ -191,62 +165,32 @@ pub fn validate(
         return (None, diagnostics);
     };
 
-    let mut withheld = Withheld {
-        exempt: withheld_powers.exempt,
-        drafts: withheld_powers.drafts,
-    };
-    let mut published = Vec::new();
-    let mut exempt = BTreeSet::new();
-    let mut drafts = BTreeSet::new();
-    for catalog in items {
-        if !catalog.complete {
-            continue;
-        }
-        if catalog.disclosure == Disclosure::Exempt {
-            withheld.exempt += 1;
-            exempt.insert(catalog.index_no.value.clone());
-            continue;
-        }
-        if catalog.draft && audience == Audience::Publish {
-            withheld.drafts += 1;
-            drafts.insert(catalog.index_no.value.clone());
-            continue;
-        }
-        let (validity, retired_on) = validity_on(&catalog, as_of);
-        published.push(Item {
-            catalog,
-            validity,
-            retired_on,
-            removed: None,
-            revisions: Vec::new(),
-        });
-    }
-    let current = history::Current {
-        items: published,
-        exempt: &exempt,
-        drafts: &drafts,
-    };
-    let (mut published, mut withdrawn) = history::merge(current, history, as_of);
+    let mut withheld = Withheld::default();
+    let (powers, power_ids) = history::sort_out(powers, audience, as_of, &mut withheld);
+    let (mut powers, withdrawn_powers) = history::merge(powers, &power_ids, history, as_of);
+    powers.sort_by(|a, b| a.id().cmp(b.id()));
+    // Two files with one code are an error already; one page each.
+    powers.dedup_by(|a, b| a.id() == b.id());
+    let (published, withheld_ids) = history::sort_out(items, audience, as_of, &mut withheld);
+    let (mut published, mut withdrawn) = history::merge(published, &withheld_ids, history, as_of);
     withdrawn.extend(withdrawn_powers);
     published.sort_by(|a, b| {
-        b.catalog
+        b.doc
             .published
             .value
-            .cmp(&a.catalog.published.value)
-            .then_with(|| a.index_no().cmp(b.index_no()))
+            .cmp(&a.doc.published.value)
+            .then_with(|| a.id().cmp(b.id()))
     });
     // Attachments of every published revision, as long as the file exists.
     let used_attachments = published
         .iter()
         .flat_map(|item| {
-            let revisions = item.revisions.iter().filter_map(|r| r.catalog.as_deref());
-            std::iter::once(&item.catalog)
-                .chain(revisions)
-                .flat_map(|c| {
-                    c.attachments
-                        .iter()
-                        .map(|a| (c.department.clone(), a.value.clone()))
-                })
+            let revisions = item.revisions.iter().filter_map(|r| r.doc.as_deref());
+            std::iter::once(&item.doc).chain(revisions).flat_map(|c| {
+                c.attachments
+                    .iter()
+                    .map(|a| (c.department.clone(), a.value.clone()))
+            })
         })
         // Only files judged publishable: a revision from history may name
         // a file that no current item is checked against.
@@ -257,7 +201,24 @@ pub fn validate(
                 .map(|a| (key, a.size))
         })
         .collect();
-    let releases = history::releases(history, &published, &powers);
+    let current_guides = departments.iter().filter_map(|d| d.guide.clone());
+    let current_guides = current_guides
+        .map(|g| Document::current(g, as_of))
+        .collect();
+    let (mut guides, _) = history::merge(current_guides, &WithheldIds::default(), history, as_of);
+    guides.sort_by(|a, b| a.id().cmp(b.id()));
+    // The guide is a document of its own.
+    let current_departments = departments.iter().map(|d| Department {
+        guide: None,
+        ..d.clone()
+    });
+    let current_departments = current_departments
+        .map(|d| Document::current(d, as_of))
+        .collect();
+    let (mut department_pages, _) =
+        history::merge(current_departments, &WithheldIds::default(), history, as_of);
+    department_pages.sort_by(|a, b| a.id().cmp(b.id()));
+    let releases = history::releases(history, &published, &powers, &guides, &department_pages);
     check_public_notes(&published, &powers, &mut diagnostics);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
@@ -279,6 +240,8 @@ pub fn validate(
         departments,
         items: published,
         powers,
+        guides,
+        department_pages,
         attachments: used_attachments,
         home,
         withheld,
@@ -291,28 +254,6 @@ pub fn validate(
         reports,
     };
     (Some(site), diagnostics)
-}
-
-/// Validity on the as-of date and, for retired items, since when.
-pub fn validity_on(item: &CatalogItem, as_of: Date) -> (Validity, Option<Date>) {
-    let retired = item.retired.as_ref().map(|r| r.value);
-    match item.status {
-        Status::Repealed => return (Validity::Repealed, retired),
-        Status::Expired => return (Validity::Expired, retired.or(item.expires)),
-        _ => {}
-    }
-    if let Some(expires) = item.expires
-        && expires < as_of
-    {
-        return (Validity::Expired, Some(expires));
-    }
-    if item.effective.is_some_and(|e| e > as_of) {
-        return (Validity::Pending, None);
-    }
-    match item.status {
-        Status::Amended => (Validity::Amended, None),
-        _ => (Validity::InForce, None),
-    }
 }
 
 /// Why an index number cannot be used as a permanent URL, if it cannot.
@@ -675,7 +616,7 @@ fn check_superseded_by(
                 .with_help("publish the replacement first (remove `draft = true`), or remove superseded_by for now"),
             ),
             Some(replacement) => {
-                if validity_on(replacement, as_of).0.is_retired() {
+                if replacement.validity_on(as_of).0.is_retired() {
                     diagnostics.push(
                         src.warning(
                             "superseded-by-retired",

@@ -17,89 +17,18 @@
 //! law (条例 第三十条), so it does not add to the promise.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
-
-use super::history::Removal;
-use crate::history::Commit;
 
 use crate::diagnostics::{Diagnostics, did_you_mean, quoted_alternatives};
-use crate::model::{Audience, Disclosure, PowerItem, SiteConfig, Status, Validity};
+use crate::model::{PowerItem, SiteConfig, Status};
 
-/// A published power and its validity.
-#[derive(Clone, Debug)]
-pub struct Power {
-    /// The current file, or the last published revision of a deleted one.
-    pub item: PowerItem,
-    pub validity: Validity,
-    /// When a repealed or expired power stopped, or its file was deleted,
-    /// whichever came first.
-    pub retired_on: Option<crate::model::Date>,
-    /// Set when the file was deleted from the repository.
-    pub removed: Option<Removal>,
-    /// Published revisions, oldest first; never empty once validated.
-    pub revisions: Vec<PowerRevision>,
-}
-
-/// One published revision of a power.
-#[derive(Clone, Debug)]
-pub struct PowerRevision {
-    /// The commit that made it; `None` outside git or for a change not
-    /// committed yet.
-    pub commit: Option<Commit>,
-    pub blob: String,
-    /// The power as it was; `None` when it is the power's current file.
-    pub power: Option<Arc<PowerItem>>,
-}
-
-impl PowerRevision {
-    pub fn date(&self) -> Option<crate::model::Date> {
-        self.commit.as_ref().map(|c| c.date)
-    }
-}
-
-impl Power {
-    pub fn code(&self) -> &str {
-        &self.item.code.value
-    }
-
-    /// Out of the current catalog: repealed, expired or deleted.
-    pub fn is_retired(&self) -> bool {
-        self.validity.is_retired() || self.removed.is_some()
-    }
-
-    /// The state readers see: `deleted`, or the validity key.
-    pub fn state(&self) -> &'static str {
-        if self.removed.is_some() {
-            "deleted"
-        } else {
-            self.validity.key()
-        }
-    }
-}
-
-/// Codes of current power files kept out of the output.
-#[derive(Debug, Default)]
-pub struct WithheldCodes {
-    pub exempt: BTreeSet<String>,
-    pub drafts: BTreeSet<String>,
-}
-
-/// Counts of powers kept out of the output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct WithheldPowers {
-    pub exempt: usize,
-    pub drafts: usize,
-}
-
-/// Check every power; return the ones to publish, sorted by code (without
-/// revisions: see [`super::history::merge_powers`]), and the codes of those
-/// withheld.
+/// Check every power: codes across files, and each power's fields and
+/// 流程. Which ones are published is decided with the catalog items
+/// ([`super::history::sort_out`]).
 pub fn check_powers(
-    powers: Vec<PowerItem>,
+    powers: &[PowerItem],
     config: Option<&SiteConfig>,
-    audience: Audience,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Power>, WithheldPowers, WithheldCodes) {
+) {
     let mut by_code: BTreeMap<&str, &PowerItem> = BTreeMap::new();
     for power in powers.iter().filter(|p| !p.code.value.is_empty()) {
         let code = &power.code.value;
@@ -139,44 +68,10 @@ pub fn check_powers(
     }
     if let Some(config) = config {
         let vocabulary: Vec<&str> = config.power_categories.iter().map(String::as_str).collect();
-        for power in &powers {
+        for power in powers {
             check_power(power, &vocabulary, diagnostics);
         }
     }
-
-    let mut withheld = WithheldPowers::default();
-    let mut codes = WithheldCodes::default();
-    let mut published = Vec::new();
-    for item in powers {
-        if !item.complete {
-            continue;
-        }
-        if item.disclosure == Disclosure::Exempt {
-            withheld.exempt += 1;
-            codes.exempt.insert(item.code.value.clone());
-            continue;
-        }
-        if item.draft && audience == Audience::Publish {
-            withheld.drafts += 1;
-            codes.drafts.insert(item.code.value.clone());
-            continue;
-        }
-        let validity = Validity::of_status(item.status);
-        let retired_on = match validity {
-            Validity::Repealed | Validity::Expired => item.retired.as_ref().map(|r| r.value),
-            _ => None,
-        };
-        published.push(Power {
-            item,
-            validity,
-            retired_on,
-            removed: None,
-            revisions: Vec::new(),
-        });
-    }
-    published.sort_by(|a, b| a.code().cmp(b.code()));
-    published.dedup_by(|a, b| a.code() == b.code());
-    (published, withheld, codes)
 }
 
 /// Letters, digits, `-`, `_`, `.`; a path segment (not `.` or `..`, no
@@ -188,7 +83,7 @@ pub fn is_valid_code(code: &str) -> bool {
         && code
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && crate::render::urls::segment_problem(code).is_none()
+        && crate::urls::segment_problem(code).is_none()
 }
 
 fn check_power(power: &PowerItem, vocabulary: &[&str], diagnostics: &mut Diagnostics) {

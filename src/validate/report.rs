@@ -23,7 +23,7 @@ use crate::model::report::{
 };
 use crate::model::{Date, Department, Validity};
 
-use super::{Item, validity_on};
+use super::Item;
 
 /// 文种 values counted as 规章 and as 行政规范性文件 in the catalog.
 pub const RULE_KINDS: &[&str] = &["规章"];
@@ -380,7 +380,7 @@ pub fn catalog_counts(items: &[Item], department: &str, kinds: &[&str], year: i3
     };
     let mut counts = [0u64; 3];
     for item in items {
-        let c = &item.catalog;
+        let c = &item.doc;
         if c.department != department
             || !c
                 .kind
@@ -391,7 +391,7 @@ pub fn catalog_counts(items: &[Item], department: &str, kinds: &[&str], year: i3
         }
         let issued = c.written.as_ref().map_or(c.published.value, |w| w.value);
         // The document's own validity (a deleted web page does not repeal it).
-        let (validity, retired) = validity_on(c, end);
+        let (validity, retired) = c.validity_on(end);
         let retired = match validity {
             Validity::Repealed | Validity::Expired => Some(retired),
             _ => None,

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::model::{DocKey, Kind};
 use crate::vocabulary::split_category;
 
 /// The longest value that may become one path segment, in UTF-8 bytes
@@ -162,9 +163,48 @@ pub fn item(index_no: &str) -> String {
     format!("items/{}/", segments(index_no))
 }
 
-/// The revisions of an item, with what changed between them.
-pub fn history(index_no: &str) -> String {
-    format!("items/{}/history/", segments(index_no))
+/// The page of a document, at its permanent address.
+pub fn document(key: &DocKey) -> String {
+    match key.kind {
+        Kind::Item => item(&key.id),
+        Kind::Power => power(&key.id),
+        Kind::Guide => guide(&key.id),
+        Kind::Department => department(&key.id),
+    }
+}
+
+/// The folder of a document (its page, its revisions): the id's parts, so
+/// a 索引号 with `/` nests (validated to be segments); a 职权编码 has none.
+fn folder(key: &DocKey) -> String {
+    match key.kind {
+        Kind::Item => format!("items/{}", segments(&key.id)),
+        Kind::Power => format!("powers/{}", segment(&key.id)),
+        Kind::Guide => format!("departments/{}/guide", segment(&key.id)),
+        Kind::Department => format!("departments/{}", segment(&key.id)),
+    }
+}
+
+/// The extension of a document's source file.
+fn source_extension(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Item | Kind::Guide => "md",
+        Kind::Power | Kind::Department => "toml",
+    }
+}
+
+/// The revisions of a document, with what changed between them; `None`
+/// for a kind whose page lists its revisions itself (powers).
+pub fn history(key: &DocKey) -> Option<String> {
+    match key.kind {
+        Kind::Item | Kind::Guide | Kind::Department => Some(format!("{}/history/", folder(key))),
+        Kind::Power => None,
+    }
+}
+
+/// The pages of a document that are not revisions: its page and, for a
+/// kind that has one, its history page.
+pub fn pages_of(key: &DocKey) -> Vec<String> {
+    std::iter::once(document(key)).chain(history(key)).collect()
 }
 
 /// Releases (git tags) and what each changed.
@@ -173,14 +213,20 @@ pub const VERSIONS: &str = "versions/";
 /// The HTML 网站地图: every section, department and column.
 pub const SITE_MAP: &str = "sitemap/";
 
-/// A revision's page and source sit in the item's own folder: two files
-/// per revision, no folder of their own (50,000 items on disk).
-pub fn snapshot(index_no: &str, blob: &str) -> String {
-    format!("items/{}/{}.html", segments(index_no), segment(blob))
+/// A revision's page and source sit in the document's own folder: two
+/// files per revision, no folder of their own (50,000 items on disk).
+pub fn snapshot(key: &DocKey, blob: &str) -> String {
+    format!("{}/{}.html", folder(key), segment(blob))
 }
 
-pub fn source(index_no: &str, blob: &str) -> String {
-    format!("items/{}/{}.md", segments(index_no), segment(blob))
+/// A revision's exact source, byte for byte the blob.
+pub fn source(key: &DocKey, blob: &str) -> String {
+    format!(
+        "{}/{}.{}",
+        folder(key),
+        segment(blob),
+        source_extension(key.kind)
+    )
 }
 
 pub fn department(slug: &str) -> String {
@@ -219,15 +265,6 @@ pub const POWERS: &str = "powers/";
 /// ASCII letters, digits, `-`, `_`, `.`).
 pub fn power(code: &str) -> String {
     format!("powers/{}/", segment(code))
-}
-
-/// A power revision's snapshot page and exact source, in its folder.
-pub fn power_snapshot(code: &str, blob: &str) -> String {
-    format!("powers/{}/{}.html", segment(code), segment(blob))
-}
-
-pub fn power_source(code: &str, blob: &str) -> String {
-    format!("powers/{}/{}.toml", segment(code), segment(blob))
 }
 
 /// A department's power catalog.

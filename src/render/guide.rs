@@ -1,0 +1,64 @@
+//! A department's 政府信息公开指南: its page, a snapshot and the exact
+//! source of each revision, and its history page. A deleted guide stays at
+//! its address, saying when it was deleted.
+
+use crate::model::Guide;
+use crate::sink::Sink;
+use crate::validate::Document;
+
+use super::urls;
+use super::{RenderError, Renderer, markdown};
+
+impl Renderer<'_> {
+    pub(super) fn write_guide(
+        &self,
+        guide: &Document<Guide>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let slug = guide.id();
+        let lang = self.lookup.content_language(slug);
+        let department = self.lookup.departments.get(slug).copied();
+        let name = self.lookup.department_name(slug);
+        let title_of = |g: &Guide| {
+            g.title
+                .clone()
+                .unwrap_or_else(|| format!("{name}{}", self.string(lang, "guide_suffix")))
+        };
+        let rel = urls::document(&guide.key());
+        let crumbs = vec![
+            self.crumb(&self.string(lang, "home"), ""),
+            self.crumb(&name, &urls::department(slug)),
+        ];
+        let history_url = urls::history(&guide.key()).map(|h| self.urls().href(&h));
+        let page = |g: &Guide, snapshot: Option<&super::revisions::SnapshotView>, current: bool| {
+            let mut meta = self.meta(title_of(g), &rel, crumbs.clone());
+            meta.noindex = !current;
+            let mut ctx = self.context(lang, meta);
+            if let Some(d) = department {
+                ctx.insert("department", &self.lookup.department(d));
+            }
+            ctx.insert("updated", &g.updated);
+            ctx.insert("body", &markdown::to_html(&g.body));
+            ctx.insert("snapshot", &snapshot);
+            ctx.insert("history_url", &history_url);
+            ctx.insert(
+                "removed",
+                &guide.removed.as_ref().filter(|_| current).map(|r| r.date),
+            );
+            self.render(lang, "guide.html", &ctx)
+        };
+        sink.write(&urls::file_of(&rel), &page(&guide.doc, None, true)?)?;
+        let views = self.revision_views(guide, lang);
+        self.write_revisions(guide, &views, sink, |g, snapshot| {
+            page(g, Some(&snapshot), false)
+        })?;
+        self.write_history_page(
+            guide,
+            views,
+            lang,
+            &title_of(&guide.doc),
+            crumbs.clone(),
+            sink,
+        )
+    }
+}

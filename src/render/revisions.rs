@@ -1,0 +1,159 @@
+//! What every document kind's revisions look like on the site, written
+//! once: the list of revisions (with what each changed), and for each
+//! published revision a snapshot page and its exact source. The kind only
+//! says how one revision's snapshot page is rendered.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::model::{Date, Language, Payload};
+use crate::sink::Sink;
+use crate::validate::Document;
+
+use super::urls;
+use super::views::Link;
+use super::{RenderError, Renderer, diff};
+
+/// One revision in a list of revisions.
+#[derive(Clone, Serialize)]
+pub(super) struct RevisionView {
+    pub number: usize,
+    pub date: Option<Date>,
+    pub commit: Option<String>,
+    pub commit_short: Option<String>,
+    pub message: Option<String>,
+    pub blob: String,
+    pub snapshot_url: String,
+    pub source_url: String,
+    /// HTML of the changes from the previous revision's source.
+    pub diff: Option<String>,
+}
+
+/// A snapshot's notice: which revision of how many, and where the others are.
+#[derive(Serialize)]
+pub(super) struct SnapshotView {
+    pub number: usize,
+    pub count: usize,
+    pub date: Option<Date>,
+    pub current_url: String,
+    /// The page listing the revisions, for kinds that have one.
+    pub history_url: Option<String>,
+    pub source_url: String,
+    /// The revisions after this one, oldest first.
+    pub later: Vec<RevisionView>,
+    /// When the document's file was deleted, if it was.
+    pub removed: Option<Date>,
+}
+
+impl Renderer<'_> {
+    /// Every published revision of `doc`, oldest first, each with the diff
+    /// from the one before.
+    pub(super) fn revision_views<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        lang: Language,
+    ) -> Vec<RevisionView> {
+        let u = self.urls();
+        let key = doc.key();
+        let labels = diff::DiffLabels {
+            removed: &self.string(lang, "diff_removed"),
+            added: &self.string(lang, "diff_added"),
+        };
+        let text_of = |i: usize| doc.revision_doc(i).source_text();
+        doc.revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RevisionView {
+                diff: (i > 0).then(|| diff::to_html(text_of(i - 1), text_of(i), &labels)),
+                number: i + 1,
+                date: r.date(),
+                commit: r.commit.as_ref().map(|c| c.id.clone()),
+                commit_short: r.commit.as_ref().map(|c| c.short_id().to_string()),
+                message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
+                blob: r.blob.clone(),
+                snapshot_url: u.href(&urls::snapshot(&key, &r.blob)),
+                source_url: u.href(&urls::source(&key, &r.blob)),
+            })
+            .collect()
+    }
+
+    /// The snapshot page and the exact source of every published revision
+    /// of `doc`. `page` renders revision `i` (what it held, and the
+    /// snapshot's notice).
+    pub(super) fn write_revisions<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        views: &[RevisionView],
+        sink: &dyn Sink,
+        page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
+    ) -> Result<(), RenderError> {
+        let u = self.urls();
+        let key = doc.key();
+        let mut written = BTreeSet::new();
+        for (i, revision) in doc.revisions.iter().enumerate() {
+            // A revision that restores earlier bytes has the same URLs.
+            if !written.insert(revision.blob.as_str()) {
+                continue;
+            }
+            let held = doc.revision_doc(i);
+            let snapshot = SnapshotView {
+                number: i + 1,
+                count: doc.revisions.len(),
+                date: revision.date(),
+                current_url: u.href(&urls::document(&key)),
+                history_url: urls::history(&key).map(|h| u.href(&h)),
+                source_url: views[i].source_url.clone(),
+                later: views[i + 1..].to_vec(),
+                removed: doc.removed.as_ref().map(|r| r.date),
+            };
+            sink.write(
+                &urls::snapshot(&key, &revision.blob),
+                &page(held, snapshot)?,
+            )?;
+            sink.write(
+                &urls::source(&key, &revision.blob),
+                held.source_text().as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The history page of `doc`: its revisions newest first, each with
+    /// what it changed. `crumbs` lead to the document's page.
+    pub(super) fn write_history_page<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        mut revisions: Vec<RevisionView>,
+        lang: Language,
+        title: &str,
+        mut crumbs: Vec<Link>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let key = doc.key();
+        let Some(rel) = urls::history(&key) else {
+            return Ok(());
+        };
+        revisions.reverse();
+        let page = urls::document(&key);
+        crumbs.push(self.crumb(title, &page));
+        let mut meta = self.meta(self.string(lang, "history_title"), &rel, crumbs);
+        meta.noindex = true;
+        let mut ctx = self.context(lang, meta);
+        ctx.insert(
+            "item",
+            &Link {
+                title: title.to_string(),
+                url: self.urls().href(&page),
+            },
+        );
+        ctx.insert("revision_count", &revisions.len());
+        ctx.insert("revisions", &revisions);
+        ctx.insert("removed", &doc.removed.as_ref().map(|r| r.date));
+        sink.write(
+            &urls::file_of(&rel),
+            &self.render(lang, "history.html", &ctx)?,
+        )
+        .map_err(RenderError::from)
+    }
+}
