@@ -34,6 +34,9 @@ pub struct Commit {
     pub position: usize,
     /// Committer date, in the site's time zone.
     pub date: Date,
+    /// Committer time, seconds since 1970 (UTC): the Memento-Datetime of
+    /// what the commit published.
+    pub seconds: i64,
     /// First line of the message: an internal working note, never shown
     /// on a page.
     pub summary: String,
@@ -152,6 +155,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                 position,
                 date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
+                seconds: r.seconds,
                 summary: r.summary.clone(),
                 public_note: r.public_note.clone(),
             }

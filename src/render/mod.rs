@@ -17,6 +17,7 @@ mod power;
 pub mod report;
 pub mod server;
 pub mod theme;
+pub mod timemap;
 pub mod urls;
 mod views;
 
@@ -265,13 +266,18 @@ pub fn render(
         sink.write(&path, bytes.as_bytes())?;
     }
     sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
-    let plan = server_plan(site, &pages, &alias_feeds);
+    let archived = timemap::archived(site);
+    for doc in &archived {
+        sink.write(&doc.timemap, timemap::link_format(doc, &urls).as_bytes())?;
+    }
+    let mut plan = server_plan(site, &pages, &alias_feeds);
+    plan.archived = archived;
     sink.write(server::NGINX, server::nginx(&urls, &plan).as_bytes())?;
     sink.write(
         server::REDIRECTS,
         server::redirects(&urls, &plan).as_bytes(),
     )?;
-    sink.write(server::HEADERS, server::headers(&urls).as_bytes())?;
+    sink.write(server::HEADERS, server::headers(&urls, &plan).as_bytes())?;
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
@@ -313,7 +319,7 @@ fn server_plan(
         let id = &w.index_no;
         let (page, mut gone) = if w.power {
             let page = urls::power(id);
-            let mut gone = vec![page.clone()];
+            let mut gone = vec![page.clone(), urls::power_timemap(id)];
             for blob in &w.blobs {
                 gone.push(urls::power_snapshot(id, blob));
                 gone.push(urls::power_source(id, blob));
@@ -321,7 +327,7 @@ fn server_plan(
             (page, gone)
         } else {
             let page = urls::item(id);
-            let mut gone = vec![page.clone(), urls::history(id)];
+            let mut gone = vec![page.clone(), urls::history(id), urls::timemap(id)];
             for blob in &w.blobs {
                 gone.push(urls::snapshot(id, blob));
                 gone.push(urls::source(id, blob));
@@ -604,6 +610,10 @@ struct PageMeta {
     article: Option<meta::Article>,
     /// schema.org JSON-LD, already safe inside `<script>`.
     json_ld: Option<String>,
+    /// Memento (RFC 7089): the TimeMap of a document with revisions, and
+    /// on a snapshot the current document's absolute URL.
+    timemap: Option<String>,
+    original: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -682,6 +692,8 @@ impl<'a> Renderer<'a> {
             description,
             article: None,
             json_ld: None,
+            timemap: None,
+            original: None,
         }
     }
 
@@ -760,6 +772,8 @@ impl<'a> Renderer<'a> {
             &|href| format!("{origin}{href}"),
             &page.description,
         ));
+        let archived = timemap::item(item);
+        page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
         let mut ctx = self.context(lang, page);
         ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
@@ -798,6 +812,10 @@ impl<'a> Renderer<'a> {
             let article = self.article(rlang, &rview, rc)?;
             let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
             meta.noindex = true;
+            if let Some(a) = &archived {
+                meta.timemap = Some(self.urls().absolute(&a.timemap));
+                meta.original = Some(self.urls().absolute(&a.original));
+            }
             let mut ctx = self.context(rlang, meta);
             ctx.insert("article", &article);
             ctx.insert(
@@ -867,6 +885,8 @@ impl<'a> Renderer<'a> {
         let note = format!("{}\n", self.string(lang, "withdrawn_text"));
         if withdrawn.power {
             sink.write(&urls::file_of(&urls::power(id)), &page)?;
+            // Its TimeMap goes with it: the URL stays, naming nothing.
+            sink.write(&urls::power_timemap(id), note.as_bytes())?;
             for blob in &withdrawn.blobs {
                 sink.write(&urls::power_snapshot(id, blob), &page)?;
                 sink.write(&urls::power_source(id, blob), note.as_bytes())?;
@@ -875,6 +895,7 @@ impl<'a> Renderer<'a> {
         }
         sink.write(&urls::file_of(&urls::item(id)), &page)?;
         sink.write(&urls::file_of(&urls::history(id)), &page)?;
+        sink.write(&urls::timemap(id), note.as_bytes())?;
         for blob in &withdrawn.blobs {
             sink.write(&urls::snapshot(id, blob), &page)?;
             sink.write(&urls::source(id, blob), note.as_bytes())?;

@@ -11,6 +11,7 @@ use std::io::Write as _;
 use crate::model::file_type::ATTACHMENT_TYPES;
 use crate::write::Sink;
 
+use super::timemap::{self, Archived};
 use super::urls::Urls;
 
 pub const NGINX: &str = "_gongkai/nginx.conf";
@@ -33,6 +34,32 @@ pub struct ServerPlan {
     pub moved: Vec<(String, String)>,
     /// URLs of withdrawn items, each with the page to answer with.
     pub gone: Vec<(String, String)>,
+    /// Documents with revisions: their snapshots get `Memento-Datetime`
+    /// and `Link` headers.
+    pub archived: Vec<Archived>,
+}
+
+/// `(snapshot path, Memento-Datetime, Link)` of every snapshot whose
+/// path and header values can stand in the server's configuration as they
+/// are (see [`plain`]; the origin comes from `base_url`).
+fn memento_headers<'a>(
+    urls: &'a Urls,
+    plan: &'a ServerPlan,
+) -> impl Iterator<Item = (&'a str, String, String)> + 'a {
+    let safe = |v: &str| !v.bytes().any(|b| b"'\"\\$;{}\r\n".contains(&b) || b < 0x20);
+    plan.archived.iter().flat_map(move |doc| {
+        let link = timemap::snapshot_link(doc, urls);
+        doc.mementos.iter().filter_map(move |m| {
+            let link_ok = plain(&doc.original) && plain(&doc.timemap) && !link.contains('\'');
+            (plain(&m.snapshot) && link_ok && safe(&urls.absolute(""))).then(|| {
+                (
+                    m.snapshot.as_str(),
+                    timemap::imf_fixdate(m.seconds),
+                    link.clone(),
+                )
+            })
+        })
+    })
 }
 
 /// A path that can stand unquoted in nginx's configuration and in the
@@ -58,6 +85,8 @@ fn types() -> Vec<(&'static str, &'static str)> {
         // Power sources.
         ("toml", "text/plain"),
         ("ico", "image/x-icon"),
+        // Memento TimeMaps.
+        ("link", timemap::MEDIA_TYPE),
     ];
     for t in ATTACHMENT_TYPES {
         for ext in t.extensions {
@@ -149,6 +178,17 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     let _ = writeln!(x, "    add_header Cache-Control \"{SHORT}\" always;");
     x.push_str("    add_header Content-Disposition attachment always;\n");
     x.push_str("}\n");
+    // Each snapshot: when it was published, and where its original and the
+    // other versions are (RFC 7089). An exact location wins over the
+    // regular expression above, so it repeats that one's headers.
+    for (path, datetime, link) in memento_headers(urls, plan) {
+        let _ = writeln!(x, "location = {base}{path} {{");
+        common_headers(&mut x, "    ");
+        let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+        let _ = writeln!(x, "    add_header Memento-Datetime \"{datetime}\" always;");
+        let _ = writeln!(x, "    add_header Link '{link}' always;");
+        x.push_str("}\n");
+    }
     let _ = writeln!(x, "location ~ /atom\\.xml$ {{");
     x.push_str("    types { }\n");
     x.push_str("    default_type application/atom+xml;\n");
@@ -175,7 +215,7 @@ pub fn redirects(urls: &Urls, plan: &ServerPlan) -> String {
 }
 
 /// `_headers` (Netlify, Cloudflare Pages).
-pub fn headers(urls: &Urls) -> String {
+pub fn headers(urls: &Urls, plan: &ServerPlan) -> String {
     let base = &urls.base_path;
     let mut x = String::new();
     let _ = writeln!(x, "{base}*");
@@ -188,6 +228,13 @@ pub fn headers(urls: &Urls) -> String {
     x.push_str("  Content-Type: text/plain; charset=utf-8\n");
     let _ = writeln!(x, "{base}departments/*/files/*");
     x.push_str("  Content-Disposition: attachment\n");
+    let _ = writeln!(x, "{base}*.link");
+    let _ = writeln!(x, "  Content-Type: {}", timemap::MEDIA_TYPE);
+    for (path, datetime, link) in memento_headers(urls, plan) {
+        let _ = writeln!(x, "{base}{path}");
+        let _ = writeln!(x, "  Memento-Datetime: {datetime}");
+        let _ = writeln!(x, "  Link: {link}");
+    }
     x
 }
 

@@ -179,6 +179,11 @@ pub fn snapshot(index_no: &str, blob: &str) -> String {
     format!("items/{}/{}.html", segments(index_no), segment(blob))
 }
 
+/// The Memento TimeMap of an item's revisions (docs/archives.md).
+pub fn timemap(index_no: &str) -> String {
+    format!("items/{}/timemap.link", segments(index_no))
+}
+
 pub fn source(index_no: &str, blob: &str) -> String {
     format!("items/{}/{}.md", segments(index_no), segment(blob))
 }
@@ -224,6 +229,11 @@ pub fn power(code: &str) -> String {
 /// A power revision's snapshot page and exact source, in its folder.
 pub fn power_snapshot(code: &str, blob: &str) -> String {
     format!("powers/{}/{}.html", segment(code), segment(blob))
+}
+
+/// The Memento TimeMap of a power's revisions.
+pub fn power_timemap(code: &str) -> String {
+    format!("powers/{}/timemap.link", segment(code))
 }
 
 pub fn power_source(code: &str, blob: &str) -> String {

@@ -1,0 +1,228 @@
+//! Archives that archivists check with their own tools (issue 20): Memento
+//! TimeMaps, the signed manifest and `gongkai verify`, and the WACZ of a
+//! release, read by warcio, py-wacz and pywb.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use support::{SiteTest, git_dated};
+
+const ITEM: &str = "content/bgt/catalog/2024-00001.md";
+const INDEX_NO: &str = "11530100MB0A00001B/2024-00001";
+const POWER: &str = "content/bgt/powers/530100-XK-BGT-001.toml";
+
+fn item(body: &str) -> String {
+    format!(
+        "+++\nindex_no = \"{INDEX_NO}\"\ntitle = \"示例市人民政府办公室关于公布政府信息公开工作机构的通知\"\npublished = 2024-03-05\ncategory = '综合政务\\政务公开'\n+++\n\n{body}\n"
+    )
+}
+
+const POWER_TEXT: &str = "code = \"530100-XK-BGT-001\"\nname = \"政府信息公开申请\"\ncategory = \"行政许可\"\nbasis = [\"《中华人民共和国行政许可法》第十二条\"]\nsubject = \"示例市办公厅\"\nlegal_limit_days = 20\n\n[[steps]]\nname = \"受理\"\nactor = \"窗口\"\nlimit_days = 5\n\n[[steps]]\nname = \"决定\"\nactor = \"局长\"\nlimit_days = 5\n";
+
+/// The minimal site in a repository of its own: the item in three
+/// revisions (the last one tagged `v2`), a power in one.
+pub struct History {
+    pub site: SiteTest,
+}
+
+impl History {
+    fn new() -> History {
+        let site = SiteTest::from_fixture("minimal");
+        let root = site.root();
+        let git = |args: &[&str], date: &str| git_dated(root, args, date);
+        git(&["init", "-q", "-b", "main"], "2024-03-05T09:00:00+08:00");
+        site.write(ITEM, &item("现将本机关政府信息公开工作机构公布如下。"));
+        site.write(POWER, POWER_TEXT);
+        git(&["add", "-A"], "2024-03-05T09:00:00+08:00");
+        git(
+            &["commit", "-q", "-m", "first"],
+            "2024-03-05T09:00:00+08:00",
+        );
+        git(&["tag", "v1"], "2024-03-05T09:00:00+08:00");
+        site.write(
+            ITEM,
+            &item("现将本机关政府信息公开工作机构公布如下：办公室。"),
+        );
+        git(
+            &["commit", "-q", "-am", "second"],
+            "2024-04-01T10:15:30+08:00",
+        );
+        site.write(
+            ITEM,
+            &item("现将本机关政府信息公开工作机构公布如下：办公室，电话 12345。"),
+        );
+        git(
+            &["commit", "-q", "-am", "third"],
+            "2024-05-02T11:30:00+08:00",
+        );
+        git(&["tag", "v2"], "2024-05-02T11:30:00+08:00");
+        History { site }
+    }
+
+    fn build(&self, out: &Path, extra: &[&str]) {
+        let mut args = vec![
+            "build".as_ref(),
+            "--root".as_ref(),
+            self.site.root().as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        self.site.run(&args).assert_success();
+    }
+}
+
+static BUILT: LazyLock<(History, PathBuf)> = LazyLock::new(|| {
+    let h = History::new();
+    let out = h.site.tmp().join("public");
+    h.build(&out, &[]);
+    (h, out)
+});
+
+/// One link of an RFC 6690 document: the target and its parameters.
+#[derive(Debug)]
+struct LinkValue {
+    target: String,
+    params: Vec<(String, String)>,
+}
+
+impl LinkValue {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A strict reader of the link format: `<URI>` then `; name="value"`
+/// parameters, links separated by commas (quoted values may hold commas).
+fn parse_link_format(text: &str) -> Vec<LinkValue> {
+    let mut links = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        assert!(rest.starts_with('<'), "a link starts with `<`: {rest}");
+        let end = rest.find('>').expect("`>` closes the target");
+        let target = rest[1..end].to_string();
+        rest = rest[end + 1..].trim_start();
+        let mut params = Vec::new();
+        while let Some(after) = rest.strip_prefix(';') {
+            let after = after.trim_start();
+            let eq = after.find('=').expect("a parameter has a value");
+            let name = after[..eq].trim().to_string();
+            let value_part = &after[eq + 1..];
+            assert!(value_part.starts_with('"'), "quoted value: {value_part}");
+            let close = value_part[1..].find('"').expect("closing quote") + 1;
+            params.push((name, value_part[1..close].to_string()));
+            rest = value_part[close + 1..].trim_start();
+        }
+        links.push(LinkValue { target, params });
+        rest = match rest.strip_prefix(',') {
+            Some(r) => r.trim_start(),
+            None => {
+                assert!(rest.is_empty(), "links are separated by commas: {rest}");
+                rest
+            }
+        };
+    }
+    links
+}
+
+/// Site-relative file of an absolute URL of the test site.
+fn file_of_url(url: &str) -> String {
+    let rel = url
+        .strip_prefix("https://xxgk.example.gov.cn/")
+        .unwrap_or_else(|| panic!("{url} is on the site"));
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+#[test]
+fn timemap_lists_three_mementos_in_order_and_each_exists() {
+    let (_, out) = &*BUILT;
+    let tm_rel = format!("items/{INDEX_NO}/timemap.link");
+    let text = std::fs::read_to_string(out.join(&tm_rel)).expect("the item's TimeMap");
+    let links = parse_link_format(&text);
+    assert_eq!(links[0].param("rel"), Some("original"));
+    assert_eq!(
+        links[0].target,
+        format!("https://xxgk.example.gov.cn/items/{INDEX_NO}/")
+    );
+    assert_eq!(links[1].param("rel"), Some("self"));
+    assert_eq!(links[1].param("type"), Some("application/link-format"));
+    assert_eq!(
+        links[1].target,
+        format!("https://xxgk.example.gov.cn/{tm_rel}")
+    );
+    assert_eq!(
+        links[1].param("from"),
+        Some("Tue, 05 Mar 2024 01:00:00 GMT")
+    );
+    assert_eq!(
+        links[1].param("until"),
+        Some("Thu, 02 May 2024 03:30:00 GMT")
+    );
+    let mementos: Vec<&LinkValue> = links[2..].iter().collect();
+    let rels: Vec<_> = mementos.iter().map(|l| l.param("rel").unwrap()).collect();
+    assert_eq!(rels, ["first memento", "memento", "last memento"]);
+    let dates: Vec<_> = mementos
+        .iter()
+        .map(|l| l.param("datetime").unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "Tue, 05 Mar 2024 01:00:00 GMT",
+            "Mon, 01 Apr 2024 02:15:30 GMT",
+            "Thu, 02 May 2024 03:30:00 GMT"
+        ]
+    );
+    for m in &mementos {
+        let file = out.join(file_of_url(&m.target));
+        assert!(file.is_file(), "{} is in the output", m.target);
+    }
+    // The third snapshot holds the third revision's words.
+    let last = std::fs::read_to_string(out.join(file_of_url(&mementos[2].target))).unwrap();
+    assert!(last.contains("电话 12345"));
+
+    // Pages point to it.
+    let page = std::fs::read_to_string(out.join(format!("items/{INDEX_NO}/index.html"))).unwrap();
+    assert!(page.contains(&format!(
+        "<link rel=\"timemap\" type=\"application/link-format\" href=\"https://xxgk.example.gov.cn/{tm_rel}\">"
+    )));
+    let snapshot = std::fs::read_to_string(out.join(file_of_url(&mementos[0].target))).unwrap();
+    assert!(snapshot.contains(&format!(
+        "<link rel=\"original\" href=\"https://xxgk.example.gov.cn/items/{INDEX_NO}/\">"
+    )));
+    assert!(snapshot.contains("rel=\"timemap\""));
+}
+
+#[test]
+fn a_power_with_one_revision_has_a_first_last_memento() {
+    let (_, out) = &*BUILT;
+    let text = std::fs::read_to_string(out.join("powers/530100-XK-BGT-001/timemap.link"))
+        .expect("the power's TimeMap");
+    let links = parse_link_format(&text);
+    assert_eq!(links.len(), 3);
+    assert_eq!(links[2].param("rel"), Some("first last memento"));
+    assert!(out.join(file_of_url(&links[2].target)).is_file());
+}
+
+#[test]
+fn the_server_configuration_sends_memento_headers_for_snapshots() {
+    let (_, out) = &*BUILT;
+    let nginx = std::fs::read_to_string(out.join("_gongkai/nginx.conf")).unwrap();
+    assert!(nginx.contains("application/link-format link;"));
+    assert_eq!(
+        nginx.matches("add_header Memento-Datetime").count(),
+        4,
+        "three item snapshots and one power snapshot:\n{nginx}"
+    );
+    let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
+    assert!(headers.contains("Memento-Datetime: Thu, 02 May 2024 03:30:00 GMT"));
+}
