@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod seal;
 pub mod serve;
 pub mod text;
 pub mod validate;

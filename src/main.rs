@@ -54,6 +54,11 @@ enum Command {
         /// archived revisions before the clone's first commit are left out.
         #[arg(long)]
         shallow_ok: bool,
+        /// Sign api/manifest.json with this minisign secret key (made
+        /// with `minisign -G -W`; default: $GONGKAI_SIGN_KEY). Keep it out
+        /// of the repository.
+        #[arg(long, value_name = "PATH")]
+        sign_key: Option<PathBuf>,
     },
     /// Check the content and report every problem.
     Check {
@@ -111,6 +116,9 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// List the vocabularies: 主题分类, 文种, 职权类型 (site.toml's or the national ones).
     Vocab(cli::vocab::VocabArgs),
+    /// Check a published site (folder or http:// URL) against its signed
+    /// manifest: the signature, then every file's SHA-256.
+    Verify(cli::verify::VerifyArgs),
     /// Create a new catalog item or department, ready to fill in.
     New {
         #[command(subcommand)]
@@ -137,6 +145,7 @@ fn main() -> ExitCode {
             base_url,
             as_of,
             shallow_ok,
+            sign_key,
         } => run_build(BuildOptions {
             root,
             out,
@@ -144,6 +153,12 @@ fn main() -> ExitCode {
             as_of,
             audience: Audience::Publish,
             shallow_ok,
+            // CI keeps the key in a secret file named by the environment.
+            sign_key: sign_key.or_else(|| {
+                std::env::var_os("GONGKAI_SIGN_KEY")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }),
         }),
         Command::Check {
             root,
@@ -179,6 +194,7 @@ fn main() -> ExitCode {
         Command::New { what } => cli::new::run(what),
         Command::Search(args) => cli::search::run(args),
         Command::Vocab(args) => cli::vocab::run(args),
+        Command::Verify(args) => cli::verify::run(args),
     }
 }
 

@@ -226,3 +226,158 @@ fn the_server_configuration_sends_memento_headers_for_snapshots() {
     let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
     assert!(headers.contains("Memento-Datetime: Thu, 02 May 2024 03:30:00 GMT"));
 }
+
+/// `minisign -G -W` (Debian's minisign): a key pair without a password.
+fn keypair(dir: &Path) -> (PathBuf, PathBuf) {
+    let (public, secret) = (dir.join("editor.pub"), dir.join("editor.key"));
+    let status = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("minisign is installed (scripts/test.sh installs it)");
+    assert!(status.success());
+    (public, secret)
+}
+
+fn verify(h: &History, site: &str, pubkey: &Path) -> support::Run {
+    h.site.run(&[
+        "verify".as_ref(),
+        "--site".as_ref(),
+        site.as_ref(),
+        "--pubkey".as_ref(),
+        pubkey.as_os_str(),
+    ])
+}
+
+static SIGNED: LazyLock<(History, PathBuf, PathBuf)> = LazyLock::new(|| {
+    let h = History::new();
+    let keys = h.site.tmp().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let (public, secret) = keypair(&keys);
+    let out = h.site.tmp().join("signed");
+    h.build(&out, &["--sign-key", secret.to_str().unwrap()]);
+    (h, out, public)
+});
+
+#[test]
+fn minisign_verifies_the_manifest_which_hashes_every_file_and_names_the_commit() {
+    let (h, out, public) = &*SIGNED;
+    let manifest_path = out.join("api/manifest.json");
+    let run = std::process::Command::new("minisign")
+        .arg("-Vm")
+        .arg(&manifest_path)
+        .arg("-p")
+        .arg(public)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "minisign -V: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(h.site.root())
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    assert_eq!(manifest["build"]["commit"], head.trim());
+    let files = manifest["files"].as_object().unwrap();
+    let mut expected = support::list_files(out);
+    expected.retain(|f| !f.starts_with("api/manifest.json"));
+    assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected);
+    for (rel, hash) in files {
+        let bytes = std::fs::read(out.join(rel)).unwrap();
+        assert_eq!(
+            hash.as_str().unwrap(),
+            gongkai::seal::sha256_hex(&bytes),
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn verify_passes_then_names_the_page_with_one_byte_changed() {
+    let (h, out, public) = &*SIGNED;
+    let copy = h.site.tmp().join("tampered");
+    support::copy_dir(out, &copy);
+    verify(h, copy.to_str().unwrap(), public).assert_success();
+    let page = format!("items/{INDEX_NO}/index.html");
+    let mut bytes = std::fs::read(copy.join(&page)).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(copy.join(&page), bytes).unwrap();
+    let run = verify(h, copy.to_str().unwrap(), public);
+    run.assert_code(1);
+    assert_eq!(run.stdout.trim(), format!("changed: {page}"), "{run}");
+    // A signature by another key proves nothing.
+    let other = h.site.tmp().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let (other_public, _) = keypair(&other);
+    let run = verify(h, out.to_str().unwrap(), &other_public);
+    run.assert_code(1);
+    assert!(run.stderr.contains("signature"), "{run}");
+}
+
+#[test]
+fn two_builds_of_a_commit_give_the_same_manifest_and_timemaps() {
+    let (h, out, public) = &*SIGNED;
+    let again = h.site.tmp().join("again");
+    let key = public.with_extension("key");
+    h.build(&again, &["--sign-key", key.to_str().unwrap()]);
+    assert_eq!(
+        support::snapshot_dir(out)
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with(".minisig"))
+            .collect::<Vec<_>>(),
+        support::snapshot_dir(&again)
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with(".minisig"))
+            .collect::<Vec<_>>()
+    );
+    // minisign signs with hedged Ed25519 (random noise): the signature
+    // differs between builds, and each one holds (docs/archives.md).
+    verify(h, again.to_str().unwrap(), public).assert_success();
+    let sig = std::fs::read_to_string(again.join("api/manifest.json.minisig")).unwrap();
+    let first = std::fs::read_to_string(out.join("api/manifest.json.minisig")).unwrap();
+    let trusted = |s: &str| s.lines().nth(2).unwrap().to_string();
+    assert_eq!(trusted(&sig), trusted(&first));
+}
+
+#[test]
+fn verify_reads_a_site_over_http() {
+    let (h, out, public) = &*SIGNED;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .arg("--directory")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs a static server");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = verify(h, &format!("http://127.0.0.1:{port}/"), public);
+    let _ = server.kill();
+    let _ = server.wait();
+    run.assert_success();
+    assert!(run.stderr.contains("not checked over HTTP"), "{run}");
+}

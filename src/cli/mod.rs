@@ -4,4 +4,5 @@
 pub mod new;
 pub mod search;
 pub mod serve;
+pub mod verify;
 pub mod vocab;
