@@ -5,6 +5,7 @@
 // moved into a list: its size is no hot-path cost.
 #![allow(clippy::result_large_err)]
 
+pub mod archive;
 pub mod build;
 pub mod diagnostics;
 #[doc(hidden)]

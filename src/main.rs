@@ -116,6 +116,18 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// List the vocabularies: 主题分类, 文种, 职权类型 (site.toml's or the national ones).
     Vocab(cli::vocab::VocabArgs),
+    /// Write a WACZ web archive of the site as built at a release (default:
+    /// HEAD), for web archives and pywb to replay.
+    Archive {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// A tag, commit or branch.
+        #[arg(long, value_name = "TAG")]
+        rev: Option<String>,
+        /// The .wacz file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Check a published site (folder or http:// URL) against its signed
     /// manifest: the signature, then every file's SHA-256.
     Verify(cli::verify::VerifyArgs),
@@ -195,6 +207,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cli::search::run(args),
         Command::Vocab(args) => cli::vocab::run(args),
         Command::Verify(args) => cli::verify::run(args),
+        Command::Archive { root, rev, out } => run_archive(&root, rev.as_deref(), &out),
     }
 }
 
@@ -461,6 +474,42 @@ fn run_build(options: BuildOptions) -> ExitCode {
         Err(e) => {
             bar.finish_and_clear();
             eprintln!("build failed: {e}; the previous output was left untouched");
+            ExitCode::from(EXIT_CONTENT)
+        }
+    }
+}
+
+fn run_archive(root: &Path, rev: Option<&str>, out: &Path) -> ExitCode {
+    let started = Instant::now();
+    match gongkai::archive::archive(root, rev, out) {
+        Ok(report) => {
+            eprintln!(
+                "archived commit {} ({}): {} WARC records, {} bytes of WARC, {} bytes of WACZ in {:.1} s into {}",
+                &report.commit[..10.min(report.commit.len())],
+                report.version.as_deref().unwrap_or("untagged"),
+                report.records,
+                report.warc_bytes,
+                report.wacz_bytes,
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "archive failed: the site at {} has {} error(s)",
+                rev.unwrap_or("HEAD"),
+                diagnostics.error_count()
+            );
+            ExitCode::from(EXIT_CONTENT)
+        }
+        Err(e @ (BuildError::Git(_) | BuildError::Shallow)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("archive failed: {e}");
             ExitCode::from(EXIT_CONTENT)
         }
     }

@@ -381,3 +381,175 @@ fn verify_reads_a_site_over_http() {
     run.assert_success();
     assert!(run.stderr.contains("not checked over HTTP"), "{run}");
 }
+
+/// A tool of the Python virtual environment that scripts/test.sh makes.
+/// Missing tools fail the test: it must not pass without running them.
+fn archive_tool(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/archive-venv/bin")
+        .join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/test.sh, which installs warcio, wacz and pywb into target/archive-venv",
+        path.display()
+    );
+    path
+}
+
+fn run_tool(dir: &Path, tool: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(archive_tool(tool))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{tool} {args:?}:\n{text}");
+    text
+}
+
+fn archive(h: &History, rev: &str, out: &Path) {
+    h.site
+        .run(&[
+            "archive".as_ref(),
+            "--root".as_ref(),
+            h.site.root().as_os_str(),
+            "--rev".as_ref(),
+            rev.as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .assert_success();
+}
+
+#[test]
+fn the_wacz_of_a_release_is_deterministic_and_read_by_warcio_wacz_and_pywb() {
+    let (h, out) = &*BUILT;
+    let work = tempfile::tempdir().unwrap();
+    let wacz = work.path().join("v2.wacz");
+    archive(h, "v2", &wacz);
+    let again = work.path().join("again.wacz");
+    archive(h, "v2", &again);
+    assert!(
+        std::fs::read(&wacz).unwrap() == std::fs::read(&again).unwrap(),
+        "two archives of one release are byte-identical"
+    );
+
+    // The WARC is stored, not deflated, so that replay can seek into it.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&wacz).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    for name in [
+        "archive/data.warc",
+        "indexes/index.cdx",
+        "pages/pages.jsonl",
+        "datapackage.json",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    let warc_path = work.path().join("data.warc");
+    {
+        let mut entry = zip.by_name("archive/data.warc").unwrap();
+        assert_eq!(entry.compression(), zip::CompressionMethod::Stored);
+        let mut file = std::fs::File::create(&warc_path).unwrap();
+        std::io::copy(&mut entry, &mut file).unwrap();
+    }
+    let cdx_lines = {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("indexes/index.cdx").unwrap(), &mut text)
+            .unwrap();
+        text.lines().count()
+    };
+
+    // warcio reads every record and checks every digest.
+    let check = run_tool(work.path(), "warcio", &["check", "-v", "data.warc"]);
+    let records = check.matches("WARC-Record-ID").count();
+    assert_eq!(
+        records,
+        cdx_lines + 1,
+        "the responses and the warcinfo:\n{check}"
+    );
+    assert_eq!(
+        check.matches("digest pass").count(),
+        cdx_lines,
+        "every response's digests:\n{check}"
+    );
+    let index = run_tool(work.path(), "warcio", &["index", "data.warc"]);
+    assert_eq!(index.lines().count(), records);
+    // One response per file of the published site, server configuration
+    // and the .gz copies aside.
+    let served: Vec<String> = support::list_files(out)
+        .into_iter()
+        .filter(|f| !f.ends_with(".gz") && !gongkai::seal::server_only(f))
+        .collect();
+    assert_eq!(cdx_lines, served.len());
+
+    let validate = run_tool(
+        work.path(),
+        "wacz",
+        &["validate", "-f", wacz.to_str().unwrap()],
+    );
+    assert!(validate.contains("is valid"), "{validate}");
+
+    // pywb indexes it into a collection and replays the item's page and
+    // its first snapshot byte for byte (`id_`: as archived, not rewritten).
+    run_tool(work.path(), "wb-manager", &["init", "release"]);
+    run_tool(
+        work.path(),
+        "wb-manager",
+        &["add", "--unpack-wacz", "release", wacz.to_str().unwrap()],
+    );
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut wayback = std::process::Command::new(archive_tool("wayback"))
+        .args(["-p", &port.to_string(), "-b", "127.0.0.1"])
+        .current_dir(work.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "pywb did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let tm = std::fs::read_to_string(out.join(format!("items/{INDEX_NO}/timemap.link"))).unwrap();
+    let first_snapshot = parse_link_format(&tm)[2].target.clone();
+    let replay = |url: &str| -> (Vec<u8>, Option<String>) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut res = agent
+            .get(format!(
+                "http://127.0.0.1:{port}/release/20240502033000id_/{url}"
+            ))
+            .call()
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{url}");
+        let memento = res
+            .headers()
+            .get("memento-datetime")
+            .map(|v| v.to_str().unwrap().to_string());
+        (res.body_mut().read_to_vec().unwrap(), memento)
+    };
+    let page_url = format!("https://xxgk.example.gov.cn/items/{INDEX_NO}/");
+    let (page, _) = replay(&page_url);
+    let (snapshot, memento) = replay(&first_snapshot);
+    let _ = wayback.kill();
+    let _ = wayback.wait();
+    assert!(
+        page == std::fs::read(out.join(file_of_url(&page_url))).unwrap(),
+        "the item page as published"
+    );
+    assert!(
+        snapshot == std::fs::read(out.join(file_of_url(&first_snapshot))).unwrap(),
+        "the first snapshot as published"
+    );
+    assert!(String::from_utf8_lossy(&snapshot).contains("如下。"));
+    assert!(memento.is_some());
+}

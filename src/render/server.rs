@@ -98,6 +98,41 @@ fn types() -> Vec<(&'static str, &'static str)> {
     types
 }
 
+/// The `Content-Type` nginx sends for a site-relative path with the
+/// configuration above (`charset utf-8` for the text types): what a web
+/// archive of the site records.
+pub fn content_type(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let mime = if name == "atom.xml" {
+        "application/atom+xml"
+    } else {
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        types()
+            .into_iter()
+            .find(|(e, _)| e.eq_ignore_ascii_case(ext))
+            .map_or("application/octet-stream", |(_, m)| m)
+    };
+    if CHARSET_TYPES.contains(&mime) {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+/// The types nginx adds `charset=utf-8` to (`charset_types`).
+const CHARSET_TYPES: &[&str] = &[
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+    "text/plain",
+    "text/markdown",
+    "text/csv",
+];
+
 fn common_headers(x: &mut String, indent: &str) {
     let _ = writeln!(
         x,
@@ -128,7 +163,8 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     x.push_str("index index.html;\n");
     x.push_str("absolute_redirect off;\n");
     x.push_str("charset utf-8;\n");
-    x.push_str("charset_types text/css text/javascript application/json application/xml application/atom+xml image/svg+xml text/plain text/markdown text/csv;\n");
+    // text/html is always among them.
+    let _ = writeln!(x, "charset_types {};", CHARSET_TYPES[1..].join(" "));
     x.push_str("gzip off;\n");
     x.push_str("gzip_static on;\n");
     x.push_str("gzip_vary on;\n");
