@@ -349,6 +349,23 @@ fn two_builds_of_a_commit_give_the_same_manifest_and_timemaps() {
     assert_eq!(trusted(&sig), trusted(&first));
 }
 
+/// Waits until `child` listens on `port`; fails when it exits first or
+/// does not listen within two minutes (a loaded CI machine starts Python
+/// slowly).
+fn wait_for(child: &mut std::process::Child, port: u16, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("{what} exited before listening: {status}");
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{what} did not listen on port {port} within two minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn verify_reads_a_site_over_http() {
     let (h, out, public) = &*SIGNED;
@@ -370,11 +387,7 @@ fn verify_reads_a_site_over_http() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("python3 runs a static server");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_for(&mut server, port, "python3 -m http.server");
     let run = verify(h, &format!("http://127.0.0.1:{port}/"), public);
     let _ = server.kill();
     let _ = server.wait();
@@ -512,11 +525,7 @@ fn the_wacz_of_a_release_is_deterministic_and_read_by_warcio_wacz_and_pywb() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "pywb did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    wait_for(&mut wayback, port, "pywb (wayback)");
     let tm = std::fs::read_to_string(out.join(format!("items/{INDEX_NO}/timemap.link"))).unwrap();
     let first_snapshot = parse_link_format(&tm)[2].target.clone();
     let replay = |url: &str| -> (Vec<u8>, Option<String>) {
