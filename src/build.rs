@@ -10,8 +10,9 @@ use crate::history::{self, History};
 use crate::load;
 use crate::model::{Audience, Date, Disclosure};
 use crate::render::{self, BuildInfo, Theme};
+use crate::seal;
 use crate::validate::{self, Site, Withheld};
-use crate::write::Staging;
+use crate::write::{Sink, Staging};
 
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
@@ -25,6 +26,9 @@ pub struct BuildOptions {
     pub audience: Audience,
     /// Build from a shallow clone with the history it holds (`--shallow-ok`).
     pub shallow_ok: bool,
+    /// A minisign secret key (without password): sign the manifest into
+    /// `api/manifest.json.minisig`.
+    pub sign_key: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -36,6 +40,7 @@ impl BuildOptions {
             as_of: None,
             audience: Audience::Publish,
             shallow_ok: false,
+            sign_key: None,
         }
     }
 
@@ -252,6 +257,14 @@ pub fn build(
     progress: &(dyn Fn() + Sync),
 ) -> Result<BuildReport, BuildError> {
     let shallow = shallow_clone(&options.root, options.shallow_ok)?;
+    // Read before the work, so that a wrong path fails in a second.
+    let sign_key = match &options.sign_key {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(BuildError::io(format!("signing key {}", path.display())))?,
+        ),
+        None => None,
+    };
     let snapshot = load_and_validate(&options.root, options.as_of, options.audience).map_err(
         BuildError::io(format!("cannot read {}", options.root.display())),
     )?;
@@ -280,9 +293,31 @@ pub fn build(
         out.display()
     )))?;
     on_total(render::progress_total(&site));
-    let sink = render::server::Precompress(&staging);
+    let sealing = seal::Sealing::new(&staging, &options.root);
+    let sink = render::server::Precompress(&sealing);
     match render::render(&site, &theme, &build, &sink, progress) {
         Ok(report) => {
+            if let Some(manifest) = sealing.seal() {
+                let written = render::server::Precompress(&staging)
+                    .write(seal::MANIFEST, &manifest)
+                    .map_err(BuildError::io("cannot write the manifest"))
+                    .and_then(|()| match &sign_key {
+                        Some(key) => {
+                            let signature = seal::sign(&manifest, key, build.commit.as_deref())
+                                .map_err(|e| {
+                                    BuildError::io("signing the manifest")(io::Error::other(e))
+                                })?;
+                            staging
+                                .write(seal::SIGNATURE, signature.as_bytes())
+                                .map_err(BuildError::io("cannot write the manifest's signature"))
+                        }
+                        None => Ok(()),
+                    });
+                if let Err(e) = written {
+                    staging.abandon();
+                    return Err(e);
+                }
+            }
             let files = staging.files();
             staging.commit().map_err(BuildError::io(format!(
                 "cannot put the new output in place of {}",

@@ -5,6 +5,7 @@
 // moved into a list: its size is no hot-path cost.
 #![allow(clippy::result_large_err)]
 
+pub mod archive;
 pub mod build;
 pub mod diagnostics;
 #[doc(hidden)]
@@ -16,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod seal;
 pub mod serve;
 pub mod sink;
 pub mod text;

@@ -51,6 +51,11 @@ enum Command {
         /// archived revisions before the clone's first commit are left out.
         #[arg(long)]
         shallow_ok: bool,
+        /// Sign api/manifest.json with this minisign secret key (made
+        /// with `minisign -G -W`; default: $GONGKAI_SIGN_KEY). Keep it out
+        /// of the repository.
+        #[arg(long, value_name = "PATH")]
+        sign_key: Option<PathBuf>,
     },
     /// Check the content and report every problem.
     Check {
@@ -108,6 +113,21 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// List the vocabularies: 主题分类, 文种, 职权类型 (site.toml's or the national ones).
     Vocab(cli::vocab::VocabArgs),
+    /// Write a WACZ web archive of the site as built at a release (default:
+    /// HEAD), for web archives and pywb to replay.
+    Archive {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// A tag, commit or branch.
+        #[arg(long, value_name = "TAG")]
+        rev: Option<String>,
+        /// The .wacz file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a published site (folder or http:// URL) against its signed
+    /// manifest: the signature, then every file's SHA-256.
+    Verify(cli::verify::VerifyArgs),
     /// Create a new catalog item or department, ready to fill in.
     New {
         #[command(subcommand)]
@@ -138,6 +158,7 @@ fn run(command: Command) -> Outcome {
             base_url,
             as_of,
             shallow_ok,
+            sign_key,
         } => run_build(BuildOptions {
             root,
             out,
@@ -145,6 +166,12 @@ fn run(command: Command) -> Outcome {
             as_of,
             audience: Audience::Publish,
             shallow_ok,
+            // CI keeps the key in a secret file named by the environment.
+            sign_key: sign_key.or_else(|| {
+                std::env::var_os("GONGKAI_SIGN_KEY")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }),
         }),
         Command::Check {
             root,
@@ -180,6 +207,8 @@ fn run(command: Command) -> Outcome {
         Command::New { what } => cli::new::run(what),
         Command::Search(args) => cli::search::run(args),
         Command::Vocab(args) => cli::vocab::run(args),
+        Command::Verify(args) => cli::verify::run(args),
+        Command::Archive { root, rev, out } => run_archive(&root, rev.as_deref(), &out),
     }
 }
 
@@ -411,5 +440,35 @@ fn run_build(options: BuildOptions) -> Outcome {
             }
             Err(failure)
         }
+    }
+}
+
+fn run_archive(root: &Path, rev: Option<&str>, out: &Path) -> Outcome {
+    site_root(root)?;
+    let started = Instant::now();
+    match gongkai::archive::archive(root, rev, out) {
+        Ok(report) => {
+            eprintln!(
+                "archived commit {} ({}): {} WARC records, {} bytes of WARC, {} bytes of WACZ in {:.1} s into {}",
+                &report.commit[..10.min(report.commit.len())],
+                report.version.as_deref().unwrap_or("untagged"),
+                report.records,
+                report.warc_bytes,
+                report.wacz_bytes,
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+            Ok(())
+        }
+        Err(BuildError::Content(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "archive failed: the site at {} has {} error(s)",
+                rev.unwrap_or("HEAD"),
+                diagnostics.error_count()
+            );
+            Err(Failure::Content)
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -219,6 +219,11 @@ pub fn snapshot(key: &DocKey, blob: &str) -> String {
     format!("{}/{}.html", folder(key), segment(blob))
 }
 
+/// The Memento TimeMap of a document's revisions (docs/archives.md).
+pub fn timemap(key: &DocKey) -> String {
+    format!("{}/timemap.link", folder(key))
+}
+
 /// A revision's exact source, byte for byte the blob.
 pub fn source(key: &DocKey, blob: &str) -> String {
     format!(

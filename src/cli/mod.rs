@@ -5,4 +5,5 @@ pub mod exit;
 pub mod new;
 pub mod search;
 pub mod serve;
+pub mod verify;
 pub mod vocab;

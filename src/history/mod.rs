@@ -34,8 +34,9 @@ pub struct Commit {
     pub position: usize,
     /// Committer date, in the site's time zone.
     pub date: Date,
-    /// Committer time, seconds since the Unix epoch (a Memento's datetime).
-    pub time: i64,
+    /// Committer time, seconds since 1970 (UTC): the Memento-Datetime of
+    /// what the commit published.
+    pub seconds: i64,
     /// First line of the message: an internal working note, never shown
     /// on a page.
     pub summary: String,
@@ -225,7 +226,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                 position,
                 date: Date::from_unix(r.seconds, utc_offset)
                     .unwrap_or_else(|| Date::from_unix(r.seconds, 0).expect("valid time")),
-                time: r.seconds,
+                seconds: r.seconds,
                 summary: r.summary.clone(),
                 public_note: r.public_note.clone(),
             }

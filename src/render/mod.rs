@@ -20,6 +20,7 @@ pub mod report;
 mod revisions;
 pub mod server;
 pub mod theme;
+pub mod timemap;
 pub use crate::urls;
 mod views;
 
@@ -281,13 +282,18 @@ pub fn render(
         sink.write(&path, bytes.as_bytes())?;
     }
     sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
-    let plan = server_plan(site, &pages, &alias_feeds);
+    let archived = timemap::archived(site);
+    for doc in &archived {
+        sink.write(&doc.timemap, timemap::link_format(doc, &urls).as_bytes())?;
+    }
+    let mut plan = server_plan(site, &pages, &alias_feeds);
+    plan.archived = archived;
     sink.write(server::NGINX, server::nginx(&urls, &plan).as_bytes())?;
     sink.write(
         server::REDIRECTS,
         server::redirects(&urls, &plan).as_bytes(),
     )?;
-    sink.write(server::HEADERS, server::headers(&urls).as_bytes())?;
+    sink.write(server::HEADERS, server::headers(&urls, &plan).as_bytes())?;
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
@@ -337,11 +343,14 @@ fn server_plan(
     }
     for w in &site.withdrawn {
         let page = urls::file_of(&urls::document(&w.key));
-        let gone = urls::pages_of(&w.key).into_iter().chain(
-            w.blobs
-                .iter()
-                .flat_map(|blob| [urls::snapshot(&w.key, blob), urls::source(&w.key, blob)]),
-        );
+        let gone = urls::pages_of(&w.key)
+            .into_iter()
+            .chain([urls::timemap(&w.key)])
+            .chain(
+                w.blobs
+                    .iter()
+                    .flat_map(|blob| [urls::snapshot(&w.key, blob), urls::source(&w.key, blob)]),
+            );
         plan.gone.extend(gone.map(|url| (url, page.clone())));
     }
     plan.moved.sort();
@@ -588,6 +597,10 @@ struct PageMeta {
     article: Option<meta::Article>,
     /// schema.org JSON-LD, already safe inside `<script>`.
     json_ld: Option<String>,
+    /// Memento (RFC 7089): the TimeMap of a document with revisions, and
+    /// on a snapshot the current document's absolute URL.
+    timemap: Option<String>,
+    original: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -666,6 +679,8 @@ impl<'a> Renderer<'a> {
             description,
             article: None,
             json_ld: None,
+            timemap: None,
+            original: None,
         }
     }
 
@@ -744,6 +759,8 @@ impl<'a> Renderer<'a> {
             &|href| format!("{origin}{href}"),
             &page.description,
         ));
+        let archived = timemap::document(item);
+        page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
         let mut ctx = self.context(lang, page);
         ctx.insert("article", &article);
         sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
@@ -758,6 +775,10 @@ impl<'a> Renderer<'a> {
             let article = self.article(rlang, &rview, rc)?;
             let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
             meta.noindex = true;
+            if let Some(a) = &archived {
+                meta.timemap = Some(self.urls().absolute(&a.timemap));
+                meta.original = Some(self.urls().absolute(&a.original));
+            }
             let mut ctx = self.context(rlang, meta);
             ctx.insert("article", &article);
             ctx.insert("snapshot", &snapshot);
@@ -779,6 +800,8 @@ impl<'a> Renderer<'a> {
         for rel in urls::pages_of(key) {
             sink.write(&urls::file_of(&rel), &page)?;
         }
+        // Its TimeMap goes with it: the URL stays, naming nothing.
+        sink.write(&urls::timemap(key), note.as_bytes())?;
         for blob in &withdrawn.blobs {
             sink.write(&urls::snapshot(key, blob), &page)?;
             sink.write(&urls::source(key, blob), note.as_bytes())?;

@@ -211,7 +211,12 @@ impl Renderer<'_> {
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&self.power_string(lang, "title"), urls::POWERS),
         ];
-        let mut ctx = self.context(lang, self.meta(p.name.clone(), &rel, crumbs.clone()));
+        let u = self.urls();
+        let archived = super::timemap::document(power);
+        let timemap = archived.as_ref().map(|a| u.absolute(&a.timemap));
+        let mut meta = self.meta(p.name.clone(), &rel, crumbs.clone());
+        meta.timemap = timemap.clone();
+        let mut ctx = self.context(lang, meta);
         ctx.insert("power", &self.power_view(power, p, true, lang));
         ctx.insert("snapshot", &false);
         ctx.insert("revisions", &revisions);
@@ -224,6 +229,8 @@ impl Renderer<'_> {
             let rlang = self.lookup.content_language(&rp.department);
             let mut meta = self.meta(rp.name.clone(), &rel, crumbs.clone());
             meta.noindex = true;
+            meta.timemap = timemap.clone();
+            meta.original = archived.as_ref().map(|a| u.absolute(&a.original));
             let mut ctx = self.context(rlang, meta);
             ctx.insert("power", &self.power_view(power, rp, false, rlang));
             ctx.insert("snapshot", &snapshot);

@@ -11,6 +11,7 @@ use std::io::Write as _;
 use crate::model::file_type::ATTACHMENT_TYPES;
 use crate::sink::Sink;
 
+use super::timemap::{self, Archived};
 use super::urls::Urls;
 
 pub const NGINX: &str = "_gongkai/nginx.conf";
@@ -33,6 +34,32 @@ pub struct ServerPlan {
     pub moved: Vec<(String, String)>,
     /// URLs of withdrawn items, each with the page to answer with.
     pub gone: Vec<(String, String)>,
+    /// Documents with revisions: their snapshots get `Memento-Datetime`
+    /// and `Link` headers.
+    pub archived: Vec<Archived>,
+}
+
+/// `(snapshot path, Memento-Datetime, Link)` of every snapshot whose
+/// path and header values can stand in the server's configuration as they
+/// are (see [`plain`]; the origin comes from `base_url`).
+fn memento_headers<'a>(
+    urls: &'a Urls,
+    plan: &'a ServerPlan,
+) -> impl Iterator<Item = (&'a str, String, String)> + 'a {
+    let safe = |v: &str| !v.bytes().any(|b| b"'\"\\$;{}\r\n".contains(&b) || b < 0x20);
+    plan.archived.iter().flat_map(move |doc| {
+        let link = timemap::snapshot_link(doc, urls);
+        doc.mementos.iter().filter_map(move |m| {
+            let link_ok = plain(&doc.original) && plain(&doc.timemap) && !link.contains('\'');
+            (plain(&m.snapshot) && link_ok && safe(&urls.absolute(""))).then(|| {
+                (
+                    m.snapshot.as_str(),
+                    timemap::imf_fixdate(m.seconds),
+                    link.clone(),
+                )
+            })
+        })
+    })
 }
 
 /// A path that can stand unquoted in nginx's configuration and in the
@@ -58,6 +85,8 @@ fn types() -> Vec<(&'static str, &'static str)> {
         // Power sources.
         ("toml", "text/plain"),
         ("ico", "image/x-icon"),
+        // Memento TimeMaps.
+        ("link", timemap::MEDIA_TYPE),
     ];
     for t in ATTACHMENT_TYPES {
         for ext in t.extensions {
@@ -68,6 +97,41 @@ fn types() -> Vec<(&'static str, &'static str)> {
     }
     types
 }
+
+/// The `Content-Type` nginx sends for a site-relative path with the
+/// configuration above (`charset utf-8` for the text types): what a web
+/// archive of the site records.
+pub fn content_type(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let mime = if name == "atom.xml" {
+        "application/atom+xml"
+    } else {
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        types()
+            .into_iter()
+            .find(|(e, _)| e.eq_ignore_ascii_case(ext))
+            .map_or("application/octet-stream", |(_, m)| m)
+    };
+    if CHARSET_TYPES.contains(&mime) {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+/// The types nginx adds `charset=utf-8` to (`charset_types`).
+const CHARSET_TYPES: &[&str] = &[
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+    "text/plain",
+    "text/markdown",
+    "text/csv",
+];
 
 fn common_headers(x: &mut String, indent: &str) {
     let _ = writeln!(
@@ -99,7 +163,8 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     x.push_str("index index.html;\n");
     x.push_str("absolute_redirect off;\n");
     x.push_str("charset utf-8;\n");
-    x.push_str("charset_types text/css text/javascript application/json application/xml application/atom+xml image/svg+xml text/plain text/markdown text/csv;\n");
+    // text/html is always among them.
+    let _ = writeln!(x, "charset_types {};", CHARSET_TYPES[1..].join(" "));
     x.push_str("gzip off;\n");
     x.push_str("gzip_static on;\n");
     x.push_str("gzip_vary on;\n");
@@ -150,6 +215,17 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     let _ = writeln!(x, "    add_header Cache-Control \"{SHORT}\" always;");
     x.push_str("    add_header Content-Disposition attachment always;\n");
     x.push_str("}\n");
+    // Each snapshot: when it was published, and where its original and the
+    // other versions are (RFC 7089). An exact location wins over the
+    // regular expression above, so it repeats that one's headers.
+    for (path, datetime, link) in memento_headers(urls, plan) {
+        let _ = writeln!(x, "location = {base}{path} {{");
+        common_headers(&mut x, "    ");
+        let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+        let _ = writeln!(x, "    add_header Memento-Datetime \"{datetime}\" always;");
+        let _ = writeln!(x, "    add_header Link '{link}' always;");
+        x.push_str("}\n");
+    }
     let _ = writeln!(x, "location ~ /atom\\.xml$ {{");
     x.push_str("    types { }\n");
     x.push_str("    default_type application/atom+xml;\n");
@@ -176,7 +252,7 @@ pub fn redirects(urls: &Urls, plan: &ServerPlan) -> String {
 }
 
 /// `_headers` (Netlify, Cloudflare Pages).
-pub fn headers(urls: &Urls) -> String {
+pub fn headers(urls: &Urls, plan: &ServerPlan) -> String {
     let base = &urls.base_path;
     let mut x = String::new();
     let _ = writeln!(x, "{base}*");
@@ -189,6 +265,13 @@ pub fn headers(urls: &Urls) -> String {
     x.push_str("  Content-Type: text/plain; charset=utf-8\n");
     let _ = writeln!(x, "{base}departments/*/files/*");
     x.push_str("  Content-Disposition: attachment\n");
+    let _ = writeln!(x, "{base}*.link");
+    let _ = writeln!(x, "  Content-Type: {}", timemap::MEDIA_TYPE);
+    for (path, datetime, link) in memento_headers(urls, plan) {
+        let _ = writeln!(x, "{base}{path}");
+        let _ = writeln!(x, "  Memento-Datetime: {datetime}");
+        let _ = writeln!(x, "  Link: {link}");
+    }
     x
 }
 

@@ -12,7 +12,7 @@
 
 mod http;
 mod live;
-mod memory;
+pub mod memory;
 mod rebuild;
 mod watch;
 

@@ -226,6 +226,31 @@ describe('nginx with the generated include', () => {
     }
   });
 
+  it('sends Memento headers with snapshots and TimeMaps as link-format', async () => {
+    const withRevisions = manifest.items.filter((i) => i.revisions.some((r) => r.commit));
+    assert.ok(withRevisions.length > 10, `${withRevisions.length} documents with revisions`);
+    for (const doc of withRevisions.slice(0, 20)) {
+      const timemap = `${doc.url}timemap.link`;
+      const tm = await get(timemap);
+      assert.equal(tm.status, 200, timemap);
+      assert.equal(tm.headers['content-type'], 'application/link-format', timemap);
+      const text = tm.body.toString('utf8');
+      for (const r of doc.revisions.filter((r) => r.commit)) {
+        const res = await get(r.snapshot_url);
+        const datetime = res.headers['memento-datetime'];
+        assert.match(datetime, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/, r.snapshot_url);
+        // The same time as the TimeMap gives the same snapshot.
+        assert.ok(text.includes(`${r.snapshot_url}>; rel="`), `${timemap} lists ${r.snapshot_url}`);
+        assert.ok(text.includes(`datetime="${datetime}"`), `${timemap}: ${datetime}`);
+        const link = res.headers.link;
+        assert.ok(link.includes(`${doc.url}>; rel="original"`), link);
+        assert.ok(link.includes(`${timemap}>; rel="timemap"; type="application/link-format"`), link);
+        assert.equal(res.headers['cache-control'], IMMUTABLE, r.snapshot_url);
+        assert.equal(res.headers['x-content-type-options'], 'nosniff', r.snapshot_url);
+      }
+    }
+  });
+
   it('answers former URLs with a 301 to the current one', async () => {
     const rules = readFileSync(join(out, '_redirects'), 'utf8')
       .split('\n')
