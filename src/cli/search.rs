@@ -46,7 +46,7 @@ pub struct SearchArgs {
 }
 
 pub fn run(args: SearchArgs) -> ExitCode {
-    let index = match build::search_index(&args.root, args.as_of) {
+    let mut index = match build::search_index(&args.root, args.as_of) {
         Ok(index) => index,
         Err(BuildError::Content(d)) => {
             eprintln!(

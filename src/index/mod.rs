@@ -11,6 +11,7 @@
 
 pub mod analyzer;
 pub mod export;
+pub mod store;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, TantivyDocument,
 
 use crate::render::urls;
 use crate::validate::Site;
+use crate::write::Sink;
 
 /// How much more a match in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -51,6 +53,18 @@ pub struct SearchDoc {
     pub state: String,
     pub retired: bool,
     pub body: String,
+}
+
+/// Stage 2b, between validate and render: index the site's documents and
+/// write the search files into `sink`. Returns the entry of the index
+/// (JSON), which the search page carries. `html_pages` is the number of
+/// HTML pages of the site ([`crate::render::html_pages`]): the search
+/// files are at most one per 20 of them.
+pub fn stage(site: &Site, html_pages: usize, sink: &dyn Sink) -> std::io::Result<String> {
+    let urls = urls::Urls::new(&site.config.base_url);
+    let index = SearchIndex::build(documents(site))
+        .map_err(|e| std::io::Error::other(format!("search index: {e}")))?;
+    Ok(export::export(&index, &urls, html_pages, sink)?.entry)
 }
 
 /// The documents of the site, current and retired, in 索引号 order: their
@@ -409,41 +423,44 @@ impl SearchIndex {
     /// All documents that have every token of `query` and pass `filter`,
     /// best first (ties by id).
     pub fn search(&self, query: &str, filter: &Filter) -> Result<Vec<Hit>> {
-        let tokens = analyzer::query_tokens(query);
-        if tokens.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut total: Option<BTreeMap<u32, u64>> = None;
-        for token in &tokens {
-            let postings = self.postings(token)?;
-            total = Some(match total {
-                None => postings
-                    .into_iter()
-                    .filter(|(d, _)| filter.keeps(&self.docs[*d as usize]))
-                    .map(|(d, s)| (d, u64::from(s)))
-                    .collect(),
-                Some(acc) => {
-                    let postings: BTreeMap<u32, u32> = postings.into_iter().collect();
-                    acc.into_iter()
-                        .filter_map(|(d, s)| postings.get(&d).map(|p| (d, s + u64::from(*p))))
-                        .collect()
-                }
-            });
-        }
-        let mut hits: Vec<Hit> = total
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(doc, score)| Hit { doc, score })
-            .collect();
-        hits.sort_by(|a, b| {
-            b.score.cmp(&a.score).then_with(|| {
-                self.docs[a.doc as usize]
-                    .id
-                    .cmp(&self.docs[b.doc as usize].id)
-            })
-        });
-        Ok(hits)
+        let lists = analyzer::query_tokens(query)
+            .iter()
+            .map(|t| self.postings(t))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(combine(&self.docs, lists, filter))
     }
+}
+
+/// The documents in every one of `lists` (a query token's postings each)
+/// that pass `filter`, scores added, best first (ties by id).
+fn combine(docs: &[SearchDoc], lists: Vec<Vec<(u32, u32)>>, filter: &Filter) -> Vec<Hit> {
+    let mut total: Option<BTreeMap<u32, u64>> = None;
+    for postings in lists {
+        total = Some(match total {
+            None => postings
+                .into_iter()
+                .filter(|(d, _)| filter.keeps(&docs[*d as usize]))
+                .map(|(d, s)| (d, u64::from(s)))
+                .collect(),
+            Some(acc) => {
+                let postings: BTreeMap<u32, u32> = postings.into_iter().collect();
+                acc.into_iter()
+                    .filter_map(|(d, s)| postings.get(&d).map(|p| (d, s + u64::from(*p))))
+                    .collect()
+            }
+        });
+    }
+    let mut hits: Vec<Hit> = total
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(doc, score)| Hit { doc, score })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| docs[a.doc as usize].id.cmp(&docs[b.doc as usize].id))
+    });
+    hits
 }
 
 /// A score in hundredths, the unit both the CLI and the browser add.
