@@ -16,6 +16,7 @@ pub mod store;
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
+use rayon::prelude::*;
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{
@@ -76,9 +77,10 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         .iter()
         .map(|d| (d.slug.as_str(), d.name.as_str()))
         .collect();
+    // The Markdown of every item is parsed again for its text: in parallel.
     let mut docs: Vec<SearchDoc> = site
         .items
-        .iter()
+        .par_iter()
         .map(|item| {
             let c = &item.catalog;
             SearchDoc {
