@@ -248,7 +248,7 @@ pub struct CjkTokenStream {
 }
 
 impl CjkTokenStream {
-    fn new(text: &str) -> CjkTokenStream {
+    pub fn new(text: &str) -> CjkTokenStream {
         CjkTokenStream {
             chars: text
                 .chars()
