@@ -252,6 +252,7 @@ pub fn write(
         meta.extend_from_slice(&f.hash);
     }
     let mut docs = Vec::new();
+    put_str(&mut docs, &analyzer::fold_table_string());
     put_opt(&mut docs, index.base_url.as_deref());
     put_u32(&mut docs, index.docs.len() as u32);
     for d in &index.docs {
@@ -412,10 +413,12 @@ impl Stored {
     }
 
     /// The documents (their text left out: results show no excerpt) and
-    /// the site's `base_url`.
+    /// the site's `base_url`; the analyzer's folding table is taken from
+    /// the file too (made by the same gongkai: the key says so).
     pub fn docs(&mut self) -> io::Result<(Option<String>, Vec<SearchDoc>)> {
         let bytes = self.part(1)?;
         let mut c = Cursor(&bytes);
+        analyzer::preload_fold_table(&c.str()?);
         let base_url = c.opt()?;
         let n = c.u32()? as usize;
         let mut docs = Vec::with_capacity(n.min(1 << 24));
