@@ -33,7 +33,7 @@ pub fn fold_table() -> &'static BTreeMap<char, char> {
 /// once the table is in use, or when `pairs` is not a list of pairs.
 pub fn preload_fold_table(pairs: &str) {
     let chars: Vec<char> = pairs.chars().collect();
-    if chars.len() % 2 != 0 {
+    if !chars.len().is_multiple_of(2) {
         return;
     }
     let table = chars.chunks(2).map(|p| (p[0], p[1])).collect();
