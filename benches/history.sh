@@ -17,8 +17,12 @@ REPO_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/gongkai-history-bench}"
 [ -f "$CORPUS/site.toml" ] || { echo "no site at $CORPUS" >&2; exit 2; }
 
-(cd "$REPO_DIR" && cargo build --release --quiet)
-GK="$REPO_DIR/target/release/gongkai"
+if [ -n "${GONGKAI:-}" ]; then
+  GK="$GONGKAI"   # benches/scale.sh passes its frozen binary
+else
+  (cd "$REPO_DIR" && cargo build --release --quiet)
+  GK="$REPO_DIR/target/release/gongkai"
+fi
 rm -rf "$WORK" && mkdir -p "$WORK"
 SITE="$WORK/site"
 git init -q -b main "$SITE"

@@ -18,7 +18,7 @@ use crate::build::{self, BuildError};
 use crate::history;
 use crate::load;
 use crate::model::Audience;
-use crate::render::{self, Theme, server, timemap, urls::Urls};
+use crate::render::{Theme, server, timemap, urls::Urls};
 use crate::seal::{self, hex, sha256_hex};
 use crate::serve::memory::{Body, MemorySink};
 
@@ -88,7 +88,7 @@ pub fn archive(root: &Path, rev: Option<&str>, out: &Path) -> Result<ArchiveRepo
     let theme = Theme::load(dir, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
     let memory = MemorySink::new(dir, None);
     let sealing = seal::Sealing::new(&memory, dir);
-    render::render(&site, &theme, &snapshot.build, &sealing, &|| {})
+    build::search_and_render(&site, &theme, &snapshot.build, &sealing, &|| {})
         .map_err(|e| BuildError::Render(e.to_string()))?;
     let manifest = sealing.seal();
     let mut files = memory.into_files();

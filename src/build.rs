@@ -295,7 +295,7 @@ pub fn build(
     on_total(render::progress_total(&site));
     let sealing = seal::Sealing::new(&staging, &options.root);
     let sink = render::server::Precompress(&sealing);
-    match render::render(&site, &theme, &build, &sink, progress) {
+    match search_and_render(&site, &theme, &build, &sink, progress) {
         Ok(report) => {
             if let Some(manifest) = sealing.seal() {
                 let written = render::server::Precompress(&staging)
@@ -342,6 +342,19 @@ pub fn build(
     }
 }
 
+/// Stages 2b and 3: the search files, then the pages (which carry the
+/// search entry), into the same sink.
+pub fn search_and_render(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    sink: &dyn crate::write::Sink,
+    progress: &(dyn Fn() + Sync),
+) -> Result<render::RenderReport, render::RenderError> {
+    let entry = crate::index::stage(site, render::html_pages(site), sink)?;
+    render::render(site, theme, build, &entry, sink, progress)
+}
+
 /// Records the paths a render would write, writing nothing.
 #[derive(Default)]
 struct PathSink(std::sync::Mutex<std::collections::BTreeSet<String>>);
@@ -372,7 +385,7 @@ fn published_paths(theme_root: &Path, snapshot: Snapshot) -> Result<Vec<String>,
     };
     let theme = Theme::load(theme_root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
     let sink = PathSink::default();
-    render::render(&site, &theme, &build, &sink, &|| {})
+    search_and_render(&site, &theme, &build, &sink, &|| {})
         .map_err(|e| BuildError::Render(e.to_string()))?;
     Ok(sink
         .0
@@ -461,11 +474,24 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
 }
 
 /// The search index of the site at `root`, as `build` would publish it
-/// (`gongkai search`): loaded, validated and indexed in memory.
+/// (`gongkai search`): the one kept in `.gongkai-cache/search.bin` when it
+/// was made from the same content, history, as-of date and gongkai;
+/// otherwise loaded, validated, indexed, and kept for the next call.
 pub fn search_index(
     root: &Path,
     as_of: Option<Date>,
-) -> Result<crate::index::SearchIndex, BuildError> {
+) -> Result<crate::index::store::Search, BuildError> {
+    use crate::index::store;
+    let head = git::head_commit(root, load::site_utc_offset(root)).map(|h| h.id);
+    let stored = store::Stored::open(root).ok();
+    let (known, written) = stored
+        .as_ref()
+        .map_or((&[][..], None), |s| (&s.files[..], s.written));
+    let files = store::fingerprint(root, known, written);
+    let key = store::content_key(&files, head.as_deref(), as_of);
+    if let Some(search) = stored.and_then(|s| store::Search::reuse(s, &key)) {
+        return Ok(search);
+    }
     let snapshot = load_and_validate(root, as_of, Audience::Publish)
         .map_err(BuildError::io(format!("cannot read {}", root.display())))?;
     let site = match snapshot.site {
@@ -475,5 +501,7 @@ pub fn search_index(
     let mut index = crate::index::SearchIndex::build(crate::index::documents(&site))
         .map_err(|e| BuildError::Render(format!("search index: {e}")))?;
     index.base_url = Some(site.config.base_url.clone());
-    Ok(index)
+    // Only a cache: a site folder that cannot be written is still searched.
+    let _ = store::write(root, &key, &files, &index);
+    Ok(store::Search::built(index))
 }

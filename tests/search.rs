@@ -144,6 +144,27 @@ fn exempt_and_draft_text_is_in_no_search_file() {
     }
 }
 
+/// The search files of the fixture as the exporter first wrote them, so
+/// that moving the stage or making it faster cannot move a score, a byte
+/// of a shard or the layout unnoticed (a wanted change raises
+/// `index::export::FORMAT` and updates this digest).
+#[test]
+fn the_search_files_are_pinned() {
+    use sha1::{Digest, Sha1};
+    let site = built();
+    let mut h = Sha1::new();
+    for file in site.out_files() {
+        if file.starts_with("search/") && file.ends_with(".json") {
+            h.update(file.as_bytes());
+            h.update([0]);
+            h.update(std::fs::read(site.out().join(&file)).unwrap());
+            h.update([0]);
+        }
+    }
+    let digest: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest, "fe4e2d99bd1e5009fe8f61e89b7897df9c9818eb");
+}
+
 #[test]
 fn the_search_files_are_few() {
     let site = built();
@@ -320,4 +341,52 @@ fn retired_matches_are_counted_and_offered() {
             .contains("1 more in repealed or expired documents"),
         "{json}"
     );
+}
+
+// ---------------------------------------------------------------- the kept index
+
+/// `gongkai search` keeps its index in `.gongkai-cache/search.bin`: a
+/// second call on the same content reads it (the file is not written
+/// again: same inode, same modification time) and prints the same results;
+/// after an edit the index is made again and the new words are found; a
+/// damaged file is made again too.
+#[test]
+fn a_second_search_reuses_the_index_until_the_content_changes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = SiteTest::from_fixture("search");
+    let root = site.root().to_string_lossy().into_owned();
+    let search = |query: &str| {
+        let run = site.run(&["search", query, "--json", "--as-of", AS_OF, "--root", &root]);
+        run.assert_success();
+        run.stdout.clone()
+    };
+    let cache = site.root().join(".gongkai-cache/search.bin");
+    let stamp = || {
+        let meta = std::fs::metadata(&cache).expect("the index is kept");
+        (meta.ino(), meta.modified().unwrap(), meta.len())
+    };
+    let first = search("政务公开");
+    assert!(first.contains(SIMPLIFIED), "{first}");
+    let kept = stamp();
+    // Older than the racy window, so that the stat check alone decides.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(search("政务公开"), first);
+    assert_eq!(stamp(), kept, "the second call wrote the index again");
+    // The kept index folds Traditional queries as the built one does.
+    assert_eq!(search("政務公開"), first);
+    assert_eq!(search("xqzfresh"), "[]\n");
+    assert_eq!(stamp(), kept);
+
+    let file = "content/bgt/catalog/2024-00001.md";
+    let text = site.read_source(file);
+    site.write(file, &text.replace("做好政务公开工作", "做好xqzfresh工作"));
+    let found = search("xqzfresh");
+    assert!(found.contains(SIMPLIFIED), "the edit is searched: {found}");
+    assert_ne!(stamp(), kept, "the index was made again");
+
+    // A damaged index is not read: it is made again.
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).unwrap();
+    assert_eq!(search("xqzfresh"), found);
+    assert_eq!(std::fs::read(&cache).unwrap().len(), bytes.len());
 }

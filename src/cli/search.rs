@@ -45,7 +45,7 @@ pub struct SearchArgs {
 }
 
 pub fn run(args: SearchArgs) -> Outcome {
-    let index = match build::search_index(&args.root, args.as_of) {
+    let mut index = match build::search_index(&args.root, args.as_of) {
         Ok(index) => index,
         Err(BuildError::Content(d)) => {
             eprintln!(

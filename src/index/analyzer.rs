@@ -15,7 +15,7 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 // The folding is shared with checks that read Chinese text (`validate/guide.rs`).
-pub use crate::text::fold::{fold, fold_table, fold_table_string};
+pub use crate::text::fold::{fold, fold_table, fold_table_string, preload_fold_table};
 
 /// The name the tokenizer is registered under in the tantivy index.
 pub const TOKENIZER: &str = "gongkai_cjk";
@@ -50,34 +50,11 @@ fn class(c: char) -> Class {
 
 /// The tokens of `text`, in order (duplicates kept).
 pub fn analyze(text: &str) -> Vec<String> {
+    let mut stream = CjkTokenStream::new(text);
     let mut tokens = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let mut run_class = Class::Other;
-    let flush = |run: &mut Vec<char>, class: Class, tokens: &mut Vec<String>| {
-        match class {
-            Class::Cjk if run.len() == 1 => tokens.push(run[0].to_string()),
-            Class::Cjk => {
-                for pair in run.windows(2) {
-                    tokens.push(pair.iter().collect());
-                }
-            }
-            Class::Word => tokens.push(run.iter().collect()),
-            Class::Other => {}
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        let c = fold(c);
-        let k = class(c);
-        if k != run_class {
-            flush(&mut run, run_class, &mut tokens);
-            run_class = k;
-        }
-        if k != Class::Other {
-            run.push(c);
-        }
+    while stream.advance() {
+        tokens.push(stream.token.text.clone());
     }
-    flush(&mut run, run_class, &mut tokens);
     tokens
 }
 
@@ -108,42 +85,105 @@ pub fn is_unigram(token: &str) -> bool {
 #[derive(Clone, Default)]
 pub struct CjkTokenizer;
 
+/// The tokens of a text, made one at a time into the same buffer: indexing
+/// makes tens of millions of them, and a string each would be as many
+/// allocations.
 pub struct CjkTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+    /// The text, folded, each character with its class.
+    chars: Vec<(char, Class)>,
+    /// Where the next run starts.
+    next: usize,
+    /// Inside a CJK run of two or more: the first character of the next
+    /// bigram, and the end of the run.
+    bigrams: Option<(usize, usize)>,
+    token: Token,
+    started: bool,
+}
+
+impl CjkTokenStream {
+    pub fn new(text: &str) -> CjkTokenStream {
+        CjkTokenStream {
+            chars: text
+                .chars()
+                .map(|c| {
+                    let c = fold(c);
+                    (c, class(c))
+                })
+                .collect(),
+            next: 0,
+            bigrams: None,
+            token: Token {
+                offset_from: 0,
+                offset_to: 0,
+                position: 0,
+                text: String::new(),
+                position_length: 1,
+            },
+            started: false,
+        }
+    }
+
+    fn emit(&mut self, from: usize, to: usize) {
+        if self.started {
+            self.token.position += 1;
+        }
+        self.started = true;
+        self.token.text.clear();
+        self.token
+            .text
+            .extend(self.chars[from..to].iter().map(|(c, _)| *c));
+    }
 }
 
 impl Tokenizer for CjkTokenizer {
     type TokenStream<'a> = CjkTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream {
-        let tokens = analyze(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect();
-        CjkTokenStream { tokens, index: 0 }
+        CjkTokenStream::new(text)
     }
 }
 
 impl TokenStream for CjkTokenStream {
     fn advance(&mut self) -> bool {
-        self.index += 1;
-        self.index <= self.tokens.len()
+        loop {
+            if let Some((at, end)) = self.bigrams {
+                if at + 1 < end {
+                    self.bigrams = Some((at + 1, end));
+                    self.emit(at, at + 2);
+                    return true;
+                }
+                self.bigrams = None;
+            }
+            let start = self.next;
+            let Some((_, kind)) = self.chars.get(start).copied() else {
+                return false;
+            };
+            let end = self.chars[start..]
+                .iter()
+                .position(|(_, k)| *k != kind)
+                .map_or(self.chars.len(), |n| start + n);
+            self.next = end;
+            match kind {
+                Class::Cjk if end - start == 1 => {
+                    self.emit(start, end);
+                    return true;
+                }
+                Class::Cjk => self.bigrams = Some((start, end)),
+                Class::Word => {
+                    self.emit(start, end);
+                    return true;
+                }
+                Class::Other => {}
+            }
+        }
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
+        &mut self.token
     }
 }
 

@@ -11,20 +11,21 @@
 
 pub mod analyzer;
 pub mod export;
+pub mod store;
 
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
-use tantivy::postings::Postings;
-use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use tantivy::query::Bm25Weight;
+use tantivy::tokenizer::TokenStream;
 
 use crate::urls;
 use crate::validate::Site;
+use crate::write::Sink;
 
 /// How much more a match in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -53,6 +54,18 @@ pub struct SearchDoc {
     pub body: String,
 }
 
+/// Stage 2b, between validate and render: index the site's documents and
+/// write the search files into `sink`. Returns the entry of the index
+/// (JSON), which the search page carries. `html_pages` is the number of
+/// HTML pages of the site ([`crate::render::html_pages`]): the search
+/// files are at most one per 20 of them.
+pub fn stage(site: &Site, html_pages: usize, sink: &dyn Sink) -> std::io::Result<String> {
+    let urls = urls::Urls::new(&site.config.base_url);
+    let index = SearchIndex::build(documents(site))
+        .map_err(|e| std::io::Error::other(format!("search index: {e}")))?;
+    Ok(export::export(&index, &urls, html_pages, sink)?.entry)
+}
+
 /// The documents of the site, current and retired, in 索引号 order: their
 /// position is their number in every exported file, so a tie in score is
 /// broken by the number alone.
@@ -62,9 +75,10 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         .iter()
         .map(|d| (d.slug.as_str(), d.name.as_str()))
         .collect();
+    // The Markdown of every item is parsed again for its text: in parallel.
     let mut docs: Vec<SearchDoc> = site
         .items
-        .iter()
+        .par_iter()
         .map(|item| {
             let c = &item.doc;
             SearchDoc {
@@ -140,34 +154,193 @@ pub fn plain_text(markdown: &str) -> String {
     out.trim().to_string()
 }
 
-/// What scoring needs of one segment, opened once.
-struct SegmentParts {
-    /// Per text field (in [`SearchIndex::fields_stats`] order).
-    inverted: Vec<std::sync::Arc<tantivy::InvertedIndexReader>>,
-    norms: Vec<tantivy::fieldnorm::FieldNormReader>,
-    /// tantivy's document id → position in `docs`.
-    ords: Vec<u32>,
+/// The text fields, in the order their scores are added: title, body,
+/// metadata.
+const FIELDS: usize = 3;
+const BOOSTS: [f32; FIELDS] = [TITLE_BOOST, 1.0, 1.0];
+/// tantivy drops longer tokens (`MAX_TOKEN_LEN`): so does this index, so
+/// that field lengths stay tantivy's.
+const MAX_TOKEN_LEN: usize = u16::MAX as usize - 5;
+/// Documents indexed by one task; their postings are then appended, in
+/// document order, to the index's.
+const CHUNK: usize = 512;
+
+/// One field's postings of a token: (document gap, term frequency) as
+/// LEB128 varints, documents ascending.
+#[derive(Default)]
+struct FieldPostings {
+    bytes: Vec<u8>,
+    /// Documents (the token's document frequency in the field).
+    docs: u32,
+    /// The last document, for the next gap.
+    last: u32,
+    /// The document being indexed, if it has the token, and its count so
+    /// far: written when the next document has it, or by `finish`.
+    open: Option<(u32, u32)>,
 }
 
-struct FieldStats {
-    field: Field,
-    boost: f32,
-    average_fieldnorm: f32,
+impl FieldPostings {
+    /// One more occurrence in `doc` (documents in ascending order).
+    fn add(&mut self, doc: u32) {
+        match &mut self.open {
+            Some((d, tf)) if *d == doc => *tf += 1,
+            _ => {
+                self.finish();
+                self.open = Some((doc, 1));
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some((doc, tf)) = self.open.take() {
+            self.push(doc, tf);
+        }
+    }
+
+    fn push(&mut self, doc: u32, tf: u32) {
+        let gap = if self.docs == 0 { doc } else { doc - self.last };
+        leb128(&mut self.bytes, gap);
+        leb128(&mut self.bytes, tf);
+        self.docs += 1;
+        self.last = doc;
+    }
+
+    /// Append `other`, whose documents all come after this one's: its
+    /// first document gets a gap from this one's last, the rest keeps its
+    /// bytes.
+    fn append(&mut self, other: &FieldPostings) {
+        let mut it = Leb128(&other.bytes);
+        let (Some(doc), Some(tf)) = (it.next(), it.next()) else {
+            return;
+        };
+        self.push(doc, tf);
+        self.bytes.extend_from_slice(it.0);
+        self.docs += other.docs - 1;
+        self.last = other.last;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut it = Leb128(&self.bytes);
+        let mut doc = 0;
+        std::iter::from_fn(move || {
+            let gap = it.next()?;
+            let tf = it.next()?;
+            doc += gap;
+            Some((doc, tf))
+        })
+    }
 }
 
-struct Fields {
-    ord: Field,
-    title: Field,
-    body: Field,
-    meta: Field,
-    department: Field,
-    category: Field,
-    kind: Field,
-    year: Field,
-    state: Field,
+fn leb128(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
 }
 
-/// A tantivy index of [`SearchDoc`]s, in memory.
+struct Leb128<'a>(&'a [u8]);
+
+impl Iterator for Leb128<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        let mut v = 0u32;
+        let mut shift = 0;
+        loop {
+            let (b, rest) = self.0.split_first()?;
+            self.0 = rest;
+            v |= u32::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+            shift += 7;
+        }
+    }
+}
+
+/// FxHash (rustc's): the term tables hash tens of millions of short
+/// tokens; SipHash's resistance to chosen keys buys nothing here (the
+/// content is the site's own, and order never leaks into output).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Terms = HashMap<Box<str>, [FieldPostings; FIELDS], BuildHasherDefault<FxHasher>>;
+
+/// The postings and field lengths of `docs`, numbered from `first`.
+fn index_chunk(docs: &[SearchDoc], first: u32) -> (Terms, [Vec<u32>; FIELDS]) {
+    let mut terms = Terms::default();
+    let mut lengths: [Vec<u32>; FIELDS] = Default::default();
+    for (i, d) in docs.iter().enumerate() {
+        let doc = first + i as u32;
+        for (f, length) in lengths.iter_mut().enumerate() {
+            let text = field_text(d, f);
+            let mut stream = analyzer::CjkTokenStream::new(&text);
+            let mut n = 0u32;
+            while stream.advance() {
+                let token = stream.token().text.as_str();
+                if token.len() > MAX_TOKEN_LEN {
+                    continue;
+                }
+                n += 1;
+                match terms.get_mut(token) {
+                    Some(fields) => fields[f].add(doc),
+                    None => {
+                        let mut fields: [FieldPostings; FIELDS] = Default::default();
+                        fields[f].add(doc);
+                        terms.insert(token.into(), fields);
+                    }
+                }
+            }
+            length.push(n);
+        }
+    }
+    for fields in terms.values_mut() {
+        fields.iter_mut().for_each(FieldPostings::finish);
+    }
+    (terms, lengths)
+}
+
+/// The text of field `f` of a document, as tantivy was given it.
+fn field_text(d: &SearchDoc, f: usize) -> std::borrow::Cow<'_, str> {
+    match f {
+        0 => d.title.as_str().into(),
+        1 => d.body.as_str().into(),
+        _ => {
+            let mut meta = vec![
+                d.id.as_str(),
+                d.department_name.as_str(),
+                d.category.as_str(),
+                d.year.as_str(),
+            ];
+            meta.extend(d.doc_no.as_deref());
+            meta.extend(d.kind.as_deref());
+            meta.join("\n").into()
+        }
+    }
+}
+
+/// An inverted index of [`SearchDoc`]s, in memory, scored as tantivy
+/// scores (its `Bm25Weight` and field-length coding, the statistics of the
+/// whole index): the browser's scores were defined by tantivy's, and a
+/// build needs the postings of every token, which a plain table gives
+/// without writing, merging and reading back tantivy's segments.
 pub struct SearchIndex {
     /// The documents; their `body` cut to the excerpt once indexed.
     pub docs: Vec<SearchDoc>,
@@ -175,11 +348,13 @@ pub struct SearchIndex {
     pub stamp: String,
     /// `base_url` of the site, for the URLs `gongkai search` prints.
     pub base_url: Option<String>,
-    searcher: Searcher,
-    fields: Fields,
-    segments: Vec<SegmentParts>,
-    /// The text fields with their boost and BM25 statistics.
-    fields_stats: Vec<FieldStats>,
+    terms: Terms,
+    /// Per field, per document: tantivy's one-byte code of its length.
+    norms: [Vec<u8>; FIELDS],
+    /// Per field: tokens per document, as `Bm25Weight::for_terms`
+    /// computes it.
+    average: [f32; FIELDS],
+    /// Documents indexed (`docs` may be taken away: `store::Search`).
     total_docs: u64,
 }
 
@@ -220,175 +395,106 @@ pub struct Hit {
 type Result<T> = std::result::Result<T, tantivy::TantivyError>;
 
 impl SearchIndex {
-    /// Index `docs` with tantivy, in memory.
+    /// Index `docs` in memory: chunks of documents in parallel, their
+    /// postings appended in document order (the same index whatever the
+    /// number of threads).
     pub fn build(mut docs: Vec<SearchDoc>) -> Result<SearchIndex> {
-        let mut builder = Schema::builder();
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer::TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let fields = Fields {
-            ord: builder.add_u64_field("ord", FAST),
-            title: builder.add_text_field("title", text.clone()),
-            body: builder.add_text_field("body", text.clone()),
-            meta: builder.add_text_field("meta", text),
-            department: builder.add_text_field("department", STRING),
-            category: builder.add_text_field("category", STRING),
-            kind: builder.add_text_field("kind", STRING),
-            year: builder.add_text_field("year", STRING),
-            state: builder.add_text_field("state", STRING),
-        };
-        let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(
-            analyzer::TOKENIZER,
-            TextAnalyzer::from(analyzer::CjkTokenizer),
-        );
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, threads * 32_000_000)?;
         let stamp = export::stamp(&docs);
-        for (ord, d) in docs.iter_mut().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(fields.ord, ord as u64);
-            doc.add_text(fields.title, &d.title);
-            doc.add_text(fields.body, &d.body);
-            let mut meta = vec![
-                d.id.as_str(),
-                d.department_name.as_str(),
-                d.category.as_str(),
-                d.year.as_str(),
-            ];
-            meta.extend(d.doc_no.as_deref());
-            meta.extend(d.kind.as_deref());
-            doc.add_text(fields.meta, meta.join("\n"));
-            doc.add_text(fields.department, &d.department);
-            doc.add_text(fields.category, &d.category);
-            doc.add_text(fields.kind, d.kind.as_deref().unwrap_or(""));
-            doc.add_text(fields.year, &d.year);
-            doc.add_text(fields.state, &d.state);
-            writer.add_document(doc)?;
-            // Past this point only the excerpt of the text is read: keep no
-            // more (at 50,000 items the texts are hundreds of megabytes,
-            // freed here while tantivy's buffers grow).
+        let mut terms = Terms::default();
+        let mut lengths: [Vec<u32>; FIELDS] = Default::default();
+        // A few chunks at a time, so that at most those chunks' tables sit
+        // beside the index's.
+        let batch = CHUNK * rayon::current_num_threads().max(1);
+        for (b, docs_batch) in docs.chunks(batch).enumerate() {
+            let parts: Vec<(Terms, [Vec<u32>; FIELDS])> = docs_batch
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| index_chunk(chunk, (b * batch + c * CHUNK) as u32))
+                .collect();
+            for (part, part_lengths) in parts {
+                for (token, postings) in part {
+                    match terms.get_mut(&token) {
+                        Some(all) => {
+                            for (all, p) in all.iter_mut().zip(&postings) {
+                                if p.docs > 0 {
+                                    all.append(p);
+                                }
+                            }
+                        }
+                        None => {
+                            terms.insert(token, postings);
+                        }
+                    }
+                }
+                for (all, l) in lengths.iter_mut().zip(part_lengths) {
+                    all.extend(l);
+                }
+            }
+        }
+        // Past this point only the excerpt of the text is read: keep no
+        // more (at 50,000 items the texts are hundreds of megabytes).
+        for d in &mut docs {
             if let Some((cut, _)) = d.body.char_indices().nth(EXCERPT_CHARS) {
                 d.body.truncate(cut);
                 d.body.shrink_to_fit();
             }
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        let reader = index.reader()?;
-        let searcher = reader.searcher();
-        let text_fields = [
-            (fields.title, TITLE_BOOST),
-            (fields.body, 1.0),
-            (fields.meta, 1.0),
-        ];
-        let total_docs = Bm25StatisticsProvider::total_num_docs(&searcher)?;
-        let mut fields_stats = Vec::new();
-        for (field, boost) in text_fields {
-            let tokens = Bm25StatisticsProvider::total_num_tokens(&searcher, field)?;
-            fields_stats.push(FieldStats {
-                field,
-                boost,
-                // As `Bm25Weight::for_terms` computes it.
-                average_fieldnorm: tokens as f32 / total_docs as f32,
-            });
-        }
-        let mut segments = Vec::new();
-        for segment in searcher.segment_readers() {
-            let column = segment.fast_fields().u64("ord")?;
-            let ords = (0..segment.max_doc())
-                .map(|doc| column.first(doc).unwrap_or(0) as u32)
-                .collect();
-            let mut inverted = Vec::new();
-            let mut norms = Vec::new();
-            for (field, _) in text_fields {
-                inverted.push(segment.inverted_index(field)?);
-                norms.push(segment.get_fieldnorms_reader(field)?);
-            }
-            segments.push(SegmentParts {
-                inverted,
-                norms,
-                ords,
-            });
-        }
+        let total_docs = docs.len() as u64;
+        let average = std::array::from_fn(|f| {
+            let tokens: u64 = lengths[f].iter().map(|n| u64::from(*n)).sum();
+            tokens as f32 / total_docs as f32
+        });
+        let norms = lengths.map(|l| {
+            l.into_iter()
+                .map(tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id)
+                .collect()
+        });
         Ok(SearchIndex {
             docs,
             stamp,
             base_url: None,
-            searcher,
-            fields,
-            segments,
-            fields_stats,
+            terms,
+            norms,
+            average,
             total_docs,
         })
-    }
-
-    fn text_fields(&self) -> [(Field, f32); 3] {
-        [
-            (self.fields.title, TITLE_BOOST),
-            (self.fields.body, 1.0),
-            (self.fields.meta, 1.0),
-        ]
     }
 
     /// Every indexed token of the text fields, sorted and distinct, with
     /// its number of (field, document) postings: an upper bound of the
     /// documents it is exported with.
     pub fn terms(&self) -> Result<Vec<(String, usize)>> {
-        let mut all: BTreeMap<String, usize> = BTreeMap::new();
-        for segment in self.searcher.segment_readers() {
-            for (field, _) in self.text_fields() {
-                let inverted = segment.inverted_index(field)?;
-                let mut stream = inverted.terms().stream()?;
-                while stream.advance() {
-                    if let Ok(s) = std::str::from_utf8(stream.key()) {
-                        *all.entry(s.to_string()).or_default() += stream.value().doc_freq as usize;
-                    }
-                }
-            }
-        }
-        Ok(all.into_iter().collect())
+        let mut all: Vec<(String, usize)> = self
+            .terms
+            .iter()
+            .map(|(t, p)| (t.to_string(), p.iter().map(|p| p.docs as usize).sum()))
+            .collect();
+        all.sort_unstable();
+        Ok(all)
     }
 
     /// The score of `token` in each document that has it: tantivy's BM25 of
     /// each field (boosted) summed, in hundredths; sorted by document.
     pub fn postings(&self, token: &str) -> Result<Vec<(u32, u32)>> {
+        let Some(fields) = self.terms.get(token) else {
+            return Ok(Vec::new());
+        };
+        let total_docs = self.total_docs;
         let mut scores: Vec<(u32, f32)> = Vec::new();
-        for (f, field) in self.fields_stats.iter().enumerate() {
-            let term = Term::from_field_text(field.field, token);
-            let mut infos = Vec::new();
-            let mut doc_freq = 0u64;
-            for (s, segment) in self.segments.iter().enumerate() {
-                if let Some(info) = segment.inverted[f].get_term_info(&term)? {
-                    doc_freq += u64::from(info.doc_freq);
-                    infos.push((s, info));
-                }
-            }
-            if doc_freq == 0 {
+        for (f, postings) in fields.iter().enumerate() {
+            if postings.docs == 0 {
                 continue;
             }
-            // What `Bm25Weight::for_terms(searcher, [term])` computes, with
-            // the statistics of the field read once.
+            // What `Bm25Weight::for_terms(searcher, [term])` computes.
             let weight =
-                Bm25Weight::for_one_term(doc_freq, self.total_docs, field.average_fieldnorm)
-                    .boost_by(field.boost);
-            for (s, info) in infos {
-                let segment = &self.segments[s];
-                let norms = &segment.norms[f];
-                let mut postings = segment.inverted[f]
-                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq());
-                    scores.push((segment.ords[doc as usize], score));
-                    doc = postings.advance();
-                }
-            }
+                Bm25Weight::for_one_term(u64::from(postings.docs), total_docs, self.average[f])
+                    .boost_by(BOOSTS[f]);
+            let norms = &self.norms[f];
+            scores.extend(
+                postings
+                    .iter()
+                    .map(|(doc, tf)| (doc, weight.score(norms[doc as usize], tf))),
+            );
         }
         // Per document, its fields' scores added in field order.
         scores.sort_by_key(|(doc, _)| *doc);
@@ -409,41 +515,44 @@ impl SearchIndex {
     /// All documents that have every token of `query` and pass `filter`,
     /// best first (ties by id).
     pub fn search(&self, query: &str, filter: &Filter) -> Result<Vec<Hit>> {
-        let tokens = analyzer::query_tokens(query);
-        if tokens.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut total: Option<BTreeMap<u32, u64>> = None;
-        for token in &tokens {
-            let postings = self.postings(token)?;
-            total = Some(match total {
-                None => postings
-                    .into_iter()
-                    .filter(|(d, _)| filter.keeps(&self.docs[*d as usize]))
-                    .map(|(d, s)| (d, u64::from(s)))
-                    .collect(),
-                Some(acc) => {
-                    let postings: BTreeMap<u32, u32> = postings.into_iter().collect();
-                    acc.into_iter()
-                        .filter_map(|(d, s)| postings.get(&d).map(|p| (d, s + u64::from(*p))))
-                        .collect()
-                }
-            });
-        }
-        let mut hits: Vec<Hit> = total
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(doc, score)| Hit { doc, score })
-            .collect();
-        hits.sort_by(|a, b| {
-            b.score.cmp(&a.score).then_with(|| {
-                self.docs[a.doc as usize]
-                    .id
-                    .cmp(&self.docs[b.doc as usize].id)
-            })
-        });
-        Ok(hits)
+        let lists = analyzer::query_tokens(query)
+            .iter()
+            .map(|t| self.postings(t))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(combine(&self.docs, lists, filter))
     }
+}
+
+/// The documents in every one of `lists` (a query token's postings each)
+/// that pass `filter`, scores added, best first (ties by id).
+fn combine(docs: &[SearchDoc], lists: Vec<Vec<(u32, u32)>>, filter: &Filter) -> Vec<Hit> {
+    let mut total: Option<BTreeMap<u32, u64>> = None;
+    for postings in lists {
+        total = Some(match total {
+            None => postings
+                .into_iter()
+                .filter(|(d, _)| filter.keeps(&docs[*d as usize]))
+                .map(|(d, s)| (d, u64::from(s)))
+                .collect(),
+            Some(acc) => {
+                let postings: BTreeMap<u32, u32> = postings.into_iter().collect();
+                acc.into_iter()
+                    .filter_map(|(d, s)| postings.get(&d).map(|p| (d, s + u64::from(*p))))
+                    .collect()
+            }
+        });
+    }
+    let mut hits: Vec<Hit> = total
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(doc, score)| Hit { doc, score })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| docs[a.doc as usize].id.cmp(&docs[b.doc as usize].id))
+    });
+    hits
 }
 
 /// A score in hundredths, the unit both the CLI and the browser add.

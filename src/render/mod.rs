@@ -95,51 +95,12 @@ pub fn progress_total(site: &Site) -> usize {
     site.items.len()
 }
 
-pub fn render(
-    site: &Site,
-    theme: &Theme,
-    build: &BuildInfo,
-    sink: &dyn Sink,
-    progress: &(dyn Fn() + Sync),
-) -> Result<RenderReport, RenderError> {
-    let urls = Urls::new(&site.config.base_url);
-    let renderer = Renderer::new(site, theme, build, &urls)?;
-    let lookup = &renderer.lookup;
-
-    for (path, bytes) in theme.static_files() {
-        sink.write(&format!("static/{path}"), bytes)?;
-    }
-    // Browsers ask for /favicon.ico on every page; a site supplies its own
-    // as `themes/default/static/favicon.ico`.
-    if let Some(icon) = theme.files.get("static/favicon.ico") {
-        sink.write("favicon.ico", icon)?;
-    }
-    for (slug, path) in site.attachments.keys() {
-        sink.copy(
-            &urls::attachment(slug, path),
-            &format!("content/{slug}/files/{path}"),
-        )?;
-    }
-
-    // Item pages, their snapshots and sources: the bulk of the work.
-    site.items.par_iter().try_for_each(|item| {
-        renderer.write_item(item, sink)?;
-        progress();
-        Ok::<_, RenderError>(())
-    })?;
-    for withdrawn in &site.withdrawn {
-        renderer.write_withdrawn(withdrawn, sink)?;
-    }
-    site.powers
-        .par_iter()
-        .try_for_each(|power| renderer.write_power(power, sink))?;
-    site.guides
-        .par_iter()
-        .try_for_each(|guide| renderer.write_guide(guide, sink))?;
-    site.department_pages
-        .par_iter()
-        .try_for_each(|d| renderer.write_department(d, sink))?;
-
+/// The pages besides items and powers (home, departments, reports, …), and
+/// the listings: what [`render`] writes, planned without a theme.
+fn plan<'a>(
+    site: &'a Site,
+    lookup: &Lookup<'a>,
+) -> (Vec<(String, Page<'a>)>, Vec<listings::ListingPage<'a>>) {
     let mut pages: Vec<(String, Page)> = vec![
         (String::new(), Page::Home),
         ("404.html".into(), Page::NotFound),
@@ -188,20 +149,27 @@ pub fn render(
     pages.extend(report::plan(&site.reports, &site.departments));
     pages.push((urls::POWERS.into(), Page::Powers(None)));
     let listing_pages = listings::plan(site, lookup);
-    // The planned pages, the search page (added below) and the listings.
-    let page_count = pages.len() + 1 + listing_pages.len();
+    (pages, listing_pages)
+}
 
-    // Search: indexed from the same items, exported as static files.
-    let index = crate::index::SearchIndex::build(crate::index::documents(site))
-        .map_err(|e| RenderError::Template(format!("search index: {e}")))?;
-    // HTML pages: listings and the like, and per item its page, its
-    // history page and a snapshot per revision.
-    let html_pages = page_count
-        + site
-            .items
-            .iter()
-            .map(|i| 2 + i.revisions.len())
-            .sum::<usize>()
+/// The HTML pages [`render`] writes, as the search stage counts them to
+/// size its files: the planned pages, the search page and the listings
+/// (not the site map, which came later: counting it would move the layout
+/// of every site's index), and per item its page, its history page and a
+/// snapshot per revision, per power its page and its snapshots, per guide
+/// and department page theirs.
+pub fn html_pages(site: &Site) -> usize {
+    let urls = Urls::new(&site.config.base_url);
+    let lookup = Lookup::new(site, &urls);
+    let (pages, listing_pages) = plan(site, &lookup);
+    pages.len() + 1 + listing_pages.len() + item_pages(site)
+}
+
+fn item_pages(site: &Site) -> usize {
+    site.items
+        .iter()
+        .map(|i| 2 + i.revisions.len())
+        .sum::<usize>()
         + site
             .powers
             .iter()
@@ -216,12 +184,61 @@ pub fn render(
             .department_pages
             .iter()
             .map(|d| 1 + usize::from(d.removed.is_some()) + d.revisions.len())
-            .sum::<usize>();
-    let search_entry = crate::index::export::export(&index, &urls, html_pages, sink)
-        .map_err(|e| RenderError::Io(std::io::Error::other(e)))?
-        .entry;
-    // Pages are rendered next: the index is not needed there.
-    drop(index);
+            .sum::<usize>()
+}
+
+/// Write the site's pages and files into `sink`; `search_entry` is the
+/// entry of the search index (`index::stage`), which the search page
+/// carries.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    search_entry: &str,
+    sink: &dyn Sink,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RenderReport, RenderError> {
+    let urls = Urls::new(&site.config.base_url);
+    let renderer = Renderer::new(site, theme, build, &urls)?;
+    let lookup = &renderer.lookup;
+
+    for (path, bytes) in theme.static_files() {
+        sink.write(&format!("static/{path}"), bytes)?;
+    }
+    // Browsers ask for /favicon.ico on every page; a site supplies its own
+    // as `themes/default/static/favicon.ico`.
+    if let Some(icon) = theme.files.get("static/favicon.ico") {
+        sink.write("favicon.ico", icon)?;
+    }
+    for (slug, path) in site.attachments.keys() {
+        sink.copy(
+            &urls::attachment(slug, path),
+            &format!("content/{slug}/files/{path}"),
+        )?;
+    }
+
+    // Item pages, their snapshots and sources: the bulk of the work.
+    site.items.par_iter().try_for_each(|item| {
+        renderer.write_item(item, sink)?;
+        progress();
+        Ok::<_, RenderError>(())
+    })?;
+    for withdrawn in &site.withdrawn {
+        renderer.write_withdrawn(withdrawn, sink)?;
+    }
+    site.powers
+        .par_iter()
+        .try_for_each(|power| renderer.write_power(power, sink))?;
+    site.guides
+        .par_iter()
+        .try_for_each(|guide| renderer.write_guide(guide, sink))?;
+    site.department_pages
+        .par_iter()
+        .try_for_each(|d| renderer.write_department(d, sink))?;
+
+    let (mut pages, listing_pages) = plan(site, lookup);
+    // The planned pages, the search page (added below) and the listings.
+    let page_count = pages.len() + 1 + listing_pages.len();
 
     // The 网站地图 lists the first page of every listing, under its section.
     let lang = site.config.language;
@@ -239,7 +256,7 @@ pub fn render(
     }
     pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
     // The search page carries the entry of the index: one request fewer.
-    pages.push((urls::SEARCH.into(), Page::Search(&search_entry)));
+    pages.push((urls::SEARCH.into(), Page::Search(search_entry)));
     pages.par_iter().try_for_each(|(rel, page)| {
         let bytes = renderer.render_page(rel, page)?;
         sink.write(&urls::file_of(rel), &bytes)?;

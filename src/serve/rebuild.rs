@@ -184,7 +184,7 @@ impl Builder {
         }
 
         let sink = MemorySink::new(&self.root, Some(cancel));
-        match render::render(&site, &theme, &snapshot.build, &sink, &|| {}) {
+        match crate::build::search_and_render(&site, &theme, &snapshot.build, &sink, &|| {}) {
             Ok(_) => {
                 let announce = report.edited_shown_after.is_none();
                 state.show_all(sink.into_files(), drafts, announce);

@@ -12,8 +12,25 @@ use std::sync::OnceLock;
 /// character to one character, from OpenCC's tables (Apache-2.0) as shipped
 /// by ferrous-opencc: every code point of the CJK blocks converted alone.
 pub fn fold_table() -> &'static BTreeMap<char, char> {
+    fold_table_cell().get_or_init(build_fold_table)
+}
+
+/// Use `pairs` ([`fold_table_string`] of the same gongkai, kept in the
+/// search index of `gongkai search`) as the table instead of making it
+/// from OpenCC's data, which takes longer than a whole query. Does nothing
+/// once the table is in use, or when `pairs` is not a list of pairs.
+pub fn preload_fold_table(pairs: &str) {
+    let chars: Vec<char> = pairs.chars().collect();
+    if !chars.len().is_multiple_of(2) {
+        return;
+    }
+    let table = chars.chunks(2).map(|p| (p[0], p[1])).collect();
+    let _ = fold_table_cell().set(table);
+}
+
+fn fold_table_cell() -> &'static OnceLock<BTreeMap<char, char>> {
     static TABLE: OnceLock<BTreeMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(build_fold_table)
+    &TABLE
 }
 
 fn build_fold_table() -> BTreeMap<char, char> {
