@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use crate::write::Sink;
+use crate::sink::Sink;
 
 pub const MANIFEST: &str = "api/manifest.json";
 pub const SIGNATURE: &str = "api/manifest.json.minisig";

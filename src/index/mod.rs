@@ -23,9 +23,9 @@ use std::hash::BuildHasherDefault;
 use tantivy::query::Bm25Weight;
 use tantivy::tokenizer::TokenStream;
 
+use crate::sink::Sink;
 use crate::urls;
 use crate::validate::Site;
-use crate::write::Sink;
 
 /// How much more a match in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
