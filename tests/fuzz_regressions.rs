@@ -1,6 +1,10 @@
 //! Every input a fuzz campaign (`fuzz/run.sh`) found a bug with, run again
 //! on stable: `tests/fuzz-regressions/<target>/<file>` goes through the
 //! same code as the fuzz target `<target>` (fuzz/src/targets.rs).
+//!
+//! `GONGKAI_FUZZ_REPLAY=fuzz/corpus` runs a whole campaign's corpus the
+//! same way instead (`fuzz/replay.sh`): the inputs a campaign learned on
+//! one commit, through the code of another, without instrumenting it.
 
 #[path = "../fuzz/src/checks.rs"]
 mod checks;
@@ -11,7 +15,11 @@ use std::path::Path;
 
 #[test]
 fn every_saved_fuzz_input_passes_its_target() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = match std::env::var_os("GONGKAI_FUZZ_REPLAY") {
+        Some(dir) => here.join(dir),
+        None => here.join("tests/fuzz-regressions"),
+    };
     let mut ran = 0;
     for entry in std::fs::read_dir(&root).expect("tests/fuzz-regressions") {
         let dir = entry.unwrap().path();
@@ -32,6 +40,7 @@ fn every_saved_fuzz_input_passes_its_target() {
         }
     }
     assert!(ran > 0, "no saved input found");
+    eprintln!("{ran} inputs from {} passed", root.display());
 }
 
 /// The property of the Markdown target catches what it is meant to, so a
