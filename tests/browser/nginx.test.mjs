@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = process.env.GONGKAI_ROOT
@@ -39,7 +39,6 @@ const repoRoot = process.env.GONGKAI_ROOT
 const gongkai = process.env.GONGKAI_BIN
   ? resolve(process.env.GONGKAI_BIN)
   : resolve(here, '..', '..', 'target', 'debug', 'gongkai');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const nginxPath = process.env.NGINX_PATH || '/usr/sbin/nginx';
 const AS_OF = '2026-11-23';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -324,10 +323,7 @@ describe('nginx with the generated include', () => {
       .pop();
     assert.ok(report, 'a report page');
     const pages = ['/', item, power, `/departments/fgw/reports/${report}/`, '/search/?q=通知'];
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       for (const path of pages) {
         const page = await browser.newPage();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 import { startServer } from './server.mjs';
 
@@ -28,17 +28,7 @@ const build = spawnSync(gongkai, ['build', '--root', repoRoot, '--out', site, '-
 });
 assert.equal(build.status, 0, build.stderr);
 const server = await startServer(site);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--hide-scrollbars',
-  ],
-});
+const browser = await launchChromium(['--hide-scrollbars']);
 mkdirSync(outShots, { recursive: true });
 const shots = [
   ['item', `/items/${ITEM}/`],

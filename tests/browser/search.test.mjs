@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium.mjs';
 
 import { startServer } from './server.mjs';
 
@@ -23,7 +23,6 @@ const repoRoot = process.env.GONGKAI_ROOT
 const gongkai = process.env.GONGKAI_BIN
   ? resolve(process.env.GONGKAI_BIN)
   : resolve(here, '..', '..', 'target', 'debug', 'gongkai');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const AS_OF = '2026-11-23';
 const TIMEOUT = 120_000;
 
@@ -44,10 +43,7 @@ before(async () => {
   assert.equal(build.status, 0, `gongkai build failed:\n${build.stdout}\n${build.stderr}`);
   server = await startServer(outDir);
   origin = server.origin;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, { timeout: 240_000 });
 
 after(async () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium.mjs';
 
 import { startServer } from './server.mjs';
 
@@ -28,7 +28,6 @@ const repoRoot = process.env.GONGKAI_ROOT
 const gongkai = process.env.GONGKAI_BIN
   ? resolve(process.env.GONGKAI_BIN)
   : resolve(here, '..', '..', 'target', 'debug', 'gongkai');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const axePath = require.resolve('axe-core/axe.min.js');
 
 const AS_OF = '2026-11-23';
@@ -71,18 +70,7 @@ before(async () => {
   server = await startServer(outDir);
   origin = server.origin;
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(['--disable-quic', '--disable-sync']);
 
   pages = await discoverPages();
 }, { timeout: 240_000 });

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { DOMParser } from '@xmldom/xmldom';
 import { parse as parseHtml, parseFragment } from 'parse5';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 import { startServer } from './server.mjs';
 import { makeSite } from './xss/make-site.mjs';
@@ -241,16 +241,7 @@ before(async () => {
   });
   assert.equal(build.status, 0, `gongkai build of the XSS site failed:\n${build.stderr.slice(0, 4000)}`);
   server = await startServer(outDir);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, { timeout: 600_000 });
 
 after(async () => {
