@@ -5,18 +5,18 @@
 
 use crate::model::{Department, Language};
 use crate::sink::Sink;
-use crate::validate::Document;
 
+use super::plan::DocumentPages;
 use super::revisions::SnapshotView;
 use super::{RenderError, Renderer, urls};
 
 impl Renderer<'_> {
     pub(super) fn write_department(
         &self,
-        department: &Document<Department>,
+        planned: &DocumentPages<Department>,
         sink: &dyn Sink,
     ) -> Result<(), RenderError> {
-        let slug = department.id();
+        let department = planned.doc;
         let site = self.site();
         let lang = department.doc.language.unwrap_or(site.config.language);
         let rel = urls::document(&department.key());
@@ -33,16 +33,11 @@ impl Renderer<'_> {
             ctx.insert("removed", &department.removed.as_ref().map(|r| r.date));
             self.render(lang, "department.html", &ctx)
         };
-        // A former slug of a current department redirects there instead.
-        let alias = site
-            .departments
-            .iter()
-            .any(|d| d.aliases.iter().any(|a| a == slug));
-        if department.removed.is_some() && !alias {
-            sink.write(&urls::file_of(&rel), &page(&department.doc, None, lang)?)?;
+        if let Some(current) = &planned.current {
+            sink.write(&urls::file_of(current), &page(&department.doc, None, lang)?)?;
         }
         let views = self.revision_views(department, lang);
-        self.write_revisions(department, &views, sink, |d, snapshot| {
+        self.write_revisions(planned, &views, sink, |d, snapshot| {
             page(
                 d,
                 Some(snapshot),
@@ -50,6 +45,6 @@ impl Renderer<'_> {
             )
         })?;
         let name = department.doc.name.clone();
-        self.write_history_page(department, views, lang, &name, crumbs.clone(), sink)
+        self.write_history_page(planned, views, lang, &name, crumbs.clone(), sink)
     }
 }

@@ -4,17 +4,18 @@
 
 use crate::model::Guide;
 use crate::sink::Sink;
-use crate::validate::Document;
 
+use super::plan::DocumentPages;
 use super::urls;
 use super::{RenderError, Renderer, markdown};
 
 impl Renderer<'_> {
     pub(super) fn write_guide(
         &self,
-        guide: &Document<Guide>,
+        planned: &DocumentPages<Guide>,
         sink: &dyn Sink,
     ) -> Result<(), RenderError> {
+        let guide = planned.doc;
         let slug = guide.id();
         let lang = self.lookup.content_language(slug);
         let department = self.lookup.departments.get(slug).copied();
@@ -47,13 +48,15 @@ impl Renderer<'_> {
             );
             self.render(lang, "guide.html", &ctx)
         };
-        sink.write(&urls::file_of(&rel), &page(&guide.doc, None, true)?)?;
+        if let Some(current) = &planned.current {
+            sink.write(&urls::file_of(current), &page(&guide.doc, None, true)?)?;
+        }
         let views = self.revision_views(guide, lang);
-        self.write_revisions(guide, &views, sink, |g, snapshot| {
+        self.write_revisions(planned, &views, sink, |g, snapshot| {
             page(g, Some(&snapshot), false)
         })?;
         self.write_history_page(
-            guide,
+            planned,
             views,
             lang,
             &title_of(&guide.doc),

@@ -15,6 +15,7 @@ mod listings;
 pub mod manifest;
 pub mod markdown;
 mod meta;
+mod plan;
 mod power;
 pub mod report;
 mod revisions;
@@ -34,6 +35,8 @@ use crate::model::{CatalogItem, Date, Kind, Language};
 use crate::sink::Sink;
 use crate::validate::{Item, Site, Withdrawn};
 
+pub use plan::html_pages;
+use plan::{DocumentPages, Page, Plan};
 pub use theme::Theme;
 use urls::Urls;
 use views::{Link, Lookup};
@@ -95,98 +98,6 @@ pub fn progress_total(site: &Site) -> usize {
     site.items.len()
 }
 
-/// The pages besides items and powers (home, departments, reports, …), and
-/// the listings: what [`render`] writes, planned without a theme.
-fn plan<'a>(
-    site: &'a Site,
-    lookup: &Lookup<'a>,
-) -> (Vec<(String, Page<'a>)>, Vec<listings::ListingPage<'a>>) {
-    let mut pages: Vec<(String, Page)> = vec![
-        (String::new(), Page::Home),
-        ("404.html".into(), Page::NotFound),
-        (urls::VERSIONS.into(), Page::Versions),
-    ];
-    for d in &site.departments {
-        pages.push((urls::department(&d.slug), Page::Department(&d.slug)));
-        if site.powers.iter().any(|p| p.doc.department == d.slug) {
-            pages.push((
-                urls::department_powers(&d.slug),
-                Page::Powers(Some(&d.slug)),
-            ));
-        }
-        for alias in &d.aliases {
-            pages.push((
-                urls::department(alias),
-                Page::Redirect(urls::department(&d.slug)),
-            ));
-            pages.push((urls::guide(alias), Page::Redirect(urls::guide(&d.slug))));
-            if site.powers.iter().any(|p| p.doc.department == d.slug) {
-                pages.push((
-                    urls::department_powers(alias),
-                    Page::Redirect(urls::department_powers(&d.slug)),
-                ));
-            }
-            // Only listings that exist now get a redirect to them.
-            let (current, archived) = lookup
-                .counts
-                .get(d.slug.as_str())
-                .copied()
-                .unwrap_or_default();
-            // Catalog facet pages stay while a department has any item.
-            for (root, count) in [
-                (urls::CATALOG, current + archived),
-                (urls::ARCHIVE, archived),
-            ] {
-                if count > 0 {
-                    pages.push((
-                        urls::facet(root, "department", alias),
-                        Page::Redirect(urls::facet(root, "department", &d.slug)),
-                    ));
-                }
-            }
-        }
-    }
-    pages.extend(report::plan(&site.reports, &site.departments));
-    pages.push((urls::POWERS.into(), Page::Powers(None)));
-    let listing_pages = listings::plan(site, lookup);
-    (pages, listing_pages)
-}
-
-/// The HTML pages [`render`] writes, as the search stage counts them to
-/// size its files: the planned pages, the search page and the listings
-/// (not the site map, which came later: counting it would move the layout
-/// of every site's index), and per item its page, its history page and a
-/// snapshot per revision, per power its page and its snapshots, per guide
-/// and department page theirs.
-pub fn html_pages(site: &Site) -> usize {
-    let urls = Urls::new(&site.config.base_url);
-    let lookup = Lookup::new(site, &urls);
-    let (pages, listing_pages) = plan(site, &lookup);
-    pages.len() + 1 + listing_pages.len() + item_pages(site)
-}
-
-fn item_pages(site: &Site) -> usize {
-    site.items
-        .iter()
-        .map(|i| 2 + i.revisions.len())
-        .sum::<usize>()
-        + site
-            .powers
-            .iter()
-            .map(|p| 1 + p.revisions.len())
-            .sum::<usize>()
-        + site
-            .guides
-            .iter()
-            .map(|g| 2 + g.revisions.len())
-            .sum::<usize>()
-        + site
-            .department_pages
-            .iter()
-            .map(|d| 1 + usize::from(d.removed.is_some()) + d.revisions.len())
-            .sum::<usize>()
-}
-
 /// Write the site's pages and files into `sink`; `search_entry` is the
 /// entry of the search index (`index::stage`), which the search page
 /// carries.
@@ -217,8 +128,20 @@ pub fn render(
         )?;
     }
 
+    let plan = Plan::new(site, lookup, search_entry);
+    // What the build summary counts: the counted HTML pages and the sources.
+    let counted = plan.html_pages() + plan.sources();
+    let Plan {
+        mut pages,
+        listings: listing_pages,
+        items,
+        powers,
+        guides,
+        departments,
+    } = plan;
+
     // Item pages, their snapshots and sources: the bulk of the work.
-    site.items.par_iter().try_for_each(|item| {
+    items.par_iter().try_for_each(|item| {
         renderer.write_item(item, sink)?;
         progress();
         Ok::<_, RenderError>(())
@@ -226,19 +149,15 @@ pub fn render(
     for withdrawn in &site.withdrawn {
         renderer.write_withdrawn(withdrawn, sink)?;
     }
-    site.powers
+    powers
         .par_iter()
         .try_for_each(|power| renderer.write_power(power, sink))?;
-    site.guides
+    guides
         .par_iter()
         .try_for_each(|guide| renderer.write_guide(guide, sink))?;
-    site.department_pages
+    departments
         .par_iter()
         .try_for_each(|d| renderer.write_department(d, sink))?;
-
-    let (mut pages, listing_pages) = plan(site, lookup);
-    // The planned pages, the search page (added below) and the listings.
-    let page_count = pages.len() + 1 + listing_pages.len();
 
     // The 网站地图 lists the first page of every listing, under its section.
     let lang = site.config.language;
@@ -255,8 +174,6 @@ pub fn render(
         }
     }
     pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
-    // The search page carries the entry of the index: one request fewer.
-    pages.push((urls::SEARCH.into(), Page::Search(search_entry)));
     pages.par_iter().try_for_each(|(rel, page)| {
         let bytes = renderer.render_page(rel, page)?;
         sink.write(&urls::file_of(rel), &bytes)?;
@@ -314,28 +231,8 @@ pub fn render(
     let manifest = manifest::manifest(site, lookup, build);
     sink.write("api/manifest.json", &manifest::to_json(&manifest))?;
 
-    let revision_files: usize = site
-        .items
-        .iter()
-        .map(|i| 2 * i.revisions.len() + 2)
-        .sum::<usize>()
-        + site
-            .powers
-            .iter()
-            .map(|p| 2 * p.revisions.len() + 1)
-            .sum::<usize>()
-        + site
-            .guides
-            .iter()
-            .map(|g| 2 * g.revisions.len() + 2)
-            .sum::<usize>()
-        + site
-            .department_pages
-            .iter()
-            .map(|d| 2 * d.revisions.len() + 1 + usize::from(d.removed.is_some()))
-            .sum::<usize>();
     Ok(RenderReport {
-        pages: page_count + revision_files,
+        pages: counted,
         items: site.items.len(),
     })
 }
@@ -390,29 +287,10 @@ pub fn render_items(
     let renderer = Renderer::new(site, theme, build, &urls)?;
     let mut count = 0;
     for item in site.items.iter().filter(|i| wanted(i)) {
-        renderer.write_item(item, sink)?;
+        renderer.write_item(&plan::item(item), sink)?;
         count += 1;
     }
     Ok(count)
-}
-
-enum Page<'a> {
-    Home,
-    NotFound,
-    Department(&'a str),
-    Versions,
-    /// A power catalog: the site's, or one department's.
-    Powers(Option<&'a str>),
-    /// The search page, with the entry of the index (JSON).
-    Search(&'a str),
-    /// A former URL: points to its new site-relative path.
-    Redirect(String),
-    /// An annual report.
-    Report(&'a crate::model::report::Report),
-    /// The reports of one department, or of the whole site (`None`).
-    Reports(Option<&'a str>),
-    /// The HTML 网站地图, with the listings grouped by section.
-    SiteMap(Vec<(String, Vec<Link>)>),
 }
 
 struct Renderer<'a> {
@@ -752,7 +630,12 @@ impl<'a> Renderer<'a> {
 
     /// The item page, its history page, and a snapshot page and the exact
     /// source of every published revision.
-    fn write_item(&self, item: &Item, sink: &dyn Sink) -> Result<(), RenderError> {
+    fn write_item(
+        &self,
+        planned: &DocumentPages<CatalogItem>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let item = planned.doc;
         let c = &item.doc;
         let id = item.id();
         let lang = self.lookup.content_language(&c.department);
@@ -780,11 +663,16 @@ impl<'a> Renderer<'a> {
         page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
         let mut ctx = self.context(lang, page);
         ctx.insert("article", &article);
-        sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
+        if let Some(current) = &planned.current {
+            sink.write(
+                &urls::file_of(current),
+                &self.render(lang, "item.html", &ctx)?,
+            )?;
+        }
 
         let as_of = self.site().as_of;
         let revision_views = self.revision_views(item, lang);
-        self.write_revisions(item, &revision_views, sink, |rc, snapshot| {
+        self.write_revisions(planned, &revision_views, sink, |rc, snapshot| {
             let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
             let state = views::DocumentState::of_revision(validity, retired_on);
@@ -802,7 +690,7 @@ impl<'a> Renderer<'a> {
             self.render(rlang, "item.html", &ctx)
         })?;
 
-        self.write_history_page(item, revision_views, lang, &c.title, crumbs, sink)
+        self.write_history_page(planned, revision_views, lang, &c.title, crumbs, sink)
     }
 
     /// Every URL a withdrawn item had, now naming nothing about it.

@@ -9,6 +9,7 @@ use crate::sink::Sink;
 use crate::validate::Power;
 
 use super::flowchart::{self, FlowLabels};
+use super::plan::DocumentPages;
 use super::urls;
 use super::views::Link;
 use super::{RenderError, Renderer};
@@ -202,7 +203,12 @@ impl Renderer<'_> {
 
     /// The power's page with its list of revisions, and the snapshot page
     /// and exact source of every published revision.
-    pub(super) fn write_power(&self, power: &Power, sink: &dyn Sink) -> Result<(), RenderError> {
+    pub(super) fn write_power(
+        &self,
+        planned: &DocumentPages<PowerItem>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let power = planned.doc;
         let p = &power.doc;
         let lang = self.power_language(power);
         let rel = urls::power(power.id());
@@ -221,11 +227,13 @@ impl Renderer<'_> {
         ctx.insert("snapshot", &false);
         ctx.insert("revisions", &revisions);
         ctx.insert("revision_count", &revisions.len());
-        sink.write(
-            &urls::file_of(&rel),
-            &self.render(lang, "power.html", &ctx)?,
-        )?;
-        self.write_revisions(power, &revisions, sink, |rp, snapshot| {
+        if let Some(current) = &planned.current {
+            sink.write(
+                &urls::file_of(current),
+                &self.render(lang, "power.html", &ctx)?,
+            )?;
+        }
+        self.write_revisions(planned, &revisions, sink, |rp, snapshot| {
             let rlang = self.lookup.content_language(&rp.department);
             let mut meta = self.meta(rp.name.clone(), &rel, crumbs.clone());
             meta.noindex = true;

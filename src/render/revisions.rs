@@ -3,14 +3,13 @@
 //! published revision a snapshot page and its exact source. The kind only
 //! says how one revision's snapshot page is rendered.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use crate::model::{Date, Language, Payload};
 use crate::sink::Sink;
 use crate::validate::Document;
 
+use super::plan::DocumentPages;
 use super::urls;
 use super::views::Link;
 use super::{RenderError, Renderer, diff};
@@ -78,24 +77,21 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// The snapshot page and the exact source of every published revision
-    /// of `doc`. `page` renders revision `i` (what it held, and the
-    /// snapshot's notice).
+    /// The snapshot page and the exact source of every revision the plan
+    /// lists for `planned.doc`. `page` renders revision `i` (what it held,
+    /// and the snapshot's notice).
     pub(super) fn write_revisions<T: Payload>(
         &self,
-        doc: &Document<T>,
+        planned: &DocumentPages<T>,
         views: &[RevisionView],
         sink: &dyn Sink,
         page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
     ) -> Result<(), RenderError> {
         let u = self.urls();
+        let doc = planned.doc;
         let key = doc.key();
-        let mut written = BTreeSet::new();
-        for (i, revision) in doc.revisions.iter().enumerate() {
-            // A revision that restores earlier bytes has the same URLs.
-            if !written.insert(revision.blob.as_str()) {
-                continue;
-            }
+        for &i in &planned.snapshots {
+            let revision = &doc.revisions[i];
             let held = doc.revision_doc(i);
             let snapshot = SnapshotView {
                 number: i + 1,
@@ -119,25 +115,27 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// The history page of `doc`: its revisions newest first, each with
-    /// what it changed. `crumbs` lead to the document's page.
+    /// The history page of `planned.doc`, when the plan lists one: its
+    /// revisions newest first, each with what it changed. `crumbs` lead to
+    /// the document's page.
     pub(super) fn write_history_page<T: Payload>(
         &self,
-        doc: &Document<T>,
+        planned: &DocumentPages<T>,
         mut revisions: Vec<RevisionView>,
         lang: Language,
         title: &str,
         mut crumbs: Vec<Link>,
         sink: &dyn Sink,
     ) -> Result<(), RenderError> {
+        let doc = planned.doc;
         let key = doc.key();
-        let Some(rel) = urls::history(&key) else {
+        let Some(rel) = &planned.history else {
             return Ok(());
         };
         revisions.reverse();
         let page = urls::document(&key);
         crumbs.push(self.crumb(title, &page));
-        let mut meta = self.meta(self.string(lang, "history_title"), &rel, crumbs);
+        let mut meta = self.meta(self.string(lang, "history_title"), rel, crumbs);
         meta.noindex = true;
         let mut ctx = self.context(lang, meta);
         ctx.insert(
@@ -151,7 +149,7 @@ impl Renderer<'_> {
         ctx.insert("revisions", &revisions);
         ctx.insert("removed", &doc.removed.as_ref().map(|r| r.date));
         sink.write(
-            &urls::file_of(&rel),
+            &urls::file_of(rel),
             &self.render(lang, "history.html", &ctx)?,
         )
         .map_err(RenderError::from)

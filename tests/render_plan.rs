@@ -1,0 +1,127 @@
+//! The page plan counts every HTML page the writers write: the search
+//! stage sizes its files by `render::html_pages`, so a writer that writes
+//! a page the plan does not list would silently change that layout.
+//! Written through a counting sink, over every fixture that builds, the
+//! example site, and the example site in a git history with amendments, a
+//! revision restoring earlier bytes, a withdrawn item and a department
+//! deleted while another takes its slug as a former one.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+
+use gongkai::build::load_and_validate;
+use gongkai::model::{Audience, Date};
+use gongkai::render::{self, BuildInfo, Theme};
+use gongkai::sink::Sink;
+use gongkai::urls;
+use support::{AS_OF, SiteTest, copy_dir, fixture_path, git_dated};
+
+/// Records the HTML files written.
+#[derive(Default)]
+struct HtmlSink(Mutex<BTreeSet<String>>);
+
+impl Sink for HtmlSink {
+    fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
+        if rel.ends_with(".html") {
+            self.0.lock().unwrap().insert(rel.to_string());
+        }
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, _: &str) -> io::Result<()> {
+        self.write(rel, &[])
+    }
+}
+
+/// (HTML files written, minus the documented exceptions; `html_pages`).
+fn written_and_counted(root: &Path, as_of: Option<Date>) -> (usize, usize) {
+    let snapshot = load_and_validate(root, as_of, Audience::Publish).unwrap();
+    let site = snapshot.site.expect("the site validates");
+    let theme = Theme::load(root, &site.config.theme).unwrap();
+    let sink = HtmlSink::default();
+    render::render(&site, &theme, &BuildInfo::default(), "", &sink, &|| {}).unwrap();
+    // Not counted (render/plan.rs says why): the site map, and the neutral
+    // pages at a withdrawn item's former URLs.
+    let mut exceptions: BTreeSet<String> = [urls::file_of(urls::SITE_MAP)].into();
+    for w in &site.withdrawn {
+        exceptions.extend(urls::pages_of(&w.key).iter().map(|r| urls::file_of(r)));
+        exceptions.extend(w.blobs.iter().map(|b| urls::snapshot(&w.key, b)));
+    }
+    let written = sink.0.into_inner().unwrap();
+    let counted_written = written.difference(&exceptions).count();
+    (counted_written, render::html_pages(&site))
+}
+
+#[test]
+fn every_fixture_and_the_example_site_write_exactly_the_planned_pages() {
+    let as_of = Date::parse_iso(AS_OF);
+    let mut sites: Vec<_> = std::fs::read_dir(fixture_path(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("site.toml").is_file())
+        .collect();
+    sites.sort();
+    let mut checked = 0;
+    for dir in sites {
+        let snapshot = load_and_validate(&dir, as_of, Audience::Publish).unwrap();
+        if snapshot.site.is_none() || snapshot.diagnostics.has_errors() {
+            continue; // a fixture of invalid content: it does not build
+        }
+        let (written, counted) = written_and_counted(&dir, as_of);
+        assert_eq!(written, counted, "{}", dir.display());
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} fixtures build");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (written, counted) = written_and_counted(example, as_of);
+    assert_eq!(written, counted, "the example site");
+}
+
+#[test]
+fn a_site_with_revisions_deletions_and_withdrawals_writes_exactly_the_planned_pages() {
+    let site = SiteTest::from_fixture("minimal");
+    let root = site.root();
+    std::fs::remove_dir_all(root).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &root.join("content"));
+    std::fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
+    let git = |args: &[&str], day: &str| git_dated(root, args, &format!("{day}T10:00:00+08:00"));
+    let commit = |day: &str, message: &str| {
+        git(&["add", "-A"], day);
+        git(&["commit", "-q", "-m", message], day);
+    };
+    let append = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(text.as_bytes());
+        std::fs::write(path, bytes).unwrap();
+    };
+    let item = "content/fgw/catalog/2019/2019-00016.md";
+    let original = std::fs::read(root.join(item)).unwrap();
+    git(&["init", "-q", "-b", "main"], "2026-01-05");
+    commit("2026-01-05", "first");
+    append(item, "\n补充说明。\n");
+    append("content/fgw/guide.md", "\n补充说明。\n");
+    append("content/fgw/powers/530100-CF-FGW-001.toml", "\n");
+    append("content/fgw/department.toml", "# 修订\n");
+    commit("2026-02-02", "amend");
+    // Back to the first bytes: one snapshot serves both revisions.
+    std::fs::write(root.join(item), &original).unwrap();
+    commit("2026-03-02", "restore");
+    // An item made exempt is withdrawn.
+    let withdrawn = "content/fgw/catalog/2020/2020-00012.md";
+    let text = std::fs::read_to_string(root.join(withdrawn)).unwrap();
+    let text = text.replacen("+++\n", "+++\ndisclosure = \"exempt\"\n", 1);
+    std::fs::write(root.join(withdrawn), text).unwrap();
+    // A department deleted, its slug kept by another as a former one.
+    git(&["rm", "-q", "-r", "content/jyj"], "2026-04-06");
+    append("content/sthjj/department.toml", "aliases = [\"jyj\"]\n");
+    commit("2026-04-06", "withdraw, merge");
+
+    let (written, counted) = written_and_counted(root, None);
+    assert_eq!(written, counted);
+}
