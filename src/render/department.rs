@@ -3,7 +3,7 @@
 //! current page is planned with the other pages; a deleted department
 //! keeps its page, showing its last revision and when it was deleted.
 
-use crate::model::{Department, Language};
+use crate::model::{Department, Kind, Language};
 use crate::sink::Sink;
 
 use super::plan::DocumentPages;
@@ -46,5 +46,55 @@ impl Renderer<'_> {
         })?;
         let name = department.doc.name.clone();
         self.write_history_page(planned, views, lang, &name, crumbs.clone(), sink)
+    }
+
+    /// A current department's page: its newest items and what it publishes.
+    pub(super) fn render_department_page(
+        &self,
+        rel: &str,
+        slug: &str,
+    ) -> Result<Vec<u8>, RenderError> {
+        let site = self.site();
+        let site_lang = site.config.language;
+        let d = self.lookup.departments[slug];
+        let lang = d.language.unwrap_or(site_lang);
+        let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
+        let mut meta = self.meta(d.name.clone(), rel, crumbs);
+        meta.feed_url = Some(self.urls().href(&urls::department_feed(slug)));
+        let mut ctx = self.context(lang, meta);
+        let latest: Vec<_> = site
+            .items
+            .iter()
+            .filter(|i| i.doc.department == slug && !i.is_retired())
+            .take(10)
+            .map(|i| self.lookup.summary(i, lang))
+            .collect();
+        ctx.insert("department", &self.lookup.department(d));
+        ctx.insert("items", &latest);
+        let key = crate::model::DocKey::new(Kind::Department, slug);
+        let history = urls::history(&key).map(|h| self.urls().href(&h));
+        ctx.insert("history_url", &history);
+        ctx.insert(
+            "reports_url",
+            &site
+                .reports
+                .iter()
+                .any(|r| r.department == slug)
+                .then(|| self.urls().href(&urls::department_reports(slug))),
+        );
+        let powers = site
+            .powers
+            .iter()
+            .filter(|p| p.doc.department == slug)
+            .collect::<Vec<_>>();
+        ctx.insert(
+            "powers_url",
+            &(!powers.is_empty()).then(|| self.urls().href(&urls::department_powers(slug))),
+        );
+        ctx.insert(
+            "power_count",
+            &powers.iter().filter(|p| !p.is_retired()).count(),
+        );
+        self.render(lang, "department.html", &ctx)
     }
 }

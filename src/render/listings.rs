@@ -13,6 +13,7 @@ use crate::vocabulary::split_category;
 
 use super::urls::{self, ARCHIVE, CATALOG};
 use super::views::Lookup;
+use super::{RenderError, Renderer};
 
 /// One listing page to render.
 pub struct ListingPage<'a> {
@@ -512,5 +513,24 @@ fn paginate<'a>(
                 },
             },
         });
+    }
+}
+
+impl Renderer<'_> {
+    pub(super) fn render_listing(&self, listing: &ListingPage) -> Result<Vec<u8>, RenderError> {
+        let lang = self.site().config.language;
+        let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
+        for (title_key, rel) in &listing.parents {
+            let title = self.languages[&lang]
+                .strings
+                .get(title_key)
+                .and_then(|v| v.as_str())
+                .unwrap_or(title_key);
+            crumbs.push(self.crumb(title, rel));
+        }
+        let title = listing.title(&|k| self.string(lang, k));
+        let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
+        listing.insert(&mut ctx, &self.lookup, lang, &|k| self.string(lang, k));
+        self.render(lang, listing.template(), &ctx)
     }
 }

@@ -11,6 +11,7 @@ mod diff;
 mod feeds;
 pub mod flowchart;
 mod guide;
+mod item;
 mod listings;
 pub mod manifest;
 pub mod markdown;
@@ -20,6 +21,7 @@ mod power;
 pub mod report;
 mod revisions;
 pub mod server;
+mod site_pages;
 pub mod theme;
 pub mod timemap;
 pub use crate::urls;
@@ -31,12 +33,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::model::{CatalogItem, Date, Kind, Language};
+use crate::model::{Date, Language};
 use crate::sink::Sink;
-use crate::validate::{Item, Site, Withdrawn};
+use crate::validate::{Item, Site};
 
 pub use plan::html_pages;
-use plan::{DocumentPages, Page, Plan};
+use plan::{Page, Plan};
 pub use theme::Theme;
 use urls::Urls;
 use views::{Link, Lookup};
@@ -159,20 +161,7 @@ pub fn render(
         .par_iter()
         .try_for_each(|d| renderer.write_department(d, sink))?;
 
-    // The 网站地图 lists the first page of every listing, under its section.
-    let lang = site.config.language;
-    let mut columns: Vec<(String, Vec<Link>)> = Vec::new();
-    for listing in listing_pages.iter().filter(|l| l.number == 1) {
-        let group = listing
-            .parents
-            .last()
-            .map_or_else(String::new, |(key, _)| renderer.string(lang, key));
-        let link = renderer.crumb(&listing.title(&|k| renderer.string(lang, k)), &listing.rel);
-        match columns.last_mut() {
-            Some((last, links)) if *last == group => links.push(link),
-            _ => columns.push((group, vec![link])),
-        }
-    }
+    let columns = renderer.site_map_columns(&listing_pages);
     pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
     pages.par_iter().try_for_each(|(rel, page)| {
         let bytes = renderer.render_page(rel, page)?;
@@ -441,41 +430,6 @@ struct BuildView<'a> {
     version: Option<&'a str>,
 }
 
-/// One revision, as the history page and snapshot notices show it.
-#[derive(Serialize)]
-struct ReleaseView {
-    name: String,
-    date: Date,
-    commit: String,
-    commit_short: String,
-    added: Vec<ReleaseEntryView>,
-    amended: Vec<ReleaseEntryView>,
-    retired: Vec<ReleaseEntryView>,
-}
-
-#[derive(Serialize)]
-struct ReleaseEntryView {
-    index_no: String,
-    title: String,
-    url: String,
-    snapshot_url: String,
-}
-
-#[derive(Serialize)]
-struct SiteMapDepartment {
-    name: String,
-    url: String,
-    guide_url: Option<String>,
-    powers_url: Option<String>,
-    reports_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SiteMapGroup {
-    title: String,
-    links: Vec<Link>,
-}
-
 /// Per-page facts every template needs.
 #[derive(Serialize)]
 struct PageMeta {
@@ -610,336 +564,18 @@ impl<'a> Renderer<'a> {
         Ok(out)
     }
 
-    /// Render an item's article (the document itself) in a given state.
-    fn article(
-        &self,
-        lang: Language,
-        view: &views::ItemView,
-        catalog: &CatalogItem,
-    ) -> Result<String, RenderError> {
-        let mut ctx = Context::new();
-        ctx.insert("lang", &lang);
-        ctx.insert("t", &self.languages[&lang].t);
-        ctx.insert("item", view);
-        ctx.insert("body", &markdown::to_html(catalog.body_markdown()));
-        Ok(
-            String::from_utf8(self.render(lang, "item_article.html", &ctx)?)
-                .expect("templates render UTF-8"),
-        )
-    }
-
-    /// The item page, its history page, and a snapshot page and the exact
-    /// source of every published revision.
-    fn write_item(
-        &self,
-        planned: &DocumentPages<CatalogItem>,
-        sink: &dyn Sink,
-    ) -> Result<(), RenderError> {
-        let item = planned.doc;
-        let c = &item.doc;
-        let id = item.id();
-        let lang = self.lookup.content_language(&c.department);
-        let view = self.lookup.item(item, lang);
-        let rel = urls::item(id);
-        let department = self.lookup.department_name(&c.department);
-        let crumbs = vec![
-            self.crumb(&self.string(lang, "home"), ""),
-            self.crumb(&department, &urls::department(&c.department)),
-        ];
-        let article = self.article(lang, &view, c)?;
-        let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
-        page.description =
-            meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
-        page.article = Some(meta::article(&view, &page.canonical));
-        let root = self.urls().absolute("");
-        let origin = &root[..root.len() - self.urls().base_path.len()];
-        page.json_ld = Some(meta::legislation(
-            &view,
-            &page.canonical,
-            &|href| format!("{origin}{href}"),
-            &page.description,
-        ));
-        let archived = timemap::document(item);
-        page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
-        let mut ctx = self.context(lang, page);
-        ctx.insert("article", &article);
-        if let Some(current) = &planned.current {
-            sink.write(
-                &urls::file_of(current),
-                &self.render(lang, "item.html", &ctx)?,
-            )?;
-        }
-
-        let as_of = self.site().as_of;
-        let revision_views = self.revision_views(item, lang);
-        self.write_revisions(planned, &revision_views, sink, |rc, snapshot| {
-            let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
-            let rlang = self.lookup.content_language(&rc.department);
-            let state = views::DocumentState::of_revision(validity, retired_on);
-            let rview = self.lookup.document(rc, state, rlang);
-            let article = self.article(rlang, &rview, rc)?;
-            let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
-            meta.noindex = true;
-            if let Some(a) = &archived {
-                meta.timemap = Some(self.urls().absolute(&a.timemap));
-                meta.original = Some(self.urls().absolute(&a.original));
-            }
-            let mut ctx = self.context(rlang, meta);
-            ctx.insert("article", &article);
-            ctx.insert("snapshot", &snapshot);
-            self.render(rlang, "item.html", &ctx)
-        })?;
-
-        self.write_history_page(planned, revision_views, lang, &c.title, crumbs, sink)
-    }
-
-    /// Every URL a withdrawn item had, now naming nothing about it.
-    fn write_withdrawn(&self, withdrawn: &Withdrawn, sink: &dyn Sink) -> Result<(), RenderError> {
-        let lang = self.site().config.language;
-        let mut meta = self.meta(self.string(lang, "withdrawn_title"), "", Vec::new());
-        meta.noindex = true;
-        meta.canonical = String::new();
-        let page = self.render(lang, "withdrawn.html", &self.context(lang, meta))?;
-        let note = format!("{}\n", self.string(lang, "withdrawn_text"));
-        let key = &withdrawn.key;
-        for rel in urls::pages_of(key) {
-            sink.write(&urls::file_of(&rel), &page)?;
-        }
-        // Its TimeMap goes with it: the URL stays, naming nothing.
-        sink.write(&urls::timemap(key), note.as_bytes())?;
-        for blob in &withdrawn.blobs {
-            sink.write(&urls::snapshot(key, blob), &page)?;
-            sink.write(&urls::source(key, blob), note.as_bytes())?;
-        }
-        Ok(())
-    }
-
     fn render_page(&self, rel: &str, page: &Page) -> Result<Vec<u8>, RenderError> {
-        let site = self.site();
-        let site_lang = site.config.language;
         match page {
-            Page::Home => {
-                let mut ctx = self.context(
-                    site_lang,
-                    self.meta(site.config.title.clone(), rel, Vec::new()),
-                );
-                let latest: Vec<_> = site
-                    .items
-                    .iter()
-                    .filter(|i| !i.is_retired())
-                    .take(10)
-                    .map(|i| self.lookup.summary(i, site_lang))
-                    .collect();
-                let departments: Vec<_> = site
-                    .departments
-                    .iter()
-                    .map(|d| self.lookup.department(d))
-                    .collect();
-                ctx.insert("intro", &site.home.as_deref().map(markdown::to_html));
-                ctx.insert("items", &latest);
-                ctx.insert("departments", &departments);
-                ctx.insert(
-                    "current_count",
-                    &site.items.iter().filter(|i| !i.is_retired()).count(),
-                );
-                ctx.insert(
-                    "archived_count",
-                    &site.items.iter().filter(|i| i.is_retired()).count(),
-                );
-                ctx.insert(
-                    "reports_url",
-                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
-                );
-                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
-                ctx.insert(
-                    "power_count",
-                    &site.powers.iter().filter(|p| !p.is_retired()).count(),
-                );
-                self.render(site_lang, "index.html", &ctx)
-            }
-            Page::NotFound => {
-                let mut meta =
-                    self.meta(self.string(site_lang, "not_found_title"), rel, Vec::new());
-                meta.noindex = true;
-                self.render(site_lang, "404.html", &self.context(site_lang, meta))
-            }
-            Page::Department(slug) => {
-                let d = self.lookup.departments[slug];
-                let lang = d.language.unwrap_or(site_lang);
-                let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
-                let mut meta = self.meta(d.name.clone(), rel, crumbs);
-                meta.feed_url = Some(self.urls().href(&urls::department_feed(slug)));
-                let mut ctx = self.context(lang, meta);
-                let latest: Vec<_> = site
-                    .items
-                    .iter()
-                    .filter(|i| i.doc.department == *slug && !i.is_retired())
-                    .take(10)
-                    .map(|i| self.lookup.summary(i, lang))
-                    .collect();
-                ctx.insert("department", &self.lookup.department(d));
-                ctx.insert("items", &latest);
-                let key = crate::model::DocKey::new(Kind::Department, *slug);
-                let history = urls::history(&key).map(|h| self.urls().href(&h));
-                ctx.insert("history_url", &history);
-                ctx.insert(
-                    "reports_url",
-                    &site
-                        .reports
-                        .iter()
-                        .any(|r| r.department == *slug)
-                        .then(|| self.urls().href(&urls::department_reports(slug))),
-                );
-                let powers = site
-                    .powers
-                    .iter()
-                    .filter(|p| p.doc.department == *slug)
-                    .collect::<Vec<_>>();
-                ctx.insert(
-                    "powers_url",
-                    &(!powers.is_empty()).then(|| self.urls().href(&urls::department_powers(slug))),
-                );
-                ctx.insert(
-                    "power_count",
-                    &powers.iter().filter(|p| !p.is_retired()).count(),
-                );
-                self.render(lang, "department.html", &ctx)
-            }
-            Page::Search(entry) => {
-                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
-                let title = match self.languages[&site_lang].strings.get("search") {
-                    Some(toml::Value::Table(t)) => t
-                        .get("title")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("")
-                        .to_string(),
-                    _ => String::new(),
-                };
-                let mut meta = self.meta(title, rel, crumbs);
-                meta.noindex = true;
-                let mut ctx = self.context(site_lang, meta);
-                ctx.insert(
-                    "search",
-                    &views::search_page(
-                        site,
-                        self.urls(),
-                        &self.languages[&site_lang].strings,
-                        entry,
-                    ),
-                );
-                self.render(site_lang, "search.html", &ctx)
-            }
-            Page::Versions => {
-                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
-                let mut ctx = self.context(
-                    site_lang,
-                    self.meta(self.string(site_lang, "versions_title"), rel, crumbs),
-                );
-                let u = self.urls();
-                let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
-                    list.iter()
-                        .map(|e| ReleaseEntryView {
-                            index_no: e.key.id.clone(),
-                            // A guide without a `title` is named by its department.
-                            title: match e.key.kind {
-                                Kind::Guide if e.title.is_empty() => format!(
-                                    "{}{}",
-                                    self.lookup.department_name(&e.key.id),
-                                    self.string(site_lang, "guide_suffix")
-                                ),
-                                _ => e.title.clone(),
-                            },
-                            url: u.href(&urls::document(&e.key)),
-                            snapshot_url: u.href(&urls::snapshot(&e.key, &e.blob)),
-                        })
-                        .collect()
-                };
-                let releases: Vec<ReleaseView> = site
-                    .releases
-                    .iter()
-                    .map(|r| ReleaseView {
-                        name: r.name.clone(),
-                        date: r.commit.date,
-                        commit: r.commit.id.clone(),
-                        commit_short: r.commit.short_id().to_string(),
-                        added: entries(&r.added),
-                        amended: entries(&r.amended),
-                        retired: entries(&r.retired),
-                    })
-                    .collect();
-                ctx.insert("releases", &releases);
-                ctx.insert("in_git", &site.history.is_some());
-                self.render(site_lang, "versions.html", &ctx)
-            }
-            Page::SiteMap(columns) => {
-                let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
-                let mut ctx = self.context(
-                    site_lang,
-                    self.meta(self.string(site_lang, "sitemap"), rel, crumbs),
-                );
-                let departments: Vec<SiteMapDepartment> = site
-                    .departments
-                    .iter()
-                    .map(|d| {
-                        let powers = site.powers.iter().any(|p| p.doc.department == d.slug);
-                        let reports = site.reports.iter().any(|r| r.department == d.slug);
-                        SiteMapDepartment {
-                            name: d.name.clone(),
-                            url: self.urls().href(&urls::department(&d.slug)),
-                            guide_url: d
-                                .guide
-                                .is_some()
-                                .then(|| self.urls().href(&urls::guide(&d.slug))),
-                            powers_url: powers
-                                .then(|| self.urls().href(&urls::department_powers(&d.slug))),
-                            reports_url: reports
-                                .then(|| self.urls().href(&urls::department_reports(&d.slug))),
-                        }
-                    })
-                    .collect();
-                let columns: Vec<SiteMapGroup> = columns
-                    .iter()
-                    .map(|(title, links)| SiteMapGroup {
-                        title: title.clone(),
-                        links: links.clone(),
-                    })
-                    .collect();
-                ctx.insert("departments", &departments);
-                ctx.insert("columns", &columns);
-                ctx.insert(
-                    "reports_url",
-                    &(!site.reports.is_empty()).then(|| self.urls().href(urls::REPORTS)),
-                );
-                ctx.insert("powers_url", &self.urls().href(urls::POWERS));
-                self.render(site_lang, "sitemap.html", &ctx)
-            }
+            Page::Home => self.render_home(rel),
+            Page::NotFound => self.render_not_found(rel),
+            Page::Department(slug) => self.render_department_page(rel, slug),
+            Page::Search(entry) => self.render_search(rel, entry),
+            Page::Versions => self.render_versions(rel),
+            Page::SiteMap(columns) => self.render_site_map(rel, columns),
             Page::Report(report) => self.render_report(rel, report),
             Page::Reports(slug) => self.render_reports(rel, *slug),
             Page::Powers(department) => self.render_power_catalog(rel, *department),
-            Page::Redirect(target) => {
-                let mut meta = self.meta(self.string(site_lang, "moved_title"), target, Vec::new());
-                meta.noindex = true;
-                let mut ctx = self.context(site_lang, meta);
-                ctx.insert("target", &self.urls().href(target));
-                self.render(site_lang, "redirect.html", &ctx)
-            }
+            Page::Redirect(target) => self.render_redirect(target),
         }
-    }
-
-    fn render_listing(&self, listing: &listings::ListingPage) -> Result<Vec<u8>, RenderError> {
-        let lang = self.site().config.language;
-        let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
-        for (title_key, rel) in &listing.parents {
-            let title = self.languages[&lang]
-                .strings
-                .get(title_key)
-                .and_then(|v| v.as_str())
-                .unwrap_or(title_key);
-            crumbs.push(self.crumb(title, rel));
-        }
-        let title = listing.title(&|k| self.string(lang, k));
-        let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
-        listing.insert(&mut ctx, &self.lookup, lang, &|k| self.string(lang, k));
-        self.render(lang, listing.template(), &ctx)
     }
 }
