@@ -103,3 +103,31 @@ fn default_stylesheet_blocks_are_balanced() {
     }
     assert_eq!(depth, 0, "style.css ends inside a block");
 }
+
+#[test]
+fn a_theme_strings_file_missing_a_string_is_an_error_naming_it_and_writes_nothing() {
+    let site = with_theme("theme = \"terse\"");
+    let full = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/zh-CN.toml"),
+    )
+    .unwrap();
+    // The same file without the `[power]` table's `title`.
+    let mut in_power = false;
+    let terse: String = full
+        .lines()
+        .filter(|line| {
+            if line.starts_with('[') {
+                in_power = *line == "[power]";
+            }
+            !(in_power && line.starts_with("title "))
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(terse, full, "the [power] table has a title");
+    site.write("themes/terse/i18n/zh-CN.toml", &terse);
+    let run = site.build();
+    run.assert_code(1);
+    assert!(run.stderr.contains("i18n/zh-CN.toml"), "{run}");
+    assert!(run.stderr.contains("`power.title`"), "{run}");
+    assert!(!site.out().exists());
+}

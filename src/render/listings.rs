@@ -11,6 +11,7 @@ use crate::model::Language;
 use crate::validate::{Item, Site};
 use crate::vocabulary::split_category;
 
+use super::theme::Strings;
 use super::urls::{self, ARCHIVE, CATALOG};
 use super::views::Lookup;
 use super::{RenderError, Renderer};
@@ -20,12 +21,30 @@ pub struct ListingPage<'a> {
     pub rel: String,
     /// 1-based page number.
     pub number: usize,
-    /// (interface-string key or literal, rel) of the pages above this one.
-    pub parents: Vec<(String, String)>,
+    /// (title, rel) of the pages above this one.
+    pub parents: Vec<(ParentTitle, String)>,
     title_key: &'static str,
     /// The facet value, shown after the title (a year, a kind, a name…).
     title_value: Option<String>,
     body: Body<'a>,
+}
+
+/// The title of a page above a listing.
+#[derive(Clone, Debug)]
+pub enum ParentTitle {
+    /// An interface string (`by_year`).
+    Key(&'static str),
+    /// A name as written: a top-level 主题分类.
+    Name(String),
+}
+
+impl ParentTitle {
+    pub fn text(&self, strings: &Strings) -> String {
+        match self {
+            ParentTitle::Key(key) => strings.text(key).to_string(),
+            ParentTitle::Name(name) => name.clone(),
+        }
+    }
 }
 
 enum Body<'a> {
@@ -86,27 +105,23 @@ impl ListingPage<'_> {
         }
     }
 
-    pub fn title(&self, string: &dyn Fn(&str) -> String) -> String {
-        let mut title = string(self.title_key);
+    pub fn title(&self, strings: &Strings) -> String {
+        let mut title = strings.text(self.title_key).to_string();
         if let Some(value) = &self.title_value {
             title = format!("{title}：{value}");
         }
         if self.number > 1 {
             title = format!(
                 "{title}（{}）",
-                string("page_n").replace("{n}", &self.number.to_string())
+                strings
+                    .text("page_n")
+                    .replace("{n}", &self.number.to_string())
             );
         }
         title
     }
 
-    pub fn insert(
-        &self,
-        ctx: &mut Context,
-        lookup: &Lookup,
-        lang: Language,
-        string: &dyn Fn(&str) -> String,
-    ) {
+    pub fn insert(&self, ctx: &mut Context, lookup: &Lookup, lang: Language, strings: &Strings) {
         match &self.body {
             Body::Items {
                 first_rel,
@@ -124,10 +139,10 @@ impl ListingPage<'_> {
                     .iter()
                     .map(|f| {
                         let mut f = f.clone();
-                        f.title = string(f.title_key);
+                        f.title = strings.text(f.title_key).to_string();
                         if f.translate_links {
                             for link in &mut f.links {
-                                link.title = string(&link.title);
+                                link.title = strings.text(&link.title).to_string();
                             }
                         }
                         f
@@ -183,8 +198,8 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     });
 
     let mut out = Vec::new();
-    let catalog_parent = vec![("catalog_title".to_string(), CATALOG.to_string())];
-    let archive_parent = vec![("archive_title".to_string(), ARCHIVE.to_string())];
+    let catalog_parent = vec![(ParentTitle::Key("catalog_title"), CATALOG.to_string())];
+    let archive_parent = vec![(ParentTitle::Key("archive_title"), ARCHIVE.to_string())];
 
     // The current catalog and its facets. A facet value keeps its page
     // after its last item retires: the URL was published once.
@@ -256,7 +271,7 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
             &format!("{CATALOG}category/"),
         );
         if let (top, Some(_)) = split_category(category) {
-            parents.push((top.to_string(), urls::category(top)));
+            parents.push((ParentTitle::Name(top.to_string()), urls::category(top)));
         }
         let shown = category.replace('\\', " › ");
         paginate(
@@ -437,9 +452,13 @@ pub fn plan<'a>(site: &'a Site, lookup: &Lookup<'a>) -> Vec<ListingPage<'a>> {
     out
 }
 
-fn with(parents: &[(String, String)], key: &str, rel: &str) -> Vec<(String, String)> {
+fn with(
+    parents: &[(ParentTitle, String)],
+    key: &'static str,
+    rel: &str,
+) -> Vec<(ParentTitle, String)> {
     let mut v = parents.to_vec();
-    v.push((key.to_string(), rel.to_string()));
+    v.push((ParentTitle::Key(key), rel.to_string()));
     v
 }
 
@@ -484,7 +503,7 @@ fn paginate<'a>(
     first_rel: &str,
     title_key: &'static str,
     title_value: Option<String>,
-    parents: Vec<(String, String)>,
+    parents: Vec<(ParentTitle, String)>,
     items: &[&'a Item],
     per_page: usize,
     archive: bool,
@@ -520,17 +539,13 @@ impl Renderer<'_> {
     pub(super) fn render_listing(&self, listing: &ListingPage) -> Result<Vec<u8>, RenderError> {
         let lang = self.site().config.language;
         let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
-        for (title_key, rel) in &listing.parents {
-            let title = self.languages[&lang]
-                .strings
-                .get(title_key)
-                .and_then(|v| v.as_str())
-                .unwrap_or(title_key);
-            crumbs.push(self.crumb(title, rel));
+        let strings = self.strings(lang);
+        for (title, rel) in &listing.parents {
+            crumbs.push(self.crumb(&title.text(strings), rel));
         }
-        let title = listing.title(&|k| self.string(lang, k));
+        let title = listing.title(strings);
         let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
-        listing.insert(&mut ctx, &self.lookup, lang, &|k| self.string(lang, k));
+        listing.insert(&mut ctx, &self.lookup, lang, strings);
         self.render(lang, listing.template(), &ctx)
     }
 }

@@ -39,7 +39,7 @@ use crate::validate::{Item, Site};
 
 pub use plan::html_pages;
 use plan::{Page, Plan};
-pub use theme::Theme;
+pub use theme::{Strings, Theme};
 use urls::Urls;
 use views::{Link, Lookup};
 
@@ -297,7 +297,7 @@ struct Renderer<'a> {
 struct LanguageTemplates {
     tera: Tera,
     /// Every interface string, for text made in Rust.
-    strings: toml::Table,
+    strings: Strings,
     /// `t` as templates see it.
     t: tera::Value,
     /// What every page of this language has in its context (`lang`, `t`,
@@ -351,17 +351,15 @@ fn base_context(
 }
 
 impl LanguageTemplates {
-    fn new(templates: &[(String, String)], strings: toml::Table) -> Result<Self, RenderError> {
+    fn new(templates: &[(String, String)], strings: Strings) -> Result<Self, RenderError> {
         let literal = regex::Regex::new(r"\{\{\s*t\.([A-Za-z0-9_]+)\s*\}\}").expect("valid regex");
         let specialised: Vec<(String, String)> = templates
             .iter()
             .map(|(name, source)| {
                 let source = literal.replace_all(source, |caps: &regex::Captures| {
                     match strings.get(&caps[1]) {
-                        Some(toml::Value::String(text)) => {
-                            crate::text::escape(text).replace("{{", "&#123;&#123;")
-                        }
-                        _ => caps[0].to_string(),
+                        Some(text) => crate::text::escape(text).replace("{{", "&#123;&#123;"),
+                        None => caps[0].to_string(),
                     }
                 });
                 (name.clone(), source.into_owned())
@@ -386,6 +384,7 @@ impl LanguageTemplates {
             })
             .collect();
         let t: toml::Table = strings
+            .all()
             .iter()
             .filter(|(k, _)| dynamic_all || used.contains(k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -472,19 +471,10 @@ impl<'a> Renderer<'a> {
             templates.base = base_context(*lang, &templates.t, site, build, urls);
         }
         let mut lookup = Lookup::new(site, urls);
-        for (lang, templates) in &languages {
-            for table in ["validity", "retired_banner", "public_note"] {
-                if let Some(toml::Value::Table(labels)) = templates.strings.get(table) {
-                    for (key, text) in labels {
-                        if let toml::Value::String(text) = text {
-                            lookup
-                                .labels
-                                .insert((*lang, table, key.clone()), text.clone());
-                        }
-                    }
-                }
-            }
-        }
+        lookup.strings = languages
+            .iter()
+            .map(|(lang, templates)| (*lang, templates.strings.clone()))
+            .collect();
         Ok(Renderer { languages, lookup })
     }
 
@@ -540,13 +530,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The one lookup of an interface string for text made in Rust:
+    /// `key`, or `table.key` for one inside a table (`power.title`).
     fn string(&self, lang: Language, key: &str) -> String {
-        self.languages[&lang]
-            .strings
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or(key)
-            .to_string()
+        self.strings(lang).text(key).to_string()
+    }
+
+    fn strings(&self, lang: Language) -> &Strings {
+        &self.languages[&lang].strings
     }
 
     fn render(

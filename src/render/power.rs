@@ -92,22 +92,12 @@ impl Renderer<'_> {
 
     /// A string of the `[power]` table of the interface strings.
     fn power_string(&self, lang: Language, key: &str) -> String {
-        self.table_string(lang, "power", key)
+        self.string(lang, &format!("power.{key}"))
     }
 
     /// The `[validity]` label (有效, 已废止, …).
     fn validity_label(&self, lang: Language, key: &str) -> String {
-        self.table_string(lang, "validity", key)
-    }
-
-    fn table_string(&self, lang: Language, table: &str, key: &str) -> String {
-        self.languages[&lang]
-            .strings
-            .get(table)
-            .and_then(|t| t.get(key))
-            .and_then(|v| v.as_str())
-            .unwrap_or(key)
-            .to_string()
+        self.string(lang, &format!("validity.{key}"))
     }
 
     /// The view of one revision `p` of `power` (its current file when `p`

@@ -491,13 +491,7 @@ pub(super) fn plan<'a>(
 impl Renderer<'_> {
     /// A string of the `[report]` table of the interface strings.
     pub(super) fn report_string(&self, lang: Language, key: &str) -> String {
-        self.languages[&lang]
-            .strings
-            .get("report")
-            .and_then(|t| t.get(key))
-            .and_then(|v| v.as_str())
-            .unwrap_or(key)
-            .to_string()
+        self.string(lang, &format!("report.{key}"))
     }
 
     fn report_title(&self, lang: Language, department: &str, year: i32) -> String {

@@ -102,25 +102,13 @@ impl Renderer<'_> {
         let site = self.site();
         let site_lang = site.config.language;
         let crumbs = vec![self.crumb(&self.string(site_lang, "home"), "")];
-        let title = match self.languages[&site_lang].strings.get("search") {
-            Some(toml::Value::Table(t)) => t
-                .get("title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string(),
-            _ => String::new(),
-        };
+        let title = self.string(site_lang, "search.title");
         let mut meta = self.meta(title, rel, crumbs);
         meta.noindex = true;
         let mut ctx = self.context(site_lang, meta);
         ctx.insert(
             "search",
-            &views::search_page(
-                site,
-                self.urls(),
-                &self.languages[&site_lang].strings,
-                entry,
-            ),
+            &views::search_page(site, self.urls(), self.strings(site_lang), entry),
         );
         self.render(site_lang, "search.html", &ctx)
     }
@@ -235,11 +223,12 @@ impl Renderer<'_> {
         let lang = self.site().config.language;
         let mut columns: Vec<(String, Vec<Link>)> = Vec::new();
         for listing in listings.iter().filter(|l| l.number == 1) {
+            let strings = self.strings(lang);
             let group = listing
                 .parents
                 .last()
-                .map_or_else(String::new, |(key, _)| self.string(lang, key));
-            let link = self.crumb(&listing.title(&|k| self.string(lang, k)), &listing.rel);
+                .map_or_else(String::new, |(title, _)| title.text(strings));
+            let link = self.crumb(&listing.title(strings), &listing.rel);
             match columns.last_mut() {
                 Some((last, links)) if *last == group => links.push(link),
                 _ => columns.push((group, vec![link])),

@@ -113,16 +113,83 @@ impl Theme {
             .filter_map(|(path, bytes)| path.strip_prefix("static/").map(|p| (p, bytes.as_slice())))
     }
 
-    /// Interface strings for one language, from `i18n/<lang>.toml`.
-    pub fn strings(&self, language: Language) -> Result<toml::Table, ThemeError> {
+    /// Interface strings for one language, from `i18n/<lang>.toml`. A
+    /// site's own copy of the file must hold every string of the built-in
+    /// one: a missing string is an error here, never a key shown on a page.
+    pub fn strings(&self, language: Language) -> Result<Strings, ThemeError> {
         let path = format!("i18n/{}.toml", language.code());
-        let bytes = self
-            .files
-            .get(&path)
-            .ok_or_else(|| ThemeError(format!("the theme has no {path}")))?;
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
-        toml::from_str(text).map_err(|e| ThemeError(format!("{path}: {e}")))
+        let table = parse_strings(&path, self.files.get(&path).map(Vec::as_slice))?;
+        let default = DEFAULT_THEME.get_file(&path).map(|f| f.contents());
+        let default = parse_strings(&path, default)?;
+        if let Some(key) = missing_key(&default, &table, "") {
+            return Err(ThemeError(format!(
+                "{path}: the string `{key}` is missing (the built-in theme's {path} has every string; copy it from there)"
+            )));
+        }
+        Ok(Strings { table })
+    }
+}
+
+fn parse_strings(path: &str, bytes: Option<&[u8]>) -> Result<toml::Table, ThemeError> {
+    let bytes = bytes.ok_or_else(|| ThemeError(format!("the theme has no {path}")))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
+    toml::from_str(text).map_err(|e| ThemeError(format!("{path}: {e}")))
+}
+
+/// The first key (`table.key`) of `reference` that `table` lacks or holds
+/// as another type.
+fn missing_key(reference: &toml::Table, table: &toml::Table, prefix: &str) -> Option<String> {
+    reference.iter().find_map(|(key, value)| {
+        let path = format!("{prefix}{key}");
+        match (value, table.get(key)) {
+            (toml::Value::Table(r), Some(toml::Value::Table(t))) => {
+                missing_key(r, t, &format!("{path}."))
+            }
+            (toml::Value::Table(_), _) => Some(path),
+            (_, Some(v)) if v.type_str() == value.type_str() => None,
+            _ => Some(path),
+        }
+    })
+}
+
+/// The interface strings of one language: the one lookup for text made in
+/// Rust. Templates read the same table as `t`.
+#[derive(Clone, Debug)]
+pub struct Strings {
+    table: toml::Table,
+}
+
+impl Strings {
+    /// The string at `key`, or at `table.key` for one inside a table
+    /// (`power.title`); `None` when there is none (a label that only some
+    /// states have).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let (table, key) = match key.split_once('.') {
+            Some((table, key)) => (self.table.get(table)?.as_table()?, key),
+            None => (&self.table, key),
+        };
+        table.get(key)?.as_str()
+    }
+
+    /// A string the built-in theme has, so every theme has it
+    /// ([`Theme::strings`] checked). A key the built-in theme lacks is a
+    /// bug the tests catch; a release build shows the key.
+    pub fn text<'a>(&'a self, key: &'a str) -> &'a str {
+        self.get(key).unwrap_or_else(|| {
+            debug_assert!(false, "no interface string `{key}` in the built-in theme");
+            key
+        })
+    }
+
+    /// The strings of one table (`[search]`), for the search script.
+    pub fn table(&self, name: &str) -> Option<&toml::Table> {
+        self.table.get(name)?.as_table()
+    }
+
+    /// Every string, as templates see them.
+    pub fn all(&self) -> &toml::Table {
+        &self.table
     }
 }
 

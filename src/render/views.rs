@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::model::{CatalogItem, Date, Department, Language, Payload, Validity};
 use crate::validate::{Item, Removal, Site};
 
+use super::theme::Strings;
 use super::urls::{self, Urls};
 
 #[derive(Clone, Debug, Serialize)]
@@ -143,9 +144,9 @@ pub struct Lookup<'a> {
     pub replaced_by: BTreeMap<&'a str, Vec<&'a Item>>,
     /// Department slug → (current items, retired items).
     pub counts: BTreeMap<&'a str, (usize, usize)>,
-    /// (language, `[validity]` or `[retired_banner]` table, key) → text, from
-    /// the theme's interface strings.
-    pub labels: BTreeMap<(Language, &'static str, String), String>,
+    /// The theme's interface strings, by language (none when pages are
+    /// only planned).
+    pub strings: BTreeMap<Language, Strings>,
 }
 
 impl<'a> Lookup<'a> {
@@ -179,7 +180,7 @@ impl<'a> Lookup<'a> {
             items,
             replaced_by,
             counts,
-            labels: BTreeMap::new(),
+            strings: BTreeMap::new(),
         }
     }
 
@@ -205,7 +206,8 @@ impl<'a> Lookup<'a> {
     }
 
     fn label(&self, lang: Language, table: &'static str, key: &str) -> Option<String> {
-        self.labels.get(&(lang, table, key.to_string())).cloned()
+        let strings = self.strings.get(&lang)?;
+        strings.get(&format!("{table}.{key}")).map(str::to_string)
     }
 
     pub fn summary(&self, item: &Item, lang: Language) -> ItemSummary {
@@ -416,15 +418,14 @@ pub struct SearchPageView {
 
 /// The values of the search filters: departments, 主题分类, 文种 and years of
 /// the published items, and every validity.
-pub fn search_page(site: &Site, u: &Urls, strings: &toml::Table, entry: &str) -> SearchPageView {
+pub fn search_page(site: &Site, u: &Urls, strings: &Strings, entry: &str) -> SearchPageView {
     let table = |name: &str| -> BTreeMap<String, String> {
-        match strings.get(name) {
-            Some(toml::Value::Table(t)) => t
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect(),
-            _ => BTreeMap::new(),
-        }
+        strings
+            .table(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect()
     };
     let s = table("search");
     let validity = table("validity");
