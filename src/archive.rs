@@ -15,7 +15,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::build::{self, BuildError};
-use crate::history;
+use crate::history::{self, GitError};
 use crate::load;
 use crate::model::Audience;
 use crate::render::{Theme, server, timemap, urls::Urls};
@@ -48,16 +48,16 @@ struct Response {
 pub fn archive(root: &Path, rev: Option<&str>, out: &Path) -> Result<ArchiveReport, BuildError> {
     build::shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
-        BuildError::Git(format!(
+        BuildError::Git(GitError::new(format!(
             "{} is not in a git repository: a release is a commit",
             root.display()
-        ))
+        )))
     })?;
     let commit = match rev {
-        Some(rev) => repo.resolve(rev).map_err(|e| BuildError::Git(e.0))?,
+        Some(rev) => repo.resolve(rev).map_err(BuildError::Git)?,
         None => repo
             .head()
-            .ok_or_else(|| BuildError::Git("the repository has no commit yet".into()))?,
+            .ok_or_else(|| BuildError::Git(GitError::new("the repository has no commit yet")))?,
     };
     let checkout = tempfile::Builder::new()
         .prefix("gongkai-archive-")
@@ -66,10 +66,9 @@ pub fn archive(root: &Path, rev: Option<&str>, out: &Path) -> Result<ArchiveRepo
             "cannot make a folder for the release's files",
         ))?;
     let dir = checkout.path();
-    repo.checkout_site(&commit, dir)
-        .map_err(|e| BuildError::Git(e.0))?;
-    let history = history::read(&repo, &commit, load::site_utc_offset(dir))
-        .map_err(|e| BuildError::Git(e.0))?;
+    repo.checkout_site(&commit, dir).map_err(BuildError::Git)?;
+    let history =
+        history::read(&repo, &commit, load::site_utc_offset(dir)).map_err(BuildError::Git)?;
     let seconds = history.tip().seconds;
     let (raw, diagnostics) =
         load::load(dir).map_err(BuildError::io("cannot read the release's files"))?;
@@ -85,11 +84,11 @@ pub fn archive(root: &Path, rev: Option<&str>, out: &Path) -> Result<ArchiveRepo
         Some(site) if !snapshot.diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(snapshot.diagnostics)),
     };
-    let theme = Theme::load(dir, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let theme = Theme::load(dir, &site.config.theme).map_err(BuildError::Theme)?;
     let memory = MemorySink::new(dir, None);
     let sealing = seal::Sealing::new(&memory, dir);
     build::search_and_render(&site, &theme, &snapshot.build, &sealing, &|| {})
-        .map_err(|e| BuildError::Render(e.to_string()))?;
+        .map_err(BuildError::Render)?;
     let manifest = sealing.seal();
     let mut files = memory.into_files();
     if let Some(manifest) = manifest {

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
 use crate::git;
-use crate::history::{self, History};
+use crate::history::{self, GitError, History};
 use crate::load;
 use crate::model::{Audience, Date, Disclosure};
-use crate::render::{self, BuildInfo, Theme};
+use crate::render::{self, BuildInfo, RenderError, Theme, ThemeError};
 use crate::seal;
 use crate::validate::{self, Site, Withheld};
 use crate::write::{Sink, Staging};
@@ -55,14 +55,15 @@ pub enum BuildError {
     Content(Diagnostics),
     /// A file or folder cannot be read or written: what was being done,
     /// and the error.
-    Io {
-        context: String,
-        source: io::Error,
-    },
-    Theme(String),
-    Render(String),
-    /// The repository cannot be read.
-    Git(String),
+    Io { context: String, source: io::Error },
+    /// The theme cannot be used: the file at fault, and why.
+    Theme(ThemeError),
+    /// A page cannot be rendered, or the output cannot be written.
+    Render(RenderError),
+    /// The search index cannot be built.
+    Search(tantivy::TantivyError),
+    /// The repository cannot be read: what was being read, and gix's error.
+    Git(GitError),
     /// What the command names is not there: no repository, no such
     /// revision, no commit yet.
     NotFound(String),
@@ -84,9 +85,10 @@ impl std::fmt::Display for BuildError {
             BuildError::Content(d) => write!(f, "the content has {} error(s)", d.error_count()),
             BuildError::Io { context, source } => write!(f, "{context}: {source}"),
             BuildError::Theme(e) => write!(f, "theme: {e}"),
-            BuildError::Render(e) | BuildError::Git(e) | BuildError::NotFound(e) => {
-                write!(f, "{e}")
-            }
+            BuildError::Render(e) => write!(f, "{e}"),
+            BuildError::Search(e) => write!(f, "search index: {e}"),
+            BuildError::Git(e) => write!(f, "{e}"),
+            BuildError::NotFound(e) => f.write_str(e),
             BuildError::Shallow => f.write_str(SHALLOW_CLONE),
         }
     }
@@ -96,7 +98,11 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::Io { source, .. } => Some(source),
-            _ => None,
+            BuildError::Theme(e) => Some(e),
+            BuildError::Render(e) => Some(e),
+            BuildError::Search(e) => Some(e),
+            BuildError::Git(e) => Some(e),
+            BuildError::Content(_) | BuildError::NotFound(_) | BuildError::Shallow => None,
         }
     }
 }
@@ -155,10 +161,9 @@ pub fn load_and_validate(
     let repo = history::Repo::discover(root);
     let tip = repo.as_ref().and_then(|r| r.head());
     let history = match (&repo, &tip) {
-        (Some(repo), Some(tip)) => Some(
-            history::read(repo, tip, load::site_utc_offset(root))
-                .map_err(|e| io::Error::other(e.0))?,
-        ),
+        (Some(repo), Some(tip)) => {
+            Some(history::read(repo, tip, load::site_utc_offset(root)).map_err(io::Error::other)?)
+        }
         _ => None,
     };
     validate_with(root, as_of, audience, history.as_ref())
@@ -172,8 +177,8 @@ pub fn load_and_validate_at(
     commit: &str,
     audience: Audience,
 ) -> io::Result<Snapshot> {
-    let history = history::read(repo, commit, load::site_utc_offset(root))
-        .map_err(|e| io::Error::other(e.0))?;
+    let history =
+        history::read(repo, commit, load::site_utc_offset(root)).map_err(io::Error::other)?;
     validate_with(root, None, audience, Some(&history))
 }
 
@@ -285,8 +290,7 @@ pub fn build(
             format!("{base_url}/")
         };
     }
-    let theme =
-        Theme::load(&options.root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let theme = Theme::load(&options.root, &site.config.theme).map_err(BuildError::Theme)?;
     let out = options.out_dir();
     let staging = Staging::create(&options.root, &out).map_err(BuildError::io(format!(
         "cannot prepare the output folder {}",
@@ -337,7 +341,7 @@ pub fn build(
         }
         Err(e) => {
             staging.abandon();
-            Err(BuildError::Render(e.to_string()))
+            Err(BuildError::Render(e))
         }
     }
 }
@@ -383,10 +387,9 @@ fn published_paths(theme_root: &Path, snapshot: Snapshot) -> Result<Vec<String>,
         Some(site) if !diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(diagnostics)),
     };
-    let theme = Theme::load(theme_root, &site.config.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let theme = Theme::load(theme_root, &site.config.theme).map_err(BuildError::Theme)?;
     let sink = PathSink::default();
-    search_and_render(&site, &theme, &build, &sink, &|| {})
-        .map_err(|e| BuildError::Render(e.to_string()))?;
+    search_and_render(&site, &theme, &build, &sink, &|| {}).map_err(BuildError::Render)?;
     Ok(sink
         .0
         .into_inner()
@@ -418,7 +421,9 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
             root.display()
         ))
     })?;
-    let commit = repo.resolve(rev).map_err(|e| BuildError::NotFound(e.0))?;
+    let commit = repo
+        .resolve(rev)
+        .map_err(|e| BuildError::NotFound(e.to_string()))?;
     let checkout = tempfile::Builder::new()
         .prefix("gongkai-since-")
         .tempdir()
@@ -426,16 +431,16 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
             "cannot create a folder for the site at {rev}"
         )))?;
     repo.checkout_site(&commit, checkout.path())
-        .map_err(|e| BuildError::Git(e.0))?;
+        .map_err(BuildError::Git)?;
     let then = load_and_validate_at(checkout.path(), &repo, &commit, Audience::Publish)
         .map_err(BuildError::io(format!("cannot read the site at {rev}")))?;
     // The current theme renders both builds: URLs do not depend on it, and
     // an old theme may lack templates that the current code needs.
     let then = published_paths(root, then).map_err(|e| match e {
-        BuildError::Content(d) => BuildError::Git(format!(
+        BuildError::Content(d) => BuildError::Git(GitError::new(format!(
             "the site at {rev} does not build ({} error(s)); compare with a revision that does",
             d.error_count()
-        )),
+        ))),
         other => other,
     })?;
     let now = load_and_validate(root, None, Audience::Publish)
@@ -470,7 +475,7 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
     let tip = repo
         .head()
         .ok_or_else(|| BuildError::NotFound("the repository has no commit yet".to_string()))?;
-    history::read(&repo, &tip, load::site_utc_offset(root)).map_err(|e| BuildError::Git(e.0))
+    history::read(&repo, &tip, load::site_utc_offset(root)).map_err(BuildError::Git)
 }
 
 /// The search index of the site at `root`, as `build` would publish it
@@ -499,7 +504,7 @@ pub fn search_index(
         _ => return Err(BuildError::Content(snapshot.diagnostics)),
     };
     let mut index = crate::index::SearchIndex::build(crate::index::documents(&site))
-        .map_err(|e| BuildError::Render(format!("search index: {e}")))?;
+        .map_err(BuildError::Search)?;
     index.base_url = Some(site.config.base_url.clone());
     // Only a cache: a site folder that cannot be written is still searched.
     let _ = store::write(root, &key, &files, &index);

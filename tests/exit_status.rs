@@ -93,3 +93,78 @@ fn a_folder_that_cannot_be_written_exits_1_in_check_since_and_build() {
         "{build}"
     );
 }
+
+/// A theme whose strings file does not parse.
+fn broken_strings(site: &SiteTest) {
+    site.write("themes/default/i18n/zh-CN.toml", "home = \n");
+}
+
+#[test]
+fn a_theme_that_cannot_be_used_exits_1_in_every_command_that_renders_naming_the_file() {
+    let site = committed("minimal");
+    broken_strings(&site);
+    let [check, since, build] = three_commands(&site, site.root(), "HEAD", &[]);
+    // `check` renders nothing; `check --since` and `build` render.
+    check.assert_code(0);
+    for run in [since, build] {
+        run.assert_code(1);
+        assert!(run.stderr.contains("i18n/zh-CN.toml"), "{run}");
+    }
+}
+
+/// Errors below the CLI keep their cause: what the message names comes
+/// with the error it came from.
+#[test]
+fn build_errors_chain_to_their_source() {
+    use std::error::Error;
+
+    use gongkai::build::{BuildError, BuildOptions, build};
+    use gongkai::render::{RenderError, ThemeError};
+
+    let chain = |e: &dyn Error| {
+        let mut all = vec![e.to_string()];
+        let mut source = e.source();
+        while let Some(s) = source {
+            all.push(s.to_string());
+            source = s.source();
+        }
+        all
+    };
+
+    let site = SiteTest::from_fixture("minimal");
+    broken_strings(&site);
+    let mut options = BuildOptions::new(site.root());
+    options.out = Some(site.out());
+    let e = build(&options, &|_| {}, &|| {}).unwrap_err();
+    // The strings are read when rendering starts.
+    let BuildError::Render(RenderError::Theme(ThemeError::Toml { file, .. })) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(file, "i18n/zh-CN.toml");
+    let causes = chain(&e);
+    assert!(causes.len() >= 3, "{causes:?}");
+    assert!(e.source().unwrap().is::<RenderError>());
+    assert!(
+        causes
+            .last()
+            .unwrap()
+            .contains("string values must be quoted")
+    );
+
+    let site = SiteTest::from_fixture("minimal");
+    site.write(
+        "themes/default/templates/404.html",
+        "{{ no_such_variable }}",
+    );
+    let mut options = BuildOptions::new(site.root());
+    options.out = Some(site.out());
+    let e = build(&options, &|_| {}, &|| {}).unwrap_err();
+    assert!(
+        matches!(&e, BuildError::Render(RenderError::Template(_))),
+        "{e:?}"
+    );
+    let causes = chain(&e);
+    assert!(causes.len() >= 3, "{causes:?}");
+    assert!(e.to_string().contains("404.html"), "{e}");
+    assert!(e.to_string().contains("no_such_variable"), "{e}");
+}

@@ -68,6 +68,7 @@ impl From<BuildError> for Failure {
             BuildError::Io { .. }
             | BuildError::Theme(_)
             | BuildError::Render(_)
+            | BuildError::Search(_)
             | BuildError::Git(_) => Failure::Environment(e.to_string()),
         }
     }

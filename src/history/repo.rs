@@ -26,17 +26,43 @@ pub struct Repo {
     pub shallow: std::collections::BTreeSet<String>,
 }
 
+/// What could not be read from the repository, and gix's (or the file
+/// system's) error when there is one.
 #[derive(Debug)]
-pub struct GitError(pub String);
+pub struct GitError {
+    pub context: String,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
 
-impl std::fmt::Display for GitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl GitError {
+    pub fn new(context: impl Into<String>) -> GitError {
+        GitError {
+            context: context.into(),
+            source: None,
+        }
     }
 }
 
-fn err(context: &str, e: impl std::fmt::Display) -> GitError {
-    GitError(format!("{context}: {e}"))
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.context),
+            None => f.write_str(&self.context),
+        }
+    }
+}
+
+impl std::error::Error for GitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+fn err(context: &str, e: impl std::error::Error + Send + Sync + 'static) -> GitError {
+    GitError {
+        context: context.to_string(),
+        source: Some(Box::new(e)),
+    }
 }
 
 /// Which part of the site tree a path walk is in; only catalog files
@@ -333,7 +359,7 @@ impl Repo {
                 .into_iter()
                 .find(|e| e.is_tree && &e.name == name)
                 .map(|e| e.id)
-                .ok_or_else(|| GitError(format!("the site is not in commit {commit}")))?;
+                .ok_or_else(|| GitError::new(format!("the site is not in commit {commit}")))?;
         }
         for entry in entries(&repo, tree)? {
             let wanted = match entry.name.as_str() {

@@ -39,7 +39,7 @@ use crate::validate::{Item, Site};
 
 pub use plan::html_pages;
 use plan::{Page, Plan};
-pub use theme::{Strings, Theme};
+pub use theme::{Strings, Theme, ThemeError};
 use urls::Urls;
 use views::{Link, Lookup};
 
@@ -55,20 +55,42 @@ pub struct BuildInfo {
 
 #[derive(Debug)]
 pub enum RenderError {
-    Template(String),
+    /// A template cannot be compiled or rendered: Tera's error, which
+    /// names the template, with its cause.
+    Template(tera::Error),
+    Theme(ThemeError),
     Io(std::io::Error),
 }
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RenderError::Template(s) => write!(f, "template error: {s}"),
+            RenderError::Template(e) => {
+                // Tera keeps the useful part (which variable, which line) in
+                // the source chain; a reader of one line needs it too.
+                write!(f, "template error: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    write!(f, ": {s}")?;
+                    source = s.source();
+                }
+                Ok(())
+            }
+            RenderError::Theme(e) => write!(f, "theme: {e}"),
             RenderError::Io(e) => write!(f, "cannot write output: {e}"),
         }
     }
 }
 
-impl std::error::Error for RenderError {}
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::Template(e) => Some(e),
+            RenderError::Theme(e) => Some(e),
+            RenderError::Io(e) => Some(e),
+        }
+    }
+}
 
 impl From<std::io::Error> for RenderError {
     fn from(e: std::io::Error) -> Self {
@@ -76,16 +98,10 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
-fn template_error(e: tera::Error) -> RenderError {
-    // Tera keeps the useful part (which variable, which line) in the source chain.
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
+impl From<ThemeError> for RenderError {
+    fn from(e: ThemeError) -> Self {
+        RenderError::Theme(e)
     }
-    RenderError::Template(msg)
 }
 
 /// Counts of what was written, for the build summary.
@@ -367,7 +383,7 @@ impl LanguageTemplates {
             .collect();
         let mut tera = Tera::default();
         tera.add_raw_templates(specialised.clone())
-            .map_err(template_error)?;
+            .map_err(RenderError::Template)?;
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaping also turns `/` into `&#x2F;`, which makes
         // every URL unreadable in the source; `&<>"'` are the characters
@@ -458,13 +474,11 @@ impl<'a> Renderer<'a> {
         build: &'a BuildInfo,
         urls: &'a Urls,
     ) -> Result<Self, RenderError> {
-        let templates = theme.templates().map_err(|e| RenderError::Template(e.0))?;
+        let templates = theme.templates()?;
         let mut languages: BTreeMap<Language, LanguageTemplates> = BTreeMap::new();
         for code in Language::ALL {
             let lang = Language::parse(code).expect("listed language");
-            let strings = theme
-                .strings(lang)
-                .map_err(|e| RenderError::Template(e.0))?;
+            let strings = theme.strings(lang)?;
             languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
         }
         for (lang, templates) in languages.iter_mut() {
@@ -551,7 +565,7 @@ impl<'a> Renderer<'a> {
         self.languages[&lang]
             .tera
             .render_to(template, ctx, &mut out)
-            .map_err(template_error)?;
+            .map_err(RenderError::Template)?;
         Ok(out)
     }
 

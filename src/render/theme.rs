@@ -23,26 +23,70 @@ pub struct Theme {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
+/// Why the theme cannot be used, naming the file at fault.
 #[derive(Debug)]
-pub struct ThemeError(pub String);
+pub enum ThemeError {
+    /// `site.toml` names a theme that has no folder.
+    NoFolder {
+        name: String,
+    },
+    /// A file of the theme cannot be read (a symbolic link, an I/O error).
+    Unreadable(Box<Diagnostic>),
+    NotUtf8 {
+        file: String,
+    },
+    Missing {
+        file: String,
+    },
+    Toml {
+        file: String,
+        source: toml::de::Error,
+    },
+    /// A site's own strings file lacks a string of the built-in one.
+    MissingString {
+        file: String,
+        key: String,
+    },
+}
 
 impl std::fmt::Display for ThemeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ThemeError::NoFolder { name } => write!(
+                f,
+                "site.toml names the theme \"{name}\" but there is no folder themes/{name}/"
+            ),
+            ThemeError::Unreadable(d) => {
+                let help = d
+                    .help
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                write!(f, "{}: {} [{}]{help}", d.file.display(), d.message, d.code)
+            }
+            ThemeError::NotUtf8 { file } => write!(f, "{file} is not UTF-8"),
+            ThemeError::Missing { file } => write!(f, "the theme has no {file}"),
+            ThemeError::Toml { file, source } => write!(f, "{file}: {source}"),
+            ThemeError::MissingString { file, key } => write!(
+                f,
+                "{file}: the string `{key}` is missing (the built-in theme's {file} has every string; copy it from there)"
+            ),
+        }
     }
 }
 
-impl std::error::Error for ThemeError {}
+impl std::error::Error for ThemeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ThemeError::Toml { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 impl From<Diagnostic> for ThemeError {
     fn from(d: Diagnostic) -> ThemeError {
-        let file = d.file.display();
-        let help = d
-            .help
-            .as_deref()
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default();
-        ThemeError(format!("{file}: {} [{}]{help}", d.message, d.code))
+        ThemeError::Unreadable(Box::new(d))
     }
 }
 
@@ -56,9 +100,9 @@ impl Theme {
         if name != "default" {
             let rel = Path::new("themes").join(name);
             if !load::exists(root, &rel) {
-                return Err(ThemeError(format!(
-                    "site.toml names the theme \"{name}\" but there is no folder themes/{name}/"
-                )));
+                return Err(ThemeError::NoFolder {
+                    name: name.to_string(),
+                });
             }
             layers.push(rel);
         }
@@ -101,7 +145,9 @@ impl Theme {
             .map(|(name, bytes)| {
                 String::from_utf8(bytes.clone())
                     .map(|s| (name.to_string(), s))
-                    .map_err(|_| ThemeError(format!("template {name} is not UTF-8")))
+                    .map_err(|_| ThemeError::NotUtf8 {
+                        file: format!("templates/{name}"),
+                    })
             })
             .collect()
     }
@@ -122,19 +168,20 @@ impl Theme {
         let default = DEFAULT_THEME.get_file(&path).map(|f| f.contents());
         let default = parse_strings(&path, default)?;
         if let Some(key) = missing_key(&default, &table, "") {
-            return Err(ThemeError(format!(
-                "{path}: the string `{key}` is missing (the built-in theme's {path} has every string; copy it from there)"
-            )));
+            return Err(ThemeError::MissingString { file: path, key });
         }
         Ok(Strings { table })
     }
 }
 
 fn parse_strings(path: &str, bytes: Option<&[u8]>) -> Result<toml::Table, ThemeError> {
-    let bytes = bytes.ok_or_else(|| ThemeError(format!("the theme has no {path}")))?;
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| ThemeError(format!("{path} is not UTF-8")))?;
-    toml::from_str(text).map_err(|e| ThemeError(format!("{path}: {e}")))
+    let file = || path.to_string();
+    let bytes = bytes.ok_or_else(|| ThemeError::Missing { file: file() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ThemeError::NotUtf8 { file: file() })?;
+    toml::from_str(text).map_err(|source| ThemeError::Toml {
+        file: file(),
+        source,
+    })
 }
 
 /// The first key (`table.key`) of `reference` that `table` lacks or holds
