@@ -177,6 +177,7 @@ pub fn render(
         .par_iter()
         .try_for_each(|d| renderer.write_department(d, sink))?;
 
+    // The 网站地图 is written but not counted (`plan.rs` says why).
     let columns = renderer.site_map_columns(&listing_pages);
     pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
     pages.par_iter().try_for_each(|(rel, page)| {
