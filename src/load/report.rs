@@ -157,8 +157,8 @@ pub fn load_report(
             super::guardrails::placeholders(&md, 0..md.text.len(), diagnostics);
         }
         super::guardrails::pinyin_annotations(&md, 0..md.text.len(), diagnostics);
-        report.narrative = Some(parse_narrative(&md, diagnostics));
-        report.narrative_source = Some(md);
+        let narrative = parse_narrative(&md, diagnostics);
+        report.set_narrative(md, narrative);
     }
     Some(report)
 }
@@ -262,10 +262,13 @@ pub fn parse_report(
     if !ok {
         return None;
     }
+    let year = year?;
     Some(Report {
         department: slug.to_string(),
+        id: format!("{slug}/{}", year.value),
+        blob: crate::git::blob_id(source.text.as_bytes()),
         file_year,
-        year: year?,
+        year,
         format: format?,
         published: published?,
         title: title.flatten(),

@@ -185,6 +185,7 @@ fn item_pages(site: &Site) -> usize {
             .iter()
             .map(|d| 1 + usize::from(d.removed.is_some()) + d.revisions.len())
             .sum::<usize>()
+        + report::document_pages(site).0
 }
 
 /// Write the site's pages and files into `sink`; `search_entry` is the
@@ -235,6 +236,9 @@ pub fn render(
     site.department_pages
         .par_iter()
         .try_for_each(|d| renderer.write_department(d, sink))?;
+    site.report_pages
+        .par_iter()
+        .try_for_each(|r| renderer.write_report_document(r, sink))?;
 
     let (mut pages, listing_pages) = plan(site, lookup);
     // The planned pages, the search page (added below) and the listings.
@@ -333,7 +337,8 @@ pub fn render(
             .department_pages
             .iter()
             .map(|d| 2 * d.revisions.len() + 1 + usize::from(d.removed.is_some()))
-            .sum::<usize>();
+            .sum::<usize>()
+        + report::document_pages(site).1;
     Ok(RenderReport {
         pages: page_count + revision_files,
         items: site.items.len(),
@@ -881,6 +886,10 @@ impl<'a> Renderer<'a> {
                 let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
                 let mut meta = self.meta(d.name.clone(), rel, crumbs);
                 meta.feed_url = Some(self.urls().href(&urls::department_feed(slug)));
+                let doc = site.department_pages.iter().find(|p| p.id() == *slug);
+                meta.timemap = doc
+                    .and_then(timemap::document)
+                    .map(|a| self.urls().absolute(&a.timemap));
                 let mut ctx = self.context(lang, meta);
                 let latest: Vec<_> = site
                     .items
@@ -951,14 +960,17 @@ impl<'a> Renderer<'a> {
                 let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
                     list.iter()
                         .map(|e| ReleaseEntryView {
-                            index_no: e.key.id.clone(),
-                            // A guide without a `title` is named by its department.
+                            index_no: e.key.name(),
+                            // A guide or report without a `title` is named by its department.
                             title: match e.key.kind {
                                 Kind::Guide if e.title.is_empty() => format!(
                                     "{}{}",
                                     self.lookup.department_name(&e.key.id),
                                     self.string(site_lang, "guide_suffix")
                                 ),
+                                Kind::Report if e.title.is_empty() => {
+                                    self.default_report_title(site_lang, &e.key.id)
+                                }
                                 _ => e.title.clone(),
                             },
                             url: u.href(&urls::document(&e.key)),
