@@ -36,9 +36,7 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             log_of::<crate::model::Department>(history, slug)
         })
         .or_else(|| {
-            // `<slug>/reports/<year>`, with or without `.toml`.
-            let id = index_no.strip_suffix(".toml").unwrap_or(index_no);
-            let (slug, year) = id.split_once("/reports/")?;
+            let (slug, year) = index_no.split_once("/reports/")?;
             log_of::<crate::model::report::Report>(history, &format!("{slug}/{year}"))
         })
         .unwrap_or_default()
