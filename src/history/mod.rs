@@ -560,7 +560,9 @@ fn report_id_of_path(path: &str) -> Option<String> {
     let year = file
         .strip_suffix(".toml")
         .or_else(|| file.strip_suffix(".md"))?;
-    Some(format!("{slug}/{year}"))
+    // A README beside the reports is no report.
+    let is_year = !year.is_empty() && year.bytes().all(|b| b.is_ascii_digit());
+    is_year.then(|| format!("{slug}/{year}"))
 }
 
 /// The blob at `path` after commit `id`, following first parents back to
@@ -610,7 +612,7 @@ fn report_events(
                         let mut r = (*r).clone();
                         let mut ignored = Diagnostics::default();
                         let narrative = load::report::parse_narrative(source, &mut ignored);
-                        r.set_narrative((**source).clone(), narrative);
+                        load::report::attach_narrative(&mut r, (**source).clone(), narrative);
                         Arc::new(r)
                     }
                     _ => r,
@@ -618,7 +620,7 @@ fn report_events(
             });
             let blob = match (&report, &md) {
                 (Some(r), _) => r.blob.clone(),
-                (None, Some(md)) => crate::model::report::pair_id(&toml, md),
+                (None, Some(md)) => crate::git::pair_id(&toml, md),
                 (None, None) => toml,
             };
             blobs.entry(blob.clone()).or_insert(report);

@@ -158,9 +158,19 @@ pub fn load_report(
         }
         super::guardrails::pinyin_annotations(&md, 0..md.text.len(), diagnostics);
         let narrative = parse_narrative(&md, diagnostics);
-        report.set_narrative(md, narrative);
+        attach_narrative(&mut report, md, narrative);
     }
     Some(report)
+}
+
+/// Pair a report with its `.md` narrative: one revision of the report is
+/// the state of both files.
+pub fn attach_narrative(report: &mut Report, source: SourceFile, narrative: Narrative) {
+    let blob = crate::git::blob_id(source.text.as_bytes());
+    report.blob = crate::git::pair_id(&report.toml_blob, &blob);
+    report.narrative_blob = Some(blob);
+    report.narrative = Some(narrative);
+    report.narrative_source = Some(source);
 }
 
 /// Parse a report's TOML. `None` (with diagnostics) when any cell or row
@@ -267,6 +277,8 @@ pub fn parse_report(
         department: slug.to_string(),
         id: format!("{slug}/{}", year.value),
         blob: crate::git::blob_id(source.text.as_bytes()),
+        toml_blob: crate::git::blob_id(source.text.as_bytes()),
+        narrative_blob: None,
         file_year,
         year,
         format: format?,

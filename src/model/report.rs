@@ -525,8 +525,11 @@ pub struct Report {
     /// `<department>/<year>`: the report's id as a document.
     pub id: String,
     /// The revision's id: the git blob id of the TOML file alone, or, with
-    /// a narrative, [`pair_id`] of both files' blob ids.
+    /// a narrative, `git::pair_id` of both files' blob ids.
     pub blob: String,
+    /// Git blob ids of the TOML and of the narrative.
+    pub toml_blob: String,
+    pub narrative_blob: Option<String>,
     pub source: SourceFile,
     /// The year in the file name (`2024.toml` → 2024).
     pub file_year: Option<i32>,
@@ -558,39 +561,17 @@ impl Report {
         self.year.value
     }
 
-    /// Pair the report with its `.md` narrative: one revision of the
-    /// report is the state of both files.
-    pub fn set_narrative(&mut self, source: SourceFile, narrative: Narrative) {
-        self.blob = pair_id(
-            &crate::git::blob_id(self.source.text.as_bytes()),
-            &crate::git::blob_id(source.text.as_bytes()),
-        );
-        self.narrative = Some(narrative);
-        self.narrative_source = Some(source);
-    }
-
     /// The files of this revision, each (git blob id, extension, exact
     /// text): the TOML first, then the narrative if there is one.
     pub fn files(&self) -> Vec<(String, &'static str, &str)> {
-        let toml = (
-            crate::git::blob_id(self.source.text.as_bytes()),
-            "toml",
-            &self.source.text[..],
-        );
+        let toml = (self.toml_blob.clone(), "toml", &self.source.text[..]);
         let md = self
             .narrative_source
             .as_ref()
-            .map(|md| (crate::git::blob_id(md.text.as_bytes()), "md", &md.text[..]));
+            .zip(self.narrative_blob.as_ref())
+            .map(|(md, blob)| (blob.clone(), "md", &md.text[..]));
         std::iter::once(toml).chain(md).collect()
     }
-}
-
-/// The id of a revision made of a report's TOML and its narrative: a SHA-1
-/// over both blob ids, so that a change to either file is a new revision
-/// with URLs of its own (40 hex digits, like a blob id). Each file is still
-/// published byte for byte under its own blob id.
-pub fn pair_id(toml_blob: &str, md_blob: &str) -> String {
-    crate::git::blob_id(format!("{toml_blob}\n{md_blob}\n").as_bytes())
 }
 
 impl Report {
