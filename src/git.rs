@@ -6,6 +6,14 @@ use std::path::Path;
 
 use crate::model::Date;
 
+/// The id of a revision made of two files (an annual report's TOML and its
+/// narrative): the blob id of `"<first>\n<second>\n"`, so that a change to
+/// either file is a new revision with URLs of its own (40 hex digits, like
+/// a blob id). Each file is still published under its own blob id.
+pub fn pair_id(first_blob: &str, second_blob: &str) -> String {
+    blob_id(format!("{first_blob}\n{second_blob}\n").as_bytes())
+}
+
 /// `git hash-object` of `bytes`: the identity of one revision of a file.
 ///
 /// Plain SHA-1 rather than gix's collision-detecting one: every file of

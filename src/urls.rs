@@ -170,6 +170,7 @@ pub fn document(key: &DocKey) -> String {
         Kind::Power => power(&key.id),
         Kind::Guide => guide(&key.id),
         Kind::Department => department(&key.id),
+        Kind::Report => format!("{}/", folder(key)),
     }
 }
 
@@ -181,14 +182,11 @@ fn folder(key: &DocKey) -> String {
         Kind::Power => format!("powers/{}", segment(&key.id)),
         Kind::Guide => format!("departments/{}/guide", segment(&key.id)),
         Kind::Department => format!("departments/{}", segment(&key.id)),
-    }
-}
-
-/// The extension of a document's source file.
-fn source_extension(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Item | Kind::Guide => "md",
-        Kind::Power | Kind::Department => "toml",
+        // `<slug>/<year>`, as `report` builds it.
+        Kind::Report => {
+            let (slug, year) = key.id.split_once('/').unwrap_or((&key.id, ""));
+            format!("departments/{}/reports/{}", segment(slug), segment(year))
+        }
     }
 }
 
@@ -196,7 +194,9 @@ fn source_extension(kind: Kind) -> &'static str {
 /// for a kind whose page lists its revisions itself (powers).
 pub fn history(key: &DocKey) -> Option<String> {
     match key.kind {
-        Kind::Item | Kind::Guide | Kind::Department => Some(format!("{}/history/", folder(key))),
+        Kind::Item | Kind::Guide | Kind::Department | Kind::Report => {
+            Some(format!("{}/history/", folder(key)))
+        }
         Kind::Power => None,
     }
 }
@@ -226,12 +226,13 @@ pub fn timemap(key: &DocKey) -> String {
 
 /// A revision's exact source, byte for byte the blob.
 pub fn source(key: &DocKey, blob: &str) -> String {
-    format!(
-        "{}/{}.{}",
-        folder(key),
-        segment(blob),
-        source_extension(key.kind)
-    )
+    source_file(key, blob, key.kind.source_extension())
+}
+
+/// One file of a revision made of several (an annual report's narrative),
+/// byte for byte the blob `blob`.
+pub fn source_file(key: &DocKey, blob: &str, extension: &str) -> String {
+    format!("{}/{}.{}", folder(key), segment(blob), segment(extension))
 }
 
 pub fn department(slug: &str) -> String {

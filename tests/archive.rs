@@ -220,8 +220,8 @@ fn the_server_configuration_sends_memento_headers_for_snapshots() {
     assert!(nginx.contains("application/link-format link;"));
     assert_eq!(
         nginx.matches("add_header Memento-Datetime").count(),
-        4,
-        "three item snapshots and one power snapshot:\n{nginx}"
+        5,
+        "three item snapshots, one power snapshot and one of the department page:\n{nginx}"
     );
     let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
     assert!(headers.contains("Memento-Datetime: Thu, 02 May 2024 03:30:00 GMT"));
@@ -561,4 +561,170 @@ fn the_wacz_of_a_release_is_deterministic_and_read_by_warcio_wacz_and_pywb() {
     );
     assert!(String::from_utf8_lossy(&snapshot).contains("如下。"));
     assert!(memento.is_some());
+}
+
+/// The `reports` fixture in a repository of its own: the guide, the
+/// department file and the 2025 report (its narrative, then its tables)
+/// each amended twice, the last commit tagged `v1`.
+static KINDS: LazyLock<(SiteTest, PathBuf)> = LazyLock::new(|| {
+    let site = SiteTest::from_fixture("reports");
+    let root = site.root();
+    let git = |args: &[&str], date: &str| git_dated(root, args, date);
+    let append = |rel: &str, text: &str| {
+        let mut all = site.read_source(rel);
+        all.push_str(text);
+        site.write(rel, &all);
+    };
+    git(&["init", "-q", "-b", "main"], "2025-02-01T10:00:00+08:00");
+    git(&["add", "-A"], "2025-02-01T10:00:00+08:00");
+    git(
+        &["commit", "-q", "-m", "first"],
+        "2025-02-01T10:00:00+08:00",
+    );
+    append("content/csj/guide.md", "\n补充说明。\n");
+    append("content/csj/department.toml", "# 一\n");
+    append("content/csj/reports/2025.md", "\n补充说明。\n");
+    git(
+        &["commit", "-q", "-am", "second"],
+        "2025-03-01T10:00:00+08:00",
+    );
+    append("content/csj/guide.md", "\n再次补充。\n");
+    append("content/csj/department.toml", "# 二\n");
+    append("content/csj/reports/2025.toml", "# 更正\n");
+    git(
+        &["commit", "-q", "-am", "third"],
+        "2025-04-01T10:00:00+08:00",
+    );
+    git(&["tag", "v1"], "2025-04-01T10:00:00+08:00");
+    let out = site.tmp().join("public");
+    site.run(&[
+        "build".as_ref(),
+        "--root".as_ref(),
+        site.root().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
+    .assert_success();
+    (site, out)
+});
+
+/// The folders of a guide, a department page and an annual report.
+const KIND_FOLDERS: [&str; 3] = [
+    "departments/csj/guide",
+    "departments/csj",
+    "departments/csj/reports/2025",
+];
+
+#[test]
+fn guides_department_pages_and_reports_have_timemaps_of_their_three_revisions() {
+    let (_, out) = &*KINDS;
+    for folder in KIND_FOLDERS {
+        let tm_rel = format!("{folder}/timemap.link");
+        let text = std::fs::read_to_string(out.join(&tm_rel))
+            .unwrap_or_else(|_| panic!("{tm_rel} is written"));
+        let links = parse_link_format(&text);
+        let original = format!("https://xxgk.example.gov.cn/{folder}/");
+        assert_eq!(links[0].param("rel"), Some("original"));
+        assert_eq!(links[0].target, original);
+        assert_eq!(links[1].param("rel"), Some("self"));
+        let mementos = &links[2..];
+        let rels: Vec<_> = mementos.iter().map(|l| l.param("rel").unwrap()).collect();
+        assert_eq!(
+            rels,
+            ["first memento", "memento", "last memento"],
+            "{tm_rel}"
+        );
+        let dates: Vec<_> = mementos
+            .iter()
+            .map(|l| l.param("datetime").unwrap())
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                "Sat, 01 Feb 2025 02:00:00 GMT",
+                "Sat, 01 Mar 2025 02:00:00 GMT",
+                "Tue, 01 Apr 2025 02:00:00 GMT"
+            ],
+            "{tm_rel}"
+        );
+        for m in mementos {
+            let file = out.join(file_of_url(&m.target));
+            assert!(file.is_file(), "{} is in the output", m.target);
+            let snapshot = std::fs::read_to_string(file).unwrap();
+            assert!(
+                snapshot.contains(&format!("<link rel=\"original\" href=\"{original}\">")),
+                "{} links its original",
+                m.target
+            );
+            assert!(snapshot.contains(&format!(
+                "<link rel=\"timemap\" type=\"application/link-format\" href=\"https://xxgk.example.gov.cn/{tm_rel}\">"
+            )));
+        }
+        let page = std::fs::read_to_string(out.join(file_of_url(&original))).unwrap();
+        assert!(
+            page.contains(&format!(
+                "<link rel=\"timemap\" type=\"application/link-format\" href=\"https://xxgk.example.gov.cn/{tm_rel}\">"
+            )),
+            "{original} links its TimeMap"
+        );
+    }
+    // The server sends Memento headers for their snapshots too.
+    let nginx = std::fs::read_to_string(out.join("_gongkai/nginx.conf")).unwrap();
+    assert!(nginx.contains("location = /departments/csj/reports/2025/"));
+}
+
+#[test]
+fn the_wacz_and_the_manifest_hold_every_report_revision_and_timemap() {
+    let (site, out) = &*KINDS;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/manifest.json")).unwrap()).unwrap();
+    let report = manifest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "report" && e["id"] == "csj/2025")
+        .expect("the report is in the manifest");
+    let mut wanted: Vec<String> = report["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["snapshot_url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('/')
+                .to_string()
+        })
+        .collect();
+    assert_eq!(wanted.len(), 3);
+    wanted.extend(KIND_FOLDERS.map(|f| format!("{f}/timemap.link")));
+    let files = manifest["files"].as_object().expect("every file's hash");
+    for file in &wanted {
+        assert!(files.contains_key(file), "{file} is sealed in the manifest");
+    }
+
+    let work = tempfile::tempdir().unwrap();
+    let wacz = work.path().join("v1.wacz");
+    site.run(&[
+        "archive".as_ref(),
+        "--root".as_ref(),
+        site.root().as_os_str(),
+        "--rev".as_ref(),
+        "v1".as_ref(),
+        "--out".as_ref(),
+        wacz.as_os_str(),
+    ])
+    .assert_success();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&wacz).unwrap()).unwrap();
+    let mut cdx = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("indexes/index.cdx").unwrap(), &mut cdx)
+        .unwrap();
+    for file in &wanted {
+        let url = format!("https://xxgk.example.gov.cn/{file}");
+        assert!(
+            cdx.contains(&format!("\"url\": \"{url}\""))
+                || cdx.contains(&format!("\"url\":\"{url}\"")),
+            "{url} is archived:\n{cdx}"
+        );
+    }
 }

@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 
 const CACHE_FILE: &str = "history.json";
 /// Bump when the meaning of a record changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileChange {
     /// Relative to the site root: `content/<dept>/catalog/….md`,
-    /// `content/<dept>/powers/….toml`, `content/<dept>/guide.md` or
-    /// `content/<dept>/department.toml`.
+    /// `content/<dept>/powers/….toml`, `content/<dept>/guide.md`,
+    /// `content/<dept>/department.toml` or
+    /// `content/<dept>/reports/<year>.{toml,md}`.
     pub path: String,
     /// Blob id before (in the parent), `None` when added.
     pub old: Option<String>,

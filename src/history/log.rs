@@ -35,6 +35,10 @@ pub fn log(history: &History, index_no: &str) -> Vec<LogEntry> {
             let slug = index_no.strip_suffix("/department.toml")?;
             log_of::<crate::model::Department>(history, slug)
         })
+        .or_else(|| {
+            let (slug, year) = index_no.split_once("/reports/")?;
+            log_of::<crate::model::report::Report>(history, &format!("{slug}/{year}"))
+        })
         .unwrap_or_default()
 }
 
@@ -140,6 +144,16 @@ pub fn show(history: &History, index_no: &str, selector: Selector) -> Result<Str
     let text = text.or_else(|| history.powers.parsed(blob).map(|d| d.source_text()));
     let text = text.or_else(|| history.guides.parsed(blob).map(|d| d.source_text()));
     let text = text.or_else(|| history.departments.parsed(blob).map(|d| d.source_text()));
-    text.map(str::to_string)
-        .ok_or_else(|| format!("revision {blob} cannot be read"))
+    let text = text.map(str::to_string).or_else(|| {
+        // A report's TOML, then its narrative: each file's exact bytes.
+        let files = history.reports.parsed(blob)?.files();
+        Some(
+            files
+                .iter()
+                .map(|(_, _, text)| *text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    });
+    text.ok_or_else(|| format!("revision {blob} cannot be read"))
 }

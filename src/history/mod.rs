@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, SourceFile};
 use crate::load;
+use crate::model::report::Report;
 use crate::model::{CatalogItem, Date, Department, Guide, Kind, Payload, PowerItem};
 
 pub use repo::{GitError, PUBLIC_NOTE, Repo};
@@ -114,6 +115,9 @@ pub struct History {
     pub guides: Chronicle<Guide>,
     /// Department files, by slug.
     pub departments: Chronicle<Department>,
+    /// Annual reports, by `<slug>/<year>`; a revision is the state of the
+    /// TOML and its narrative together, named by [`Report::blob`].
+    pub reports: Chronicle<Report>,
     /// Tags reachable from the tip, oldest first.
     pub tags: Vec<Tag>,
     /// The tag of the tip, or `<tag>-<n>-g<short id>` as `git describe`
@@ -150,6 +154,12 @@ impl Recorded for Department {
     }
 }
 
+impl Recorded for Report {
+    fn chronicle(history: &History) -> &Chronicle<Self> {
+        &history.reports
+    }
+}
+
 impl History {
     pub fn tip(&self) -> &Commit {
         &self.commits[self.tip]
@@ -164,20 +174,19 @@ impl History {
         self.ids().any(|known| known == id)
     }
 
-    /// The ids `history` and `show` take: 索引号, 职权编码, and
-    /// `<slug>/guide.md` for a guide.
+    /// The names `history` and `show` take ([`crate::model::DocKey::name`]).
     pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
-        let guides = self
-            .guides
-            .events
-            .keys()
-            .map(|slug| format!("{slug}/guide.md"));
-        self.items
-            .events
-            .keys()
-            .chain(self.powers.events.keys())
-            .cloned()
-            .chain(guides)
+        fn names<T>(chronicle: &Chronicle<T>, kind: Kind) -> impl Iterator<Item = String> + '_ {
+            chronicle
+                .events
+                .keys()
+                .map(move |id| crate::model::DocKey::new(kind, id.as_str()).name())
+        }
+        names(&self.items, Kind::Item)
+            .chain(names(&self.powers, Kind::Power))
+            .chain(names(&self.guides, Kind::Guide))
+            .chain(names(&self.departments, Kind::Department))
+            .chain(names(&self.reports, Kind::Report))
     }
 }
 
@@ -246,6 +255,8 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
                     Kind::Power => &mut slot.power,
                     Kind::Guide => &mut slot.guide,
                     Kind::Department => &mut slot.department,
+                    Kind::Report if change.path.ends_with(".md") => &mut slot.narrative,
+                    Kind::Report => &mut slot.report,
                 };
                 path.get_or_insert(&change.path);
             }
@@ -264,6 +275,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
     let departments = events(&order, &records, |blob, path| {
         id_of(&parsed.departments, Kind::Department, blob, path)
     });
+    let reports = report_events(&order, &records, &parsed);
 
     let tip_pos = position[tip];
     let mut tags: Vec<Tag> = repo
@@ -297,6 +309,7 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
             events: departments,
             blobs: parsed.departments,
         },
+        reports,
         tags,
         version,
     })
@@ -310,6 +323,7 @@ fn kind_of_path(path: &str) -> Kind {
     match parts.as_slice() {
         [_, _, "guide.md"] => Kind::Guide,
         [_, _, "department.toml"] => Kind::Department,
+        [_, _, "reports", _] => Kind::Report,
         [_, _, "powers", ..] => Kind::Power,
         _ => Kind::Item,
     }
@@ -336,6 +350,9 @@ struct Paths<'a> {
     power: Option<&'a str>,
     guide: Option<&'a str>,
     department: Option<&'a str>,
+    /// An annual report's TOML, and its narrative (`.md`).
+    report: Option<&'a str>,
+    narrative: Option<&'a str>,
 }
 
 /// Per item key (索引号 or 职权编码), the commits that changed it, oldest
@@ -399,6 +416,9 @@ struct Parsed {
     powers: BTreeMap<String, Option<Arc<PowerItem>>>,
     guides: BTreeMap<String, Option<Arc<Guide>>>,
     departments: BTreeMap<String, Option<Arc<Department>>>,
+    /// Reports' TOML files alone, and narratives (their text).
+    report_tomls: BTreeMap<String, Option<Arc<Report>>>,
+    narratives: BTreeMap<String, Option<Arc<SourceFile>>>,
 }
 
 /// Every revision named by the changes (blob id → the paths it had), parsed.
@@ -435,6 +455,8 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
                 .or(p.power)
                 .or(p.guide)
                 .or(p.department)
+                .or(p.report)
+                .or(p.narrative)
                 .unwrap_or_default()
                 .to_string()
         };
@@ -467,7 +489,13 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
             all.guides.insert(blob.clone(), guide);
         }
         if let Some(department) = revision.department {
-            all.departments.insert(blob, department);
+            all.departments.insert(blob.clone(), department);
+        }
+        if let Some(report) = revision.report {
+            all.report_tomls.insert(blob.clone(), report);
+        }
+        if let Some(narrative) = revision.narrative {
+            all.narratives.insert(blob, narrative);
         }
     }
     Ok(all)
@@ -480,6 +508,8 @@ struct Revision {
     power: Option<Option<Arc<PowerItem>>>,
     guide: Option<Option<Arc<Guide>>>,
     department: Option<Option<Arc<Department>>>,
+    report: Option<Option<Arc<Report>>>,
+    narrative: Option<Option<Arc<SourceFile>>>,
 }
 
 fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
@@ -489,6 +519,10 @@ fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
         power: parse_as(paths.power, text, parse_power),
         guide: parse_as(paths.guide, text, parse_guide),
         department: parse_as(paths.department, text, parse_department),
+        report: parse_as(paths.report, text, parse_report),
+        narrative: parse_as(paths.narrative, text, |path, text| {
+            Some(SourceFile::new(path, text.to_string()))
+        }),
     }
 }
 
@@ -507,6 +541,96 @@ fn parse_department(path: &str, text: &str) -> Option<Department> {
     let mut ignored = Diagnostics::default();
     let source = SourceFile::new(path, text.to_string());
     load::department::parse_department(source, slug, &mut ignored)
+}
+
+/// Parse one revision of a report's TOML, as `load` parses the current one.
+fn parse_report(path: &str, text: &str) -> Option<Report> {
+    let slug = path.split('/').nth(1)?;
+    let mut ignored = Diagnostics::default();
+    load::report::parse_report(SourceFile::new(path, text.to_string()), slug, &mut ignored)
+}
+
+/// `<slug>/<year>` of a report's file (`content/<slug>/reports/<year>.toml`
+/// or `.md`): a report is named by its place, and its two files are one
+/// document.
+fn report_id_of_path(path: &str) -> Option<String> {
+    let [_, slug, "reports", file] = path.split('/').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let year = file
+        .strip_suffix(".toml")
+        .or_else(|| file.strip_suffix(".md"))?;
+    // A README beside the reports is no report.
+    let is_year = !year.is_empty() && year.bytes().all(|b| b.is_ascii_digit());
+    is_year.then(|| format!("{slug}/{year}"))
+}
+
+/// The blob at `path` after commit `id`, following first parents back to
+/// the commit that last changed it (`None`: absent then).
+fn blob_at(
+    records: &BTreeMap<String, cache::CommitRecord>,
+    id: &str,
+    path: &str,
+) -> Option<String> {
+    let mut id = id;
+    loop {
+        let record = records.get(id)?;
+        let changes = record.changes.first().into_iter().flatten();
+        if let Some(change) = changes.into_iter().find(|c| c.path == path) {
+            return change.new.clone();
+        }
+        id = record.parents.first()?;
+    }
+}
+
+/// The annual reports' events: a commit that changed a report's TOML or
+/// its narrative makes a revision of both files as the commit left them
+/// (deleting the TOML deletes the report). A revision whose TOML cannot be
+/// read, or names another year than its file, is kept as unreadable.
+fn report_events(
+    order: &[&String],
+    records: &BTreeMap<String, cache::CommitRecord>,
+    parsed: &Parsed,
+) -> Chronicle<Report> {
+    let mut events = events(order, records, |_, path| report_id_of_path(path));
+    let mut blobs: BTreeMap<String, Option<Arc<Report>>> = BTreeMap::new();
+    for (id, list) in events.iter_mut() {
+        let (slug, year) = id.split_once('/').expect("made by report_id_of_path");
+        let toml_path = format!("content/{slug}/reports/{year}.toml");
+        let md_path = format!("content/{slug}/reports/{year}.md");
+        for event in list.iter_mut() {
+            let commit = order[event.commit].as_str();
+            let Some(toml) = blob_at(records, commit, &toml_path) else {
+                event.version = None;
+                continue;
+            };
+            let md = blob_at(records, commit, &md_path);
+            let report = parsed.report_tomls.get(&toml).cloned().flatten();
+            let report = report.filter(|r| r.id == *id).map(|r| {
+                match md.as_ref().and_then(|b| parsed.narratives.get(b)) {
+                    Some(Some(source)) => {
+                        let mut r = (*r).clone();
+                        let mut ignored = Diagnostics::default();
+                        let narrative = load::report::parse_narrative(source, &mut ignored);
+                        load::report::attach_narrative(&mut r, (**source).clone(), narrative);
+                        Arc::new(r)
+                    }
+                    _ => r,
+                }
+            });
+            let blob = match (&report, &md) {
+                (Some(r), _) => r.blob.clone(),
+                (None, Some(md)) => crate::git::pair_id(&toml, md),
+                (None, None) => toml,
+            };
+            blobs.entry(blob.clone()).or_insert(report);
+            event.version = Some(Version {
+                blob,
+                path: toml_path.clone(),
+            });
+        }
+    }
+    Chronicle { events, blobs }
 }
 
 /// Parse one revision of a guide, as `load` parses the current one.

@@ -67,15 +67,16 @@ fn err(context: &str, e: impl std::error::Error + Send + Sync + 'static) -> GitE
 
 /// Which part of the site tree a path walk is in; only catalog files
 /// (`content/<dept>/catalog/**/*.md`), power files
-/// (`content/<dept>/powers/**/*.toml`), guides (`content/<dept>/guide.md`)
-/// and department files (`content/<dept>/department.toml`) make up
-/// document histories.
+/// (`content/<dept>/powers/**/*.toml`), guides (`content/<dept>/guide.md`),
+/// department files (`content/<dept>/department.toml`) and annual reports
+/// (`content/<dept>/reports/<year>.{toml,md}`) make up document histories.
 #[derive(Clone, Copy)]
 enum Level {
     Content,
     Department,
     Catalog,
     Powers,
+    Reports,
 }
 
 struct Entry {
@@ -253,7 +254,7 @@ impl Repo {
         Ok(Some(current))
     }
 
-    /// Catalog, power, guide and department files that differ between two trees, descending only into
+    /// Catalog, power, guide, department and report files that differ between two trees, descending only into
     /// subtrees whose ids differ.
     fn diff(
         &self,
@@ -286,9 +287,11 @@ impl Repo {
                 Level::Content => Some(Level::Department),
                 Level::Department if name == "catalog" => Some(Level::Catalog),
                 Level::Department if name == "powers" => Some(Level::Powers),
+                Level::Department if name == "reports" => Some(Level::Reports),
                 Level::Department => None,
                 Level::Catalog => Some(Level::Catalog),
                 Level::Powers => Some(Level::Powers),
+                Level::Reports => None,
             };
             if let Some(next) = next {
                 self.diff(repo, tree_of(&old), tree_of(&new), &child_path, next, out)?;
@@ -297,6 +300,7 @@ impl Repo {
                 Level::Department => name == "guide.md" || name == "department.toml",
                 Level::Catalog => name.ends_with(".md"),
                 Level::Powers => name.ends_with(".toml"),
+                Level::Reports => name.ends_with(".toml") || name.ends_with(".md"),
                 _ => false,
             };
             if tracked {

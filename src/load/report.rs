@@ -157,10 +157,20 @@ pub fn load_report(
             super::guardrails::placeholders(&md, 0..md.text.len(), diagnostics);
         }
         super::guardrails::pinyin_annotations(&md, 0..md.text.len(), diagnostics);
-        report.narrative = Some(parse_narrative(&md, diagnostics));
-        report.narrative_source = Some(md);
+        let narrative = parse_narrative(&md, diagnostics);
+        attach_narrative(&mut report, md, narrative);
     }
     Some(report)
+}
+
+/// Pair a report with its `.md` narrative: one revision of the report is
+/// the state of both files.
+pub fn attach_narrative(report: &mut Report, source: SourceFile, narrative: Narrative) {
+    let blob = crate::git::blob_id(source.text.as_bytes());
+    report.blob = crate::git::pair_id(&report.toml_blob, &blob);
+    report.narrative_blob = Some(blob);
+    report.narrative = Some(narrative);
+    report.narrative_source = Some(source);
 }
 
 /// Parse a report's TOML. `None` (with diagnostics) when any cell or row
@@ -262,10 +272,15 @@ pub fn parse_report(
     if !ok {
         return None;
     }
+    let year = year?;
     Some(Report {
         department: slug.to_string(),
+        id: format!("{slug}/{}", year.value),
+        blob: crate::git::blob_id(source.text.as_bytes()),
+        toml_blob: crate::git::blob_id(source.text.as_bytes()),
+        narrative_blob: None,
         file_year,
-        year: year?,
+        year,
         format: format?,
         published: published?,
         title: title.flatten(),

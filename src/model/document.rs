@@ -6,6 +6,7 @@
 //! (`validate::document`), and so are the URLs of a document
 //! (`urls::doc_*`).
 
+use super::report::Report;
 use super::{CatalogItem, Date, Department, Disclosure, Guide, PowerItem, Status, Validity};
 
 /// The kinds of document that have a history. The order is the order of
@@ -20,6 +21,9 @@ pub enum Kind {
     Guide,
     /// A department's own page (`department.toml`), keyed by its slug.
     Department,
+    /// An annual report (`reports/<year>.toml` and its optional `.md`),
+    /// keyed by `<slug>/<year>`.
+    Report,
 }
 
 impl Kind {
@@ -30,6 +34,15 @@ impl Kind {
             Kind::Power => "power",
             Kind::Guide => "guide",
             Kind::Department => "department",
+            Kind::Report => "report",
+        }
+    }
+
+    /// The extension of the kind's (first) source file.
+    pub fn source_extension(self) -> &'static str {
+        match self {
+            Kind::Item | Kind::Guide => "md",
+            Kind::Power | Kind::Department | Kind::Report => "toml",
         }
     }
 }
@@ -47,6 +60,21 @@ impl DocKey {
         DocKey {
             kind,
             id: id.into(),
+        }
+    }
+
+    /// The name `gongkai history` and `show` take, and `/versions/` shows:
+    /// the 索引号 or 职权编码, else the file's place (`<slug>/guide.md`,
+    /// `<slug>/department.toml`, `<slug>/reports/<year>`).
+    pub fn name(&self) -> String {
+        match self.kind {
+            Kind::Item | Kind::Power => self.id.clone(),
+            Kind::Guide => format!("{}/guide.md", self.id),
+            Kind::Department => format!("{}/department.toml", self.id),
+            Kind::Report => match self.id.split_once('/') {
+                Some((slug, year)) => format!("{slug}/reports/{year}"),
+                None => self.id.clone(),
+            },
         }
     }
 }
@@ -78,6 +106,17 @@ pub trait Payload: Clone + std::fmt::Debug + Send + Sync + 'static {
 
     fn key(&self) -> DocKey {
         DocKey::new(Self::KIND, self.id())
+    }
+
+    /// The files one revision is made of, each (git blob id, extension,
+    /// exact text), published byte for byte: one file, except an annual
+    /// report with its narrative.
+    fn files(&self) -> Vec<(String, &'static str, &str)> {
+        vec![(
+            self.blob().to_string(),
+            Self::KIND.source_extension(),
+            self.source_text(),
+        )]
     }
 }
 
@@ -212,5 +251,42 @@ impl Payload for Department {
     }
     fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
         (Validity::InForce, None)
+    }
+}
+
+/// An annual report is never expired: it reports on a year that is over.
+/// It is retired only by deleting its file; a correction is a revision.
+impl Payload for Report {
+    const KIND: Kind = Kind::Report;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn blob(&self) -> &str {
+        &self.blob
+    }
+    fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or_default()
+    }
+    fn department(&self) -> &str {
+        &self.department
+    }
+    /// The TOML; the narrative is among [`Payload::files`].
+    fn source_text(&self) -> &str {
+        &self.source.text
+    }
+    fn disclosure(&self) -> Disclosure {
+        Disclosure::Active
+    }
+    fn is_complete(&self) -> bool {
+        true
+    }
+    fn is_draft(&self) -> bool {
+        self.draft
+    }
+    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
+        (Validity::InForce, None)
+    }
+    fn files(&self) -> Vec<(String, &'static str, &str)> {
+        Report::files(self)
     }
 }

@@ -522,6 +522,14 @@ pub struct Narrative {
 #[derive(Clone, Debug)]
 pub struct Report {
     pub department: String,
+    /// `<department>/<year>`: the report's id as a document.
+    pub id: String,
+    /// The revision's id: the git blob id of the TOML file alone, or, with
+    /// a narrative, `git::pair_id` of both files' blob ids.
+    pub blob: String,
+    /// Git blob ids of the TOML and of the narrative.
+    pub toml_blob: String,
+    pub narrative_blob: Option<String>,
     pub source: SourceFile,
     /// The year in the file name (`2024.toml` → 2024).
     pub file_year: Option<i32>,
@@ -553,6 +561,20 @@ impl Report {
         self.year.value
     }
 
+    /// The files of this revision, each (git blob id, extension, exact
+    /// text): the TOML first, then the narrative if there is one.
+    pub fn files(&self) -> Vec<(String, &'static str, &str)> {
+        let toml = (self.toml_blob.clone(), "toml", &self.source.text[..]);
+        let md = self
+            .narrative_source
+            .as_ref()
+            .zip(self.narrative_blob.as_ref())
+            .map(|(md, blob)| (blob.clone(), "md", &md.text[..]));
+        std::iter::once(toml).chain(md).collect()
+    }
+}
+
+impl Report {
     /// The table 三 row with `key`.
     pub fn application(&self, key: &str) -> Option<&CountRow<7>> {
         debug_assert!(

@@ -22,9 +22,16 @@ impl Renderer<'_> {
         let rel = urls::document(&department.key());
         let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
         let history_url = urls::history(&department.key()).map(|h| self.urls().href(&h));
+        let archived = super::timemap::document(department);
         let page = |d: &Department, snapshot: Option<SnapshotView>, lang: Language| {
             let mut meta = self.meta(d.name.clone(), &rel, crumbs.clone());
             meta.noindex = snapshot.is_some();
+            if let Some(a) = &archived {
+                meta.timemap = Some(self.urls().absolute(&a.timemap));
+                if snapshot.is_some() {
+                    meta.original = Some(self.urls().absolute(&a.original));
+                }
+            }
             let mut ctx = self.context(lang, meta);
             ctx.insert("department", &self.lookup.department(d));
             ctx.insert("items", &Vec::<()>::new());
@@ -61,6 +68,10 @@ impl Renderer<'_> {
         let crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
         let mut meta = self.meta(d.name.clone(), rel, crumbs);
         meta.feed_url = Some(self.urls().href(&urls::department_feed(slug)));
+        let doc = site.department_pages.iter().find(|p| p.id() == slug);
+        meta.timemap = doc
+            .and_then(super::timemap::document)
+            .map(|a| self.urls().absolute(&a.timemap));
         let mut ctx = self.context(lang, meta);
         let latest: Vec<_> = site
             .items

@@ -31,9 +31,16 @@ impl Renderer<'_> {
             self.crumb(&name, &urls::department(slug)),
         ];
         let history_url = urls::history(&guide.key()).map(|h| self.urls().href(&h));
+        let archived = super::timemap::document(guide);
         let page = |g: &Guide, snapshot: Option<&super::revisions::SnapshotView>, current: bool| {
             let mut meta = self.meta(title_of(g), &rel, crumbs.clone());
             meta.noindex = !current;
+            if let Some(a) = &archived {
+                meta.timemap = Some(self.urls().absolute(&a.timemap));
+                if snapshot.is_some() {
+                    meta.original = Some(self.urls().absolute(&a.original));
+                }
+            }
             let mut ctx = self.context(lang, meta);
             if let Some(d) = department {
                 ctx.insert("department", &self.lookup.department(d));

@@ -1,5 +1,5 @@
 //! `api/manifest.json`: every published document (catalog items, powers,
-//! guides, department pages) with its URL and revisions.
+//! guides, department pages, annual reports) with its URL and revisions.
 //! The archivist's and the tests' way into the site.
 
 use serde::Serialize;
@@ -43,6 +43,17 @@ pub struct ManifestRevision {
     pub blob: String,
     pub snapshot_url: String,
     pub source_url: String,
+    /// Every file of a revision made of several (an annual report and its
+    /// narrative), the first being `blob` at `source_url`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<ManifestSource>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestSource {
+    /// Git blob id of the file's exact bytes published at `source_url`.
+    pub blob: String,
+    pub source_url: String,
 }
 
 pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
@@ -51,6 +62,7 @@ pub fn manifest(site: &Site, lookup: &Lookup, build: &BuildInfo) -> Manifest {
     items.extend(site.powers.iter().map(|p| entry(p, u)));
     items.extend(site.guides.iter().map(|g| entry(g, u)));
     items.extend(site.department_pages.iter().map(|d| entry(d, u)));
+    items.extend(site.report_pages.iter().map(|r| entry(r, u)));
     items.sort_by(|a, b| a.id.cmp(&b.id).then(a.kind.cmp(b.kind)));
     Manifest {
         build: build.clone(),
@@ -74,12 +86,34 @@ fn entry<T: Payload>(doc: &Document<T>, u: &Urls) -> ManifestItem {
         revisions: doc
             .revisions
             .iter()
-            .map(|r| ManifestRevision {
-                commit: r.commit.as_ref().map(|c| c.id.clone()),
-                date: r.date(),
-                blob: r.blob.clone(),
-                snapshot_url: u.href(&urls::snapshot(&key, &r.blob)),
-                source_url: u.href(&urls::source(&key, &r.blob)),
+            .enumerate()
+            .map(|(i, r)| {
+                let files = doc.revision_doc(i).files();
+                let mut sources: Vec<ManifestSource> = files
+                    .into_iter()
+                    .map(|(blob, extension, _)| ManifestSource {
+                        source_url: u.href(&urls::source_file(&key, &blob, extension)),
+                        blob,
+                    })
+                    .collect();
+                let first = sources.remove(0);
+                if !sources.is_empty() {
+                    sources.insert(
+                        0,
+                        ManifestSource {
+                            blob: first.blob.clone(),
+                            source_url: first.source_url.clone(),
+                        },
+                    );
+                }
+                ManifestRevision {
+                    commit: r.commit.as_ref().map(|c| c.id.clone()),
+                    date: r.date(),
+                    blob: first.blob,
+                    snapshot_url: u.href(&urls::snapshot(&key, &r.blob)),
+                    source_url: first.source_url,
+                    sources,
+                }
             })
             .collect(),
     }

@@ -156,6 +156,7 @@ pub fn render(
         powers,
         guides,
         departments,
+        reports,
     } = plan;
 
     // Item pages, their snapshots and sources: the bulk of the work.
@@ -176,6 +177,9 @@ pub fn render(
     departments
         .par_iter()
         .try_for_each(|d| renderer.write_department(d, sink))?;
+    reports
+        .par_iter()
+        .try_for_each(|r| renderer.write_report_document(r, sink))?;
 
     // The 网站地图 is written but not counted (`plan.rs` says why).
     let columns = renderer.site_map_columns(&listing_pages);

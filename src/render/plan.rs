@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::report::Report;
 use crate::model::{Department, Guide, Payload};
 use crate::validate::{Document, Item, Power, Site};
 
@@ -61,11 +62,28 @@ impl<'a, T: Payload> DocumentPages<'a, T> {
             history: urls::history(&key),
         }
     }
+}
 
+/// What the plan counts of one document, whatever its kind.
+trait Counted {
+    fn len(&self) -> usize;
+    fn sources(&self) -> usize;
+}
+
+impl<T: Payload> Counted for DocumentPages<'_, T> {
     fn len(&self) -> usize {
         usize::from(self.current.is_some())
             + self.snapshots.len()
             + usize::from(self.history.is_some())
+    }
+
+    /// The exact source files written beside the snapshots: one per
+    /// revision, two for an annual report with its narrative.
+    fn sources(&self) -> usize {
+        self.snapshots
+            .iter()
+            .map(|&i| self.doc.revision_doc(i).files().len())
+            .sum()
     }
 }
 
@@ -78,6 +96,7 @@ pub(super) struct Plan<'a> {
     pub powers: Vec<DocumentPages<'a, crate::model::PowerItem>>,
     pub guides: Vec<DocumentPages<'a, Guide>>,
     pub departments: Vec<DocumentPages<'a, Department>>,
+    pub reports: Vec<DocumentPages<'a, Report>>,
 }
 
 impl<'a> Plan<'a> {
@@ -97,33 +116,29 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|d| department(site, d))
                 .collect(),
+            reports: site.report_pages.iter().map(|r| report(site, r)).collect(),
         }
     }
 
     /// The number of HTML pages planned.
     pub fn html_pages(&self) -> usize {
-        self.pages.len()
-            + self.listings.len()
-            + self.items.iter().map(DocumentPages::len).sum::<usize>()
-            + self.powers.iter().map(DocumentPages::len).sum::<usize>()
-            + self.guides.iter().map(DocumentPages::len).sum::<usize>()
-            + self
-                .departments
-                .iter()
-                .map(DocumentPages::len)
-                .sum::<usize>()
+        self.pages.len() + self.listings.len() + self.documents(|d| d.len())
     }
 
     /// The exact sources of revisions written beside their snapshots.
     pub fn sources(&self) -> usize {
-        self.items.iter().map(|d| d.snapshots.len()).sum::<usize>()
-            + self.powers.iter().map(|d| d.snapshots.len()).sum::<usize>()
-            + self.guides.iter().map(|d| d.snapshots.len()).sum::<usize>()
-            + self
-                .departments
-                .iter()
-                .map(|d| d.snapshots.len())
-                .sum::<usize>()
+        self.documents(|d| d.sources())
+    }
+
+    /// The sum of `count` over every document of every kind.
+    fn documents(&self, count: impl Fn(&dyn Counted) -> usize) -> usize {
+        let all = self.items.iter().map(|d| d as &dyn Counted);
+        all.chain(self.powers.iter().map(|d| d as &dyn Counted))
+            .chain(self.guides.iter().map(|d| d as &dyn Counted))
+            .chain(self.departments.iter().map(|d| d as &dyn Counted))
+            .chain(self.reports.iter().map(|d| d as &dyn Counted))
+            .map(count)
+            .sum()
     }
 }
 
@@ -157,6 +172,12 @@ fn department<'a>(site: &Site, d: &'a Document<Department>) -> DocumentPages<'a,
         .iter()
         .any(|c| c.aliases.iter().any(|a| a == slug));
     DocumentPages::of(d, d.removed.is_some() && !alias)
+}
+
+/// A current report's page is one of the site's pages; a deleted one
+/// keeps its page here.
+fn report<'a>(site: &Site, r: &'a Document<Report>) -> DocumentPages<'a, Report> {
+    DocumentPages::of(r, !report::is_current(site, r))
 }
 
 /// The pages that are not one document's: home, not-found, versions,

@@ -19,11 +19,14 @@ use crate::model::report::{
     proactive_layout,
 };
 use crate::model::{Date, Language};
+use crate::sink::Sink;
 use crate::text::escape;
+use crate::validate::{Document, Site};
 
-use super::urls;
+use super::plan::DocumentPages;
+use super::revisions::SnapshotView;
 use super::views::Link;
-use super::{Page, RenderError, Renderer, markdown};
+use super::{Page, RenderError, Renderer, markdown, timemap, urls};
 
 /// The corner note of table 三, verbatim.
 pub const BALANCE_NOTE: &str =
@@ -452,6 +455,12 @@ pub fn by_department(reports: &[Report]) -> BTreeMap<&str, Vec<&Report>> {
     map
 }
 
+/// Whether a report document is one of the site's current reports (its
+/// page is planned with the others).
+pub(super) fn is_current(site: &Site, doc: &Document<Report>) -> bool {
+    site.reports.iter().any(|r| r.id == doc.id())
+}
+
 /// The pages of the reports: one per report, one index per department
 /// with reports, and the site's index (when there is any report). A
 /// department's former slugs (`aliases`) get redirects to its reports.
@@ -498,6 +507,14 @@ impl Renderer<'_> {
         self.report_string(lang, "title")
             .replace("{department}", department)
             .replace("{year}", &year.to_string())
+    }
+
+    /// The default title of the report `<slug>/<year>`.
+    pub(super) fn default_report_title(&self, lang: Language, id: &str) -> String {
+        let (slug, year) = id.split_once('/').unwrap_or((id, ""));
+        self.report_string(lang, "title")
+            .replace("{department}", &self.lookup.department_name(slug))
+            .replace("{year}", year)
     }
 
     /// The title a report was published under, or the default one.
@@ -568,25 +585,58 @@ impl Renderer<'_> {
         ))
     }
 
+    /// The current page of a published report.
     pub(super) fn render_report(&self, rel: &str, report: &Report) -> Result<Vec<u8>, RenderError> {
-        let site = self.site();
-        let slug = report.department.as_str();
-        let d = self.lookup.departments[slug];
-        let lang = d.language.unwrap_or(site.config.language);
-        let year = report.year();
-        let title = self.title_of(lang, &d.name, report);
-        let crumbs = vec![
+        let doc = self
+            .site()
+            .report_pages
+            .iter()
+            .find(|d| d.id() == report.id);
+        self.report_page(rel, report, doc, None)
+    }
+
+    /// Home, department, and its reports while it has any.
+    fn report_crumbs(&self, lang: Language, slug: &str) -> Vec<Link> {
+        let mut crumbs = vec![
             self.crumb(&self.string(lang, "home"), ""),
-            self.crumb(&d.name, &urls::department(slug)),
-            self.crumb(
+            self.crumb(&self.lookup.department_name(slug), &urls::department(slug)),
+        ];
+        if self.site().reports.iter().any(|r| r.department == slug) {
+            crumbs.push(self.crumb(
                 &self.report_string(lang, "department_index"),
                 &urls::department_reports(slug),
-            ),
-        ];
+            ));
+        }
+        crumbs
+    }
+
+    /// A report's current page, a deleted one's page (`snapshot` None), or
+    /// the snapshot of one of its revisions. Only a current page shows the
+    /// neighbouring years and the trend.
+    fn report_page(
+        &self,
+        rel: &str,
+        report: &Report,
+        doc: Option<&Document<Report>>,
+        snapshot: Option<&SnapshotView>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let site = self.site();
+        let slug = report.department.as_str();
+        let name = self.lookup.department_name(slug);
+        let lang = self.lookup.content_language(slug);
+        let year = report.year();
+        let title = self.title_of(lang, &name, report);
+        let crumbs = self.report_crumbs(lang, slug);
+        let removed = doc.and_then(|d| d.removed.as_ref()).map(|r| r.date);
+        let current = snapshot.is_none() && removed.is_none();
         let all = by_department(&site.reports);
-        let list = all.get(slug).cloned().unwrap_or_default();
+        let list = all
+            .get(slug)
+            .cloned()
+            .filter(|_| current)
+            .unwrap_or_default();
         let link = |r: &Report| Link {
-            title: self.title_of(lang, &d.name, r),
+            title: self.title_of(lang, &name, r),
             url: self.urls().href(&urls::report(slug, r.year())),
         };
         let position = list.iter().position(|r| r.year() == year);
@@ -620,7 +670,7 @@ impl Renderer<'_> {
             },
             as_published: report.as_published,
             department: Link {
-                title: d.name.clone(),
+                title: name.clone(),
                 url: self.urls().href(&urls::department(slug)),
             },
             overview: section(0, "overview", narrative.map(|n| &n.overview)),
@@ -654,9 +704,49 @@ impl Renderer<'_> {
             next,
             reports_url: self.urls().href(&urls::department_reports(slug)),
         };
-        let mut ctx = self.context(lang, self.meta(title, rel, crumbs));
+        let mut meta = self.meta(title, rel, crumbs);
+        let archived = doc.and_then(timemap::document);
+        meta.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
+        if snapshot.is_some() {
+            meta.noindex = true;
+            meta.original = archived.as_ref().map(|a| self.urls().absolute(&a.original));
+        }
+        let history_url = doc
+            .and_then(|d| urls::history(&d.key()))
+            .map(|h| self.urls().href(&h));
+        let mut ctx = self.context(lang, meta);
         ctx.insert("report", &view);
+        ctx.insert("snapshot", &snapshot);
+        ctx.insert("history_url", &history_url);
+        ctx.insert("removed", &removed.filter(|_| snapshot.is_none()));
         self.render(lang, "report.html", &ctx)
+    }
+
+    /// A report across time: a snapshot and the exact sources (the TOML
+    /// and its narrative) of each revision, its history page, and the page
+    /// of a report no longer current (deleted, or redrafted in a publish
+    /// build), which keeps its URL.
+    pub(super) fn write_report_document(
+        &self,
+        planned: &DocumentPages<Report>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        let doc = planned.doc;
+        let key = doc.key();
+        let rel = urls::document(&key);
+        if let Some(current) = &planned.current {
+            let page = self.report_page(&rel, &doc.doc, Some(doc), None)?;
+            sink.write(&urls::file_of(current), &page)?;
+        }
+        let slug = doc.doc.department.as_str();
+        let lang = self.lookup.content_language(slug);
+        let views = self.revision_views(doc, lang);
+        self.write_revisions(planned, &views, sink, |r, snapshot| {
+            self.report_page(&rel, r, Some(doc), Some(&snapshot))
+        })?;
+        let title = self.title_of(lang, &self.lookup.department_name(slug), &doc.doc);
+        let crumbs = self.report_crumbs(lang, slug);
+        self.write_history_page(planned, views, lang, &title, crumbs, sink)
     }
 
     /// `/reports/` (`slug` = None) or a department's `…/reports/`.

@@ -45,6 +45,14 @@ pub(super) struct SnapshotView {
     pub removed: Option<Date>,
 }
 
+/// The exact source of revision `i` of `doc`: its (first) file, named by
+/// that file's blob id.
+pub(super) fn source_of<T: Payload>(doc: &Document<T>, i: usize) -> String {
+    let files = doc.revision_doc(i).files();
+    let (blob, extension, _) = &files[0];
+    urls::source_file(&doc.key(), blob, extension)
+}
+
 impl Renderer<'_> {
     /// Every published revision of `doc`, oldest first, each with the diff
     /// from the one before.
@@ -59,12 +67,17 @@ impl Renderer<'_> {
             removed: &self.string(lang, "diff_removed"),
             added: &self.string(lang, "diff_added"),
         };
-        let text_of = |i: usize| doc.revision_doc(i).source_text();
+        // Every file of the revision, in order (one, except a report with
+        // its narrative).
+        let text_of = |i: usize| {
+            let files = doc.revision_doc(i).files();
+            files.iter().map(|f| f.2).collect::<Vec<_>>().join("\n")
+        };
         doc.revisions
             .iter()
             .enumerate()
             .map(|(i, r)| RevisionView {
-                diff: (i > 0).then(|| diff::to_html(text_of(i - 1), text_of(i), &labels)),
+                diff: (i > 0).then(|| diff::to_html(&text_of(i - 1), &text_of(i), &labels)),
                 number: i + 1,
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
@@ -72,7 +85,7 @@ impl Renderer<'_> {
                 message: r.commit.as_ref().and_then(|c| c.public_note.clone()),
                 blob: r.blob.clone(),
                 snapshot_url: u.href(&urls::snapshot(&key, &r.blob)),
-                source_url: u.href(&urls::source(&key, &r.blob)),
+                source_url: u.href(&source_of(doc, i)),
             })
             .collect()
     }
@@ -107,10 +120,9 @@ impl Renderer<'_> {
                 &urls::snapshot(&key, &revision.blob),
                 &page(held, snapshot)?,
             )?;
-            sink.write(
-                &urls::source(&key, &revision.blob),
-                held.source_text().as_bytes(),
-            )?;
+            for (blob, extension, text) in held.files() {
+                sink.write(&urls::source_file(&key, &blob, extension), text.as_bytes())?;
+            }
         }
         Ok(())
     }

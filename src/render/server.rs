@@ -201,10 +201,11 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     }
     let base_re = regex_literal(base);
     // Revision snapshots and sources of every document kind: named by a
-    // blob id (a department's `files/` are never matched).
+    // blob id (a department's `files/` are never matched; a report's folder
+    // is its year).
     let _ = writeln!(
         x,
-        "location ~ \"^{base_re}((items|powers)/.+|departments/[^/]+(/guide)?)/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
+        "location ~ \"^{base_re}((items|powers)/.+|departments/[^/]+(/guide|/reports/[^/]+)?)/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
     );
     common_headers(&mut x, "    ");
     let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
@@ -262,6 +263,11 @@ pub fn headers(urls: &Urls, plan: &ServerPlan) -> String {
     let _ = writeln!(x, "{base}items/*.md");
     x.push_str("  Content-Type: text/markdown; charset=utf-8\n");
     let _ = writeln!(x, "{base}powers/*.toml");
+    x.push_str("  Content-Type: text/plain; charset=utf-8\n");
+    // Guides' and reports' narratives; department files and reports.
+    let _ = writeln!(x, "{base}departments/*.md");
+    x.push_str("  Content-Type: text/markdown; charset=utf-8\n");
+    let _ = writeln!(x, "{base}departments/*.toml");
     x.push_str("  Content-Type: text/plain; charset=utf-8\n");
     let _ = writeln!(x, "{base}departments/*/files/*");
     x.push_str("  Content-Disposition: attachment\n");

@@ -126,14 +126,17 @@ impl Renderer<'_> {
         let entries = |list: &[crate::validate::ReleaseEntry]| -> Vec<ReleaseEntryView> {
             list.iter()
                 .map(|e| ReleaseEntryView {
-                    index_no: e.key.id.clone(),
-                    // A guide without a `title` is named by its department.
+                    index_no: e.key.name(),
+                    // A guide or report without a `title` is named by its department.
                     title: match e.key.kind {
                         Kind::Guide if e.title.is_empty() => format!(
                             "{}{}",
                             self.lookup.department_name(&e.key.id),
                             self.string(site_lang, "guide_suffix")
                         ),
+                        Kind::Report if e.title.is_empty() => {
+                            self.default_report_title(site_lang, &e.key.id)
+                        }
                         _ => e.title.clone(),
                     },
                     url: u.href(&urls::document(&e.key)),

@@ -80,6 +80,9 @@ pub fn archived(site: &Site) -> Vec<Archived> {
         .iter()
         .filter_map(document)
         .chain(site.powers.iter().filter_map(document))
+        .chain(site.guides.iter().filter_map(document))
+        .chain(site.department_pages.iter().filter_map(document))
+        .chain(site.report_pages.iter().filter_map(document))
         .collect();
     all.sort_by(|a, b| a.timemap.cmp(&b.timemap));
     all

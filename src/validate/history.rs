@@ -363,6 +363,7 @@ pub fn releases(
     powers: &[super::Power],
     guides: &[Document<crate::model::Guide>],
     departments: &[Document<crate::model::Department>],
+    reports: &[Document<crate::model::report::Report>],
 ) -> Vec<Release> {
     let Some(history) = history else {
         return Vec::new();
@@ -381,6 +382,7 @@ pub fn releases(
         classify_all(history, &mut release, powers, tag.commit, previous);
         classify_all(history, &mut release, guides, tag.commit, previous);
         classify_all(history, &mut release, departments, tag.commit, previous);
+        classify_all(history, &mut release, reports, tag.commit, previous);
         for list in [
             &mut release.added,
             &mut release.amended,

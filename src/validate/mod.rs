@@ -66,6 +66,9 @@ pub struct Site {
     pub history: Option<HistoryInfo>,
     /// Annual reports, by department slug and year.
     pub reports: Vec<crate::model::report::Report>,
+    /// Annual reports across time (current, and deleted ones kept online),
+    /// by `<slug>/<year>`; `reports` holds the current ones.
+    pub report_pages: Vec<Document<crate::model::report::Report>>,
 }
 
 /// What the site says about where it comes from.
@@ -218,7 +221,6 @@ pub fn validate(
     let (mut department_pages, _) =
         history::merge(current_departments, &WithheldIds::default(), history, as_of);
     department_pages.sort_by(|a, b| a.id().cmp(b.id()));
-    let releases = history::releases(history, &published, &powers, &guides, &department_pages);
     check_public_notes(&published, &powers, &mut diagnostics);
     // A report in a folder whose department.toml is missing or broken (that
     // is reported already) has no department to be published under.
@@ -233,6 +235,15 @@ pub fn validate(
         reports.retain(|r| !r.draft);
         withheld.drafts += before - reports.len();
     }
+    let report_pages = report_pages(&reports, audience, history, as_of);
+    let releases = history::releases(
+        history,
+        &published,
+        &powers,
+        &guides,
+        &department_pages,
+        &report_pages,
+    );
 
     let site = Site {
         config,
@@ -252,8 +263,50 @@ pub fn validate(
             version: h.version.clone(),
         }),
         reports,
+        report_pages,
     };
     (Some(site), diagnostics)
+}
+
+/// The published reports with their revisions, and deleted ones; a draft
+/// left out of a publish build keeps its last published revision online.
+fn report_pages(
+    reports: &[crate::model::report::Report],
+    audience: Audience,
+    history: Option<&History>,
+    as_of: Date,
+) -> Vec<Document<crate::model::report::Report>> {
+    let current = reports.iter().map(|r| Document::current(r.clone(), as_of));
+    let mut withheld = WithheldIds::default();
+    if audience == Audience::Publish
+        && let Some(h) = history
+    {
+        // Ids with a draft on disk: those in history that are not current.
+        let now: BTreeSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+        withheld.drafts = h
+            .reports
+            .events
+            .iter()
+            .filter(|(id, events)| {
+                !now.contains(id.as_str())
+                    && events
+                        .last()
+                        .and_then(|e| e.version.as_ref())
+                        .is_some_and(|v| h.reports.parsed(&v.blob).is_some_and(|r| r.draft))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+    }
+    let (mut pages, _) = history::merge(current.collect(), &withheld, history, as_of);
+    for page in &mut pages {
+        for revision in &mut page.revisions {
+            if let Some(doc) = revision.doc.as_mut().filter(|d| d.as_published) {
+                *doc = std::sync::Arc::new(report::revision_notes(doc));
+            }
+        }
+    }
+    pages.sort_by(|a, b| a.id().cmp(b.id()));
+    pages
 }
 
 /// Why an index number cannot be used as a permanent URL, if it cannot.

@@ -136,6 +136,18 @@ fn blank_note(blanks: bool) -> &'static str {
     }
 }
 
+/// The notes an earlier revision of a report kept as published shows
+/// (its arithmetic as the current file's is checked, the warnings dropped:
+/// they were given when that revision was built).
+pub fn revision_notes(report: &Report) -> Report {
+    let mut report = Report {
+        notes: Vec::new(),
+        ..report.clone()
+    };
+    check_arithmetic(&mut report, &mut Diagnostics::default());
+    report
+}
+
 fn check_arithmetic(report: &mut Report, diagnostics: &mut Diagnostics) {
     let year = report.year();
 
