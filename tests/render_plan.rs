@@ -2,9 +2,10 @@
 //! stage sizes its files by `render::html_pages`, so a writer that writes
 //! a page the plan does not list would silently change that layout.
 //! Written through a counting sink, over every fixture that builds, the
-//! example site, and the example site in a git history with amendments, a
-//! revision restoring earlier bytes, a withdrawn item and a department
-//! deleted while another takes its slug as a former one.
+//! example site, and the example site in a git history with amendments
+//! (an annual report's too), a revision restoring earlier bytes, a deleted
+//! report, a withdrawn item and a department deleted while another takes
+//! its slug as a former one.
 
 mod support;
 
@@ -108,6 +109,17 @@ fn a_site_with_revisions_deletions_and_withdrawals_writes_exactly_the_planned_pa
     append("content/fgw/guide.md", "\n补充说明。\n");
     append("content/fgw/powers/530100-CF-FGW-001.toml", "\n");
     append("content/fgw/department.toml", "# 修订\n");
+    let reports = root.join("content/fgw/reports");
+    let mut report_files: Vec<_> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    report_files.sort();
+    let narrative = report_files.iter().find(|f| f.ends_with(".md")).unwrap();
+    append(
+        &format!("content/fgw/reports/{narrative}"),
+        "\n补充说明。\n",
+    );
     commit("2026-02-02", "amend");
     // Back to the first bytes: one snapshot serves both revisions.
     std::fs::write(root.join(item), &original).unwrap();
@@ -117,6 +129,14 @@ fn a_site_with_revisions_deletions_and_withdrawals_writes_exactly_the_planned_pa
     let text = std::fs::read_to_string(root.join(withdrawn)).unwrap();
     let text = text.replacen("+++\n", "+++\ndisclosure = \"exempt\"\n", 1);
     std::fs::write(root.join(withdrawn), text).unwrap();
+    // A report deleted (its tables and its narrative).
+    let last_year = report_files.last().unwrap().split('.').next().unwrap();
+    for f in report_files.iter().filter(|f| f.starts_with(last_year)) {
+        git(
+            &["rm", "-q", &format!("content/fgw/reports/{f}")],
+            "2026-04-06",
+        );
+    }
     // A department deleted, its slug kept by another as a former one.
     git(&["rm", "-q", "-r", "content/jyj"], "2026-04-06");
     append("content/sthjj/department.toml", "aliases = [\"jyj\"]\n");

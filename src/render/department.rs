@@ -6,7 +6,7 @@
 use crate::model::{Department, Kind, Language};
 use crate::sink::Sink;
 
-use super::plan::DocumentPages;
+use super::DocumentPages;
 use super::revisions::SnapshotView;
 use super::{RenderError, Renderer, urls};
 

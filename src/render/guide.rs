@@ -5,7 +5,7 @@
 use crate::model::Guide;
 use crate::sink::Sink;
 
-use super::plan::DocumentPages;
+use super::DocumentPages;
 use super::urls;
 use super::{RenderError, Renderer, markdown};
 

@@ -9,7 +9,7 @@ use crate::model::Language;
 use crate::sink::Sink;
 use crate::validate::Withdrawn;
 
-use super::plan::DocumentPages;
+use super::DocumentPages;
 use super::{RenderError, Renderer, markdown, meta, timemap, urls, views};
 
 impl Renderer<'_> {

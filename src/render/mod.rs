@@ -38,7 +38,7 @@ use crate::sink::Sink;
 use crate::validate::{Item, Site};
 
 pub use plan::html_pages;
-use plan::{Page, Plan};
+use plan::{DocumentPages, Page, Plan};
 pub use theme::{Strings, Theme, ThemeError};
 use urls::Urls;
 use views::{Link, Lookup};

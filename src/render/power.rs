@@ -8,8 +8,8 @@ use crate::model::{Language, PowerItem, Validity};
 use crate::sink::Sink;
 use crate::validate::Power;
 
+use super::DocumentPages;
 use super::flowchart::{self, FlowLabels};
-use super::plan::DocumentPages;
 use super::urls;
 use super::views::Link;
 use super::{RenderError, Renderer};

@@ -23,10 +23,9 @@ use crate::sink::Sink;
 use crate::text::escape;
 use crate::validate::{Document, Site};
 
-use super::plan::DocumentPages;
 use super::revisions::SnapshotView;
 use super::views::Link;
-use super::{Page, RenderError, Renderer, markdown, timemap, urls};
+use super::{DocumentPages, Page, RenderError, Renderer, markdown, timemap, urls};
 
 /// The corner note of table 三, verbatim.
 pub const BALANCE_NOTE: &str =

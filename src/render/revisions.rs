@@ -9,7 +9,7 @@ use crate::model::{Date, Language, Payload};
 use crate::sink::Sink;
 use crate::validate::Document;
 
-use super::plan::DocumentPages;
+use super::DocumentPages;
 use super::urls;
 use super::views::Link;
 use super::{RenderError, Renderer, diff};
