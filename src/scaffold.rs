@@ -895,7 +895,7 @@ mod tests {
             for field in table {
                 let key = field.key.to_string();
                 match field.need {
-                    Need::Required => assert!(
+                    Need::Required | Need::Validated => assert!(
                         written.contains(&key),
                         "the `new` template of a {kind} does not write its required field `{key}`"
                     ),

@@ -19,6 +19,10 @@ use crate::model::{Date, Disclosure, Language, Located, Status};
 pub enum Need {
     Required,
     Optional,
+    /// Required, but judged by `validate` rather than the reader: an empty
+    /// value is as missing as an absent one, and the message says what the
+    /// field is for (a power's 设定依据, its steps, a step's actor).
+    Validated,
 }
 
 /// One field of one kind of file. Each kind has one table of them
@@ -46,6 +50,15 @@ pub const fn optional(key: &'static str, example: &'static str) -> Field {
     Field {
         key,
         need: Need::Optional,
+        example,
+    }
+}
+
+/// A required field whose absence `validate` reports (see [`Need::Validated`]).
+pub const fn validated(key: &'static str, example: &'static str) -> Field {
+    Field {
+        key,
+        need: Need::Validated,
         example,
     }
 }

@@ -791,6 +791,61 @@ mod content_model_doc {
         sections
     }
 
+    /// The "required" column of a section's table: key → `yes` or `no`.
+    fn documented_need(section: &str) -> Vec<(String, String)> {
+        let mut inside = false;
+        let mut rows = Vec::new();
+        for line in DOC.lines() {
+            if let Some(title) = line
+                .strip_prefix("### ")
+                .or_else(|| line.strip_prefix("## "))
+            {
+                inside = title.trim() == section;
+            } else if inside && let Some(rest) = line.strip_prefix("| `") {
+                let cells: Vec<&str> = rest.split('|').map(str::trim).collect();
+                let key = cells[0].trim_end_matches('`');
+                rows.push((key.to_string(), cells[1].to_string()));
+            }
+        }
+        rows
+    }
+
+    /// What the tables say is required is what the reader requires: a
+    /// field made required in code but documented as optional (or the
+    /// reverse) fails here.
+    #[test]
+    fn the_documented_required_column_is_the_field_tables() {
+        use super::fields::{Field, Need};
+        let tables: [(&str, &[Field]); 8] = [
+            ("site.toml", super::site::SITE_FIELDS),
+            ("[vocabularies]", super::site::VOCABULARY_FIELDS),
+            ("department.toml", super::department::DEPARTMENT_FIELDS),
+            ("guide.md", super::department::GUIDE_FIELDS),
+            ("Catalog item", super::catalog::CATALOG_FIELDS),
+            ("Power", super::power::POWER_FIELDS),
+            ("[[steps]]", super::power::STEP_FIELDS),
+            ("Annual report", report::REPORT_FIELDS),
+        ];
+        let mut wrong = Vec::new();
+        for (section, table) in tables {
+            let rows = documented_need(section);
+            assert!(!rows.is_empty(), "no table under `{section}`");
+            for (key, need) in rows {
+                let field = table.iter().find(|f| f.key == key).unwrap();
+                let expected = match field.need {
+                    Need::Required | Need::Validated => "yes",
+                    Need::Optional => "no",
+                };
+                if need != expected {
+                    wrong.push(format!(
+                        "`{section}` `{key}`: documented required = {need}, the field table says {expected}"
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "docs/content-model.md: {wrong:#?}");
+    }
+
     fn set(keys: impl IntoIterator<Item = impl ToString>) -> BTreeSet<String> {
         keys.into_iter().map(|k| k.to_string()).collect()
     }

@@ -32,13 +32,13 @@ use crate::diagnostics::{Diagnostics, SourceFile, did_you_mean};
 use crate::git;
 use crate::model::{Located, NextStep, PowerItem, Step};
 
-use super::fields::{Field, Fields, optional, required};
+use super::fields::{Field, Fields, optional, required, validated};
 
 pub const POWER_FIELDS: &[Field] = &[
     required("code", "\"530100-XK-001\""),
     required("name", "\"企业投资项目核准\""),
     required("category", "\"行政许可\""),
-    optional("basis", "[\"《中华人民共和国行政许可法》第十二条\"]"),
+    validated("basis", "[\"《中华人民共和国行政许可法》第十二条\"]"),
     required("subject", "\"示例市发展和改革委员会\""),
     optional("office", "\"投资科\""),
     optional("legal_limit_days", "20"),
@@ -53,12 +53,12 @@ pub const POWER_FIELDS: &[Field] = &[
     optional("retired_reason", "\"依据示政发〔2024〕3号取消\""),
     optional("disclosure", "\"active\""),
     optional("draft", "true"),
-    optional("steps", "[[steps]]"),
+    validated("steps", "[[steps]]"),
 ];
 
 pub const STEP_FIELDS: &[Field] = &[
     required("name", "\"受理\""),
-    optional("actor", "\"政务服务窗口\""),
+    validated("actor", "\"政务服务窗口\""),
     optional("limit_days", "5"),
     optional("description", "\"核对申请材料是否齐全\""),
     optional("question", "\"材料是否齐全？\""),
