@@ -17,6 +17,7 @@ pub mod markdown;
 mod meta;
 mod power;
 pub mod report;
+mod reuse;
 mod revisions;
 pub mod server;
 pub mod theme;
@@ -46,6 +47,10 @@ pub struct BuildInfo {
     pub as_of: Option<Date>,
     /// Release (git tag) name, when HEAD is tagged.
     pub version: Option<String>,
+    /// What made the build (gongkai's version and executable): a page
+    /// rendered by another generator is never reused.
+    #[serde(skip)]
+    pub generator: String,
 }
 
 #[derive(Debug)]
@@ -418,6 +423,8 @@ enum Page<'a> {
 struct Renderer<'a> {
     languages: BTreeMap<Language, LanguageTemplates>,
     lookup: Lookup<'a>,
+    build: &'a BuildInfo,
+    keys: reuse::Keys,
 }
 
 /// The theme's templates for one interface language.
@@ -438,13 +445,7 @@ struct LanguageTemplates {
     base: Context,
 }
 
-fn base_context(
-    lang: Language,
-    t: &tera::Value,
-    site: &Site,
-    build: &BuildInfo,
-    u: &Urls,
-) -> Context {
+fn base_context(lang: Language, t: &tera::Value, site: &Site, u: &Urls) -> Context {
     let config = &site.config;
     let mut ctx = Context::new();
     ctx.insert("lang", &lang);
@@ -471,6 +472,13 @@ fn base_context(
             department_index_url: u.href("catalog/department/"),
         },
     );
+    ctx
+}
+
+/// What the home and versions pages say about the build. Only they: a
+/// page that named the commit would change with every commit, and could
+/// never be kept from one build to the next (`reuse`).
+fn insert_build(ctx: &mut Context, build: &BuildInfo) {
     ctx.insert(
         "build",
         &BuildView {
@@ -480,7 +488,6 @@ fn base_context(
             version: build.version.as_deref(),
         },
     );
-    ctx
 }
 
 impl LanguageTemplates {
@@ -637,8 +644,13 @@ impl<'a> Renderer<'a> {
             languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
         }
         for (lang, templates) in languages.iter_mut() {
-            templates.base = base_context(*lang, &templates.t, site, build, urls);
+            templates.base = base_context(*lang, &templates.t, site, urls);
         }
+        let keys = reuse::Keys::new(
+            &build.generator,
+            theme,
+            languages.iter().map(|(lang, t)| (*lang, &t.base)),
+        );
         let mut lookup = Lookup::new(site, urls);
         for (lang, templates) in &languages {
             for table in ["validity", "retired_banner", "public_note"] {
@@ -653,7 +665,12 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        Ok(Renderer { languages, lookup })
+        Ok(Renderer {
+            languages,
+            lookup,
+            build,
+            keys,
+        })
     }
 
     fn urls(&self) -> &Urls {
@@ -763,7 +780,6 @@ impl<'a> Renderer<'a> {
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&department, &urls::department(&c.department)),
         ];
-        let article = self.article(lang, &view, c)?;
         let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
         page.description =
             meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
@@ -778,29 +794,52 @@ impl<'a> Renderer<'a> {
         ));
         let archived = timemap::document(item);
         page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
-        let mut ctx = self.context(lang, page);
-        ctx.insert("article", &article);
-        sink.write(&urls::file_of(&rel), &self.render(lang, "item.html", &ctx)?)?;
+        // The page's context, with the article as what it is made from.
+        let key = self.keys.page(
+            lang,
+            "item.html",
+            &(&page, &view, c.body_markdown(), None::<()>),
+        );
+        self.write_keyed(sink, &urls::file_of(&rel), &key, || {
+            let article = self.article(lang, &view, c)?;
+            let mut ctx = self.context(lang, page);
+            ctx.insert("article", &article);
+            self.render(lang, "item.html", &ctx)
+        })?;
 
         let as_of = self.site().as_of;
         let revision_views = self.revision_views(item, lang);
-        self.write_revisions(item, &revision_views, sink, |rc, snapshot| {
+        let snapshot_of = |rc: &CatalogItem, snapshot: &revisions::SnapshotView| {
             let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
             let state = views::DocumentState::of_revision(validity, retired_on);
             let rview = self.lookup.document(rc, state, rlang);
-            let article = self.article(rlang, &rview, rc)?;
             let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
             meta.noindex = true;
             if let Some(a) = &archived {
                 meta.timemap = Some(self.urls().absolute(&a.timemap));
                 meta.original = Some(self.urls().absolute(&a.original));
             }
-            let mut ctx = self.context(rlang, meta);
-            ctx.insert("article", &article);
-            ctx.insert("snapshot", &snapshot);
-            self.render(rlang, "item.html", &ctx)
-        })?;
+            (rlang, rview, meta)
+        };
+        self.write_revisions_keyed(
+            item,
+            &revision_views,
+            sink,
+            |rc, snapshot| {
+                let (rlang, rview, meta) = snapshot_of(rc, snapshot);
+                let parts = (&meta, &rview, rc.body_markdown(), Some(snapshot));
+                Some(self.keys.page(rlang, "item.html", &parts))
+            },
+            |rc, snapshot| {
+                let (rlang, rview, meta) = snapshot_of(rc, &snapshot);
+                let article = self.article(rlang, &rview, rc)?;
+                let mut ctx = self.context(rlang, meta);
+                ctx.insert("article", &article);
+                ctx.insert("snapshot", &snapshot);
+                self.render(rlang, "item.html", &ctx)
+            },
+        )?;
 
         self.write_history_page(item, revision_views, lang, &c.title, crumbs, sink)
     }
@@ -867,6 +906,7 @@ impl<'a> Renderer<'a> {
                     "power_count",
                     &site.powers.iter().filter(|p| !p.is_retired()).count(),
                 );
+                insert_build(&mut ctx, self.build);
                 self.render(site_lang, "index.html", &ctx)
             }
             Page::NotFound => {
@@ -981,6 +1021,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("releases", &releases);
                 ctx.insert("in_git", &site.history.is_some());
+                insert_build(&mut ctx, self.build);
                 self.render(site_lang, "versions.html", &ctx)
             }
             Page::SiteMap(columns) => {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::model::{Date, Language, Payload};
-use crate::sink::Sink;
+use crate::sink::{Key, Sink};
 use crate::validate::Document;
 
 use super::urls;
@@ -88,8 +88,21 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
     ) -> Result<(), RenderError> {
+        self.write_revisions_keyed(doc, views, sink, |_, _| None, page)
+    }
+
+    /// [`Self::write_revisions`], where `key` gives the key of revision
+    /// `i`'s snapshot page (`reuse`): everything `page` makes it from.
+    pub(super) fn write_revisions_keyed<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        views: &[RevisionView],
+        sink: &dyn Sink,
+        key: impl Fn(&T, &SnapshotView) -> Option<Key>,
+        page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
+    ) -> Result<(), RenderError> {
         let u = self.urls();
-        let key = doc.key();
+        let doc_key = doc.key();
         let mut written = BTreeSet::new();
         for (i, revision) in doc.revisions.iter().enumerate() {
             // A revision that restores earlier bytes has the same URLs.
@@ -101,20 +114,22 @@ impl Renderer<'_> {
                 number: i + 1,
                 count: doc.revisions.len(),
                 date: revision.date(),
-                current_url: u.href(&urls::document(&key)),
-                history_url: urls::history(&key).map(|h| u.href(&h)),
+                current_url: u.href(&urls::document(&doc_key)),
+                history_url: urls::history(&doc_key).map(|h| u.href(&h)),
                 source_url: views[i].source_url.clone(),
                 later: views[i + 1..].to_vec(),
                 removed: doc.removed.as_ref().map(|r| r.date),
             };
-            sink.write(
-                &urls::snapshot(&key, &revision.blob),
-                &page(held, snapshot)?,
-            )?;
-            sink.write(
-                &urls::source(&key, &revision.blob),
-                held.source_text().as_bytes(),
-            )?;
+            let rel = urls::snapshot(&doc_key, &revision.blob);
+            match key(held, &snapshot) {
+                Some(k) => self.write_keyed(sink, &rel, &k, || page(held, snapshot))?,
+                None => sink.write(&rel, &page(held, snapshot)?)?,
+            }
+            // The exact bytes of the blob its path names.
+            let source = urls::source(&doc_key, &revision.blob);
+            self.write_keyed(sink, &source, &self.keys.path(&source), || {
+                Ok(held.source_text().as_bytes().to_vec())
+            })?;
         }
         Ok(())
     }
@@ -139,21 +154,21 @@ impl Renderer<'_> {
         crumbs.push(self.crumb(title, &page));
         let mut meta = self.meta(self.string(lang, "history_title"), &rel, crumbs);
         meta.noindex = true;
-        let mut ctx = self.context(lang, meta);
-        ctx.insert(
-            "item",
-            &Link {
-                title: title.to_string(),
-                url: self.urls().href(&page),
-            },
-        );
-        ctx.insert("revision_count", &revisions.len());
-        ctx.insert("revisions", &revisions);
-        ctx.insert("removed", &doc.removed.as_ref().map(|r| r.date));
-        sink.write(
-            &urls::file_of(&rel),
-            &self.render(lang, "history.html", &ctx)?,
-        )
-        .map_err(RenderError::from)
+        let item = Link {
+            title: title.to_string(),
+            url: self.urls().href(&page),
+        };
+        let removed = doc.removed.as_ref().map(|r| r.date);
+        let key = self
+            .keys
+            .page(lang, "history.html", &(&meta, &item, &revisions, removed));
+        self.write_keyed(sink, &urls::file_of(&rel), &key, || {
+            let mut ctx = self.context(lang, meta);
+            ctx.insert("item", &item);
+            ctx.insert("revision_count", &revisions.len());
+            ctx.insert("revisions", &revisions);
+            ctx.insert("removed", &removed);
+            self.render(lang, "history.html", &ctx)
+        })
     }
 }

@@ -308,6 +308,12 @@ fn gzip_at(bytes: &[u8], level: flate2::Compression) -> std::io::Result<Vec<u8>>
 /// it as it is instead of compressing the file on every request.
 pub struct Precompress<'a>(pub &'a dyn Sink);
 
+/// The name of `rel`'s precompressed copy, for the files that get one.
+fn gz_of(rel: &str) -> Option<String> {
+    let text = TEXT.iter().any(|ext| rel.ends_with(ext));
+    (text && !rel.starts_with("_gongkai/")).then(|| format!("{rel}.gz"))
+}
+
 impl Sink for Precompress<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         self.0.write(rel, bytes)?;
@@ -319,6 +325,31 @@ impl Sink for Precompress<'_> {
             }
         }
         Ok(())
+    }
+
+    fn write_keyed(&self, rel: &str, key: &crate::sink::Key, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.write_keyed(rel, key, bytes)?;
+        if let Some(gz) = gz_of(rel) {
+            let compressed = gzip_at(bytes, gzip_level(rel))?;
+            // The copy is made from the page alone: the page's key is its key.
+            if compressed.len() < bytes.len() {
+                self.0.write_keyed(&gz, key, &compressed)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A page and its `.gz` copy, together: a page whose copy was not kept
+    /// (it was no smaller) is made again, which only happens to tiny files.
+    fn reuse(
+        &self,
+        rels: &[&str],
+        key: &crate::sink::Key,
+    ) -> std::io::Result<Option<Vec<crate::sink::Digest>>> {
+        let copies: Vec<String> = rels.iter().filter_map(|r| gz_of(r)).collect();
+        let mut all: Vec<&str> = rels.to_vec();
+        all.extend(copies.iter().map(String::as_str));
+        self.0.reuse(&all, key)
     }
 
     fn copy(&self, rel: &str, source: &str) -> std::io::Result<()> {
