@@ -90,7 +90,11 @@ impl Repo {
             day: 0,
             versions: 0,
         };
-        git_dated(repo.site.root(), &["init", "-q", "-b", "main"], &repo.date());
+        git_dated(
+            repo.site.root(),
+            &["init", "-q", "-b", "main"],
+            &repo.date(),
+        );
         for _ in 0..3 {
             repo.apply(&Step::Add);
         }
@@ -247,14 +251,17 @@ impl Repo {
         let inc_files: Vec<&String> = incremental.keys().collect();
         let clean_files: Vec<&String> = clean.keys().collect();
         prop_assert_eq!(inc_files, clean_files, "file lists differ after {}", what);
-        for (rel, bytes) in &clean {
-            prop_assert!(
-                incremental[rel] == *bytes,
-                "{} differs from a clean build after {}",
-                rel,
-                what
-            );
-        }
+        let differ: Vec<&String> = clean
+            .iter()
+            .filter(|(rel, bytes)| incremental[*rel] != **bytes)
+            .map(|(rel, _)| rel)
+            .collect();
+        prop_assert!(
+            differ.is_empty(),
+            "differ from a clean build after {}: {:?}",
+            what,
+            differ
+        );
         let after = stamps(&self.inc());
         for (rel, (bytes, stamp)) in &before {
             if let Some((now, kept)) = after.get(rel)
