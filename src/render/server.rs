@@ -316,13 +316,20 @@ fn gz_of(rel: &str) -> Option<String> {
 
 impl Sink for Precompress<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0.write(rel, bytes)?;
-        let text = TEXT.iter().any(|ext| rel.ends_with(ext));
-        if text && !rel.starts_with("_gongkai/") {
-            let gz = gzip_at(bytes, gzip_level(rel))?;
-            if gz.len() < bytes.len() {
-                self.0.write(&format!("{rel}.gz"), &gz)?;
-            }
+        if gz_of(rel).is_none() {
+            return self.0.write(rel, bytes);
+        }
+        // A file made every time is keyed by its bytes: when they did not
+        // change, its copy is reused instead of compressed again.
+        let key: crate::sink::Key = {
+            use sha2::Digest as _;
+            let mut h = sha2::Sha256::new();
+            h.update(b"gongkai-bytes\0");
+            h.update(bytes);
+            h.finalize().into()
+        };
+        if self.reuse(&[rel], &key)?.is_none() {
+            self.write_keyed(rel, &key, bytes)?;
         }
         Ok(())
     }
