@@ -307,8 +307,11 @@ fn decoded(rel: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Every file's bytes and (inode, modification time).
-fn stamps(dir: &Path) -> BTreeMap<String, (Vec<u8>, (u64, i64, i64))> {
+/// A file's inode and modification time (seconds, nanoseconds).
+type Stamp = (u64, i64, i64);
+
+/// Every file's bytes and stamp.
+fn stamps(dir: &Path) -> BTreeMap<String, (Vec<u8>, Stamp)> {
     use std::os::unix::fs::MetadataExt;
     snapshot_dir(dir)
         .into_iter()
