@@ -808,7 +808,16 @@ impl<'a> Renderer<'a> {
         })?;
 
         let as_of = self.site().as_of;
-        let revision_views = self.revision_views(item, lang);
+        // Diffs are made only for pages that are rendered.
+        let revision_views = self.revision_list(item);
+        let diffed = std::cell::OnceCell::new();
+        let with_diffs = || {
+            diffed.get_or_init(|| {
+                let mut views = revision_views.clone();
+                self.add_diffs(item, lang, &mut views);
+                views
+            })
+        };
         let snapshot_of = |rc: &CatalogItem, snapshot: &revisions::SnapshotView| {
             let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
@@ -831,7 +840,8 @@ impl<'a> Renderer<'a> {
                 let parts = (&meta, &rview, rc.body_markdown(), Some(snapshot));
                 Some(self.keys.page(rlang, "item.html", &parts))
             },
-            |rc, snapshot| {
+            |rc, mut snapshot| {
+                snapshot.later = with_diffs()[snapshot.number..].to_vec();
                 let (rlang, rview, meta) = snapshot_of(rc, &snapshot);
                 let article = self.article(rlang, &rview, rc)?;
                 let mut ctx = self.context(rlang, meta);

@@ -54,18 +54,39 @@ impl Renderer<'_> {
         doc: &Document<T>,
         lang: Language,
     ) -> Vec<RevisionView> {
-        let u = self.urls();
-        let key = doc.key();
+        let mut views = self.revision_list(doc);
+        self.add_diffs(doc, lang, &mut views);
+        views
+    }
+
+    /// The diff of every revision from the one before, into `views`.
+    pub(super) fn add_diffs<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        lang: Language,
+        views: &mut [RevisionView],
+    ) {
         let labels = diff::DiffLabels {
             removed: &self.string(lang, "diff_removed"),
             added: &self.string(lang, "diff_added"),
         };
         let text_of = |i: usize| doc.revision_doc(i).source_text();
+        for (i, view) in views.iter_mut().enumerate().skip(1) {
+            view.diff = Some(diff::to_html(text_of(i - 1), text_of(i), &labels));
+        }
+    }
+
+    /// [`Self::revision_views`] without the diffs: enough for a key, since
+    /// a diff is made from the two revisions' sources, which the blob ids
+    /// name.
+    pub(super) fn revision_list<T: Payload>(&self, doc: &Document<T>) -> Vec<RevisionView> {
+        let u = self.urls();
+        let key = doc.key();
         doc.revisions
             .iter()
             .enumerate()
             .map(|(i, r)| RevisionView {
-                diff: (i > 0).then(|| diff::to_html(text_of(i - 1), text_of(i), &labels)),
+                diff: None,
                 number: i + 1,
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
@@ -163,6 +184,13 @@ impl Renderer<'_> {
             .keys
             .page(lang, "history.html", &(&meta, &item, &revisions, removed));
         self.write_keyed(sink, &urls::file_of(&rel), &key, || {
+            // Given without diffs (`revision_list`): made only now, when
+            // the page is rendered.
+            if revisions.iter().any(|r| r.diff.is_none() && r.number > 1) {
+                revisions.reverse();
+                self.add_diffs(doc, lang, &mut revisions);
+                revisions.reverse();
+            }
             let mut ctx = self.context(lang, meta);
             ctx.insert("item", &item);
             ctx.insert("revision_count", &revisions.len());
