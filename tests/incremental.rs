@@ -19,6 +19,8 @@ use support::{SiteTest, copy_dir, git_dated, run_in, snapshot_dir};
 #[derive(Clone, Debug)]
 enum Step {
     Add,
+    /// An item exempt from its first commit: its 索引号 is never published.
+    AddExempt,
     /// The `n`th live item (modulo their number), as every step below.
     Amend(usize),
     Move(usize),
@@ -37,6 +39,8 @@ struct ItemFile {
     amendments: u32,
     retired: bool,
     exempt: bool,
+    /// Built while not exempt: its URLs stay, naming nothing.
+    published: std::cell::Cell<bool>,
 }
 
 impl ItemFile {
@@ -132,13 +136,14 @@ impl Repo {
     /// Change the working tree as `step` says (a tag is made at once).
     fn apply(&mut self, step: &Step) {
         match *step {
-            Step::Add => {
+            Step::Add | Step::AddExempt => {
                 let item = ItemFile {
                     n: self.next,
                     folder: String::new(),
                     amendments: 0,
                     retired: false,
-                    exempt: false,
+                    exempt: matches!(step, Step::AddExempt),
+                    published: std::cell::Cell::new(false),
                 };
                 self.next += 1;
                 self.write(&item);
@@ -278,6 +283,7 @@ impl Repo {
         }
         for item in self.items.iter().filter(|i| i.exempt) {
             let marker = format!("标记Q{}Z", item.n);
+            let index_no = format!("2024-{:05}", item.n);
             for (rel, bytes) in &incremental {
                 let text = decoded(rel, bytes);
                 prop_assert!(
@@ -287,7 +293,17 @@ impl Repo {
                     rel,
                     what
                 );
+                prop_assert!(
+                    item.published.get() || !(text.contains(&index_no) || rel.contains(&index_no)),
+                    "the 索引号 of never published item {} is in {} after {}",
+                    item.n,
+                    rel,
+                    what
+                );
             }
+        }
+        for item in self.items.iter().filter(|i| !i.exempt) {
+            item.published.set(true);
         }
         Ok(())
     }
@@ -325,6 +341,7 @@ fn stamps(dir: &Path) -> BTreeMap<String, (Vec<u8>, Stamp)> {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => Just(Step::Add),
+        1 => Just(Step::AddExempt),
         3 => any::<usize>().prop_map(Step::Amend),
         2 => any::<usize>().prop_map(Step::Move),
         2 => any::<usize>().prop_map(Step::Retire),
@@ -360,6 +377,11 @@ fn one(kind: Step) {
 #[test]
 fn add() {
     one(Step::Add);
+}
+
+#[test]
+fn add_exempt() {
+    one(Step::AddExempt);
 }
 
 #[test]
