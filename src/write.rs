@@ -293,4 +293,53 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!tmp.path().join("escape.html").exists());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_the_previous_output_is_never_written() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let inode = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("b.html", b"old").unwrap();
+        s.write_keyed("c/index.html", &[1; 32], b"page").unwrap();
+        s.commit().unwrap();
+        let (a, c) = (inode("a.html"), inode("c/index.html"));
+
+        let next = |s: &Staging| {
+            s.write("a.html", b"same").unwrap();
+            s.write("b.html", b"new").unwrap();
+            assert!(s.reuse(&["c/index.html"], &[2; 32]).unwrap().is_none());
+            assert!(s.reuse(&["c/index.html"], &[1; 32]).unwrap().is_some());
+        };
+        // A failed build: the previous output as it was, even where a
+        // linked path was written again.
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        next(&s);
+        s.write("c/index.html", b"other").unwrap();
+        s.abandon();
+        assert_eq!(
+            (read("a.html"), read("b.html"), read("c/index.html")),
+            ("same".into(), "old".into(), "page".into())
+        );
+
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        next(&s);
+        let written = s.commit().unwrap();
+        assert_eq!(
+            (written.files, written.reused, written.unchanged),
+            (3, 1, 1)
+        );
+        assert_eq!((inode("a.html"), inode("c/index.html")), (a, c));
+        assert_eq!(read("b.html"), "new");
+
+        // A file edited by hand since is made again, not linked.
+        fs::write(out.join("c/index.html"), "edited").unwrap();
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(s.reuse(&["c/index.html"], &[1; 32]).unwrap().is_none());
+        s.abandon();
+    }
 }
