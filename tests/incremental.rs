@@ -371,6 +371,9 @@ proptest! {
 fn one(kind: Step) {
     let mut repo = Repo::new();
     repo.build(repo.site.root(), &repo.inc());
+    for item in &repo.items {
+        item.published.set(true);
+    }
     repo.step(&kind).unwrap();
 }
 
