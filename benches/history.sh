@@ -2,7 +2,8 @@
 # History benchmark (issue 4): a generated repository with N items and C
 # commits (each touching 1–20 items, with some moves and deletions), built
 #   1. first build, empty history cache,
-#   2. after one more commit, with the cache,
+#   2. after one more commit, with the cache, into the same output folder
+#      (incremental: what did not change is reused), and into a new one,
 #   3. the same content with history reading skipped (outside git), for
 #      the cost of history itself.
 # Prints times, output size and file count. Not a test: nothing asserts.
@@ -84,15 +85,22 @@ git -C "$SITE" checkout -q -f main
 
 # Wall time, CPU time (user + system: comparable when the machine is busy)
 # and peak memory.
-timed() { /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB max RSS" "$@" 2>&1 >/dev/null | tail -1; }
+timed() { /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB max RSS" "$@" 2>"$WORK/stderr" >/dev/null; tail -1 "$WORK/stderr"; }
+summary() { grep '^built' "$WORK/stderr" | sed 's/ in [0-9.]* s into .*//'; }
 echo "repository: $(find "$SITE/content" -name '*.md' | wc -l) items, $(git -C "$SITE" rev-list --count HEAD) commits"
 echo "first build (no cache):      $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
 echo "output: $(du -sh "$WORK/out1" | cut -f1), $(find "$WORK/out1" -type f | wc -l) files"
 f="$(find "$SITE/content" -path '*/catalog/*.md' | sort | sed -n 1p)"
 printf '\n最后一次修订。\n' >> "$f"
 git -C "$SITE" -c user.name=bench -c user.email=b@example.gov.cn commit -q -am "one more"
-echo "after one commit (cache):    $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
-echo "again, nothing changed:      $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
+# Into the same folder: only what the commit changed is made again (the
+# build's summary says how many files were reused); then into a new folder,
+# where everything is made (the history cache still read).
+echo "after one commit (same out): $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
+echo "  $(summary)"
+echo "again, nothing changed:      $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
+echo "  $(summary)"
+echo "same commit, new folder:     $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
 # The history read alone: `gongkai history` reads the whole history (every
 # commit and every revision, from the caches) and prints one item's log.
 id="$(sed -n 's/^index_no = "\(.*\)"/\1/p' "$f")"

@@ -29,6 +29,10 @@ pub struct BuildOptions {
     /// A minisign secret key (without password): sign the manifest into
     /// `api/manifest.json.minisig`.
     pub sign_key: Option<PathBuf>,
+    /// What identifies this gongkai beyond its version (the CLI passes its
+    /// executable's size and time): pages made by another build of gongkai
+    /// are made again.
+    pub generator: String,
 }
 
 impl BuildOptions {
@@ -41,6 +45,7 @@ impl BuildOptions {
             audience: Audience::Publish,
             shallow_ok: false,
             sign_key: None,
+            generator: String::new(),
         }
     }
 
@@ -116,6 +121,11 @@ pub struct BuildReport {
     pub pages: usize,
     /// Every file written into the output folder, pages included.
     pub files: usize,
+    /// Of `files`: linked from the previous output without being made
+    /// again, and made again but found byte-identical (both keep their
+    /// time). The rest were written.
+    pub reused: usize,
+    pub unchanged: usize,
     pub withheld: Withheld,
     pub build: BuildInfo,
     /// Set when the site is not in a git repository.
@@ -245,6 +255,7 @@ pub fn validate_loaded(
         commit: head.map(|h| h.id),
         as_of: Some(as_of),
         version: history.and_then(|h| h.version.clone()),
+        generator: String::new(),
     };
     Snapshot {
         site,
@@ -276,9 +287,10 @@ pub fn build(
     let Snapshot {
         site,
         diagnostics,
-        build,
+        mut build,
         without_git,
     } = snapshot;
+    build.generator = options.generator.clone();
     let mut site = match site {
         Some(site) if !diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(diagnostics)),
@@ -322,8 +334,7 @@ pub fn build(
                     return Err(e);
                 }
             }
-            let files = staging.files();
-            staging.commit().map_err(BuildError::io(format!(
+            let written = staging.commit().map_err(BuildError::io(format!(
                 "cannot put the new output in place of {}",
                 out.display()
             )))?;
@@ -332,7 +343,9 @@ pub fn build(
                 out,
                 items: report.items,
                 pages: report.pages,
-                files,
+                files: written.files,
+                reused: written.reused,
+                unchanged: written.unchanged,
                 withheld: site.withheld,
                 build,
                 without_git,

@@ -172,6 +172,7 @@ fn run(command: Command) -> Outcome {
                     .filter(|v| !v.is_empty())
                     .map(PathBuf::from)
             }),
+            generator: generator(),
         }),
         Command::Check {
             root,
@@ -373,6 +374,22 @@ fn summary_line(d: &Diagnostics) -> String {
     }
 }
 
+/// This executable's size and time: a rebuilt gongkai of the same version
+/// does not reuse the pages an earlier one made.
+fn generator() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            format!("{} {}", m.len(), time.as_nanos())
+        })
+        .unwrap_or_default()
+}
+
 fn run_build(options: BuildOptions) -> Outcome {
     site_root(&options.root)?;
     let started = Instant::now();
@@ -412,10 +429,13 @@ fn run_build(options: BuildOptions) -> Outcome {
             // Always, not only on a terminal: a silent success reads as
             // "did anything happen?" in a script's log too.
             eprintln!(
-                "built {} items: {} pages, {} files in {:.1} s into {}; withheld: {} exempt, {} draft",
+                "built {} items: {} pages, {} files ({} reused, {} unchanged, {} written) in {:.1} s into {}; withheld: {} exempt, {} draft",
                 report.items,
                 report.pages,
                 report.files,
+                report.reused,
+                report.unchanged,
+                report.files - report.reused - report.unchanged,
                 started.elapsed().as_secs_f64(),
                 report.out.display(),
                 report.withheld.exempt,

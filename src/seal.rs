@@ -88,6 +88,37 @@ impl Sink for Sealing<'_> {
         }
     }
 
+    fn write_keyed(&self, rel: &str, key: &crate::sink::Key, bytes: &[u8]) -> io::Result<()> {
+        match rel {
+            MANIFEST | MANIFEST_GZ | SIGNATURE => self.write(rel, bytes),
+            _ => {
+                self.record(rel, bytes);
+                self.inner.write_keyed(rel, key, bytes)
+            }
+        }
+    }
+
+    fn reuse(
+        &self,
+        rels: &[&str],
+        key: &crate::sink::Key,
+    ) -> io::Result<Option<Vec<crate::sink::Digest>>> {
+        if rels
+            .iter()
+            .any(|r| [MANIFEST, MANIFEST_GZ, SIGNATURE].contains(r))
+        {
+            return Ok(None);
+        }
+        let found = self.inner.reuse(rels, key)?;
+        if let Some(digests) = &found {
+            let mut hashes = self.hashes.lock().expect("no panics while held");
+            for (rel, digest) in rels.iter().zip(digests) {
+                hashes.insert(rel.to_string(), hex(digest));
+            }
+        }
+        Ok(found)
+    }
+
     fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()> {
         // Only attachments are copied; `load` refused links and checked
         // them, so the bytes read here are the bytes copied.

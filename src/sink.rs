@@ -5,9 +5,30 @@
 
 use std::io;
 
+/// The hash of everything a file is made from (see `render::reuse`): two
+/// builds that give a file the same key give it the same bytes.
+pub type Key = [u8; 32];
+
+/// A file's SHA-256.
+pub type Digest = [u8; 32];
+
 /// Where rendered files go. Paths are site-relative with `/` separators.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     /// Copy a file of the site (path relative to the site root) unchanged.
     fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()>;
+
+    /// [`Sink::write`] for a file made only from inputs that hash to `key`,
+    /// so that the next build can [`Sink::reuse`] it.
+    fn write_keyed(&self, rel: &str, _key: &Key, bytes: &[u8]) -> io::Result<()> {
+        self.write(rel, bytes)
+    }
+
+    /// Put the previous build's files `rels` in place, all of them or none,
+    /// when each was written with `key` and has not changed since; their
+    /// SHA-256s, or `None` when they must be made again. Sinks without a
+    /// previous build never reuse.
+    fn reuse(&self, _rels: &[&str], _key: &Key) -> io::Result<Option<Vec<Digest>>> {
+        Ok(None)
+    }
 }

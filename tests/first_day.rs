@@ -342,7 +342,7 @@ fn build_says_what_it_wrote_even_when_not_on_a_terminal() {
     run.assert_success();
     let last = run.stderr.trim_end().lines().last().unwrap_or_default();
     let summary = regex::Regex::new(
-        r"^built 1 items: (\d+) pages, (\d+) files in \d+\.\d s into (.+); withheld: 0 exempt, 0 draft$",
+        r"^built 1 items: (\d+) pages, (\d+) files \(0 reused, 0 unchanged, (\d+) written\) in \d+\.\d s into (.+); withheld: 0 exempt, 0 draft$",
     )
     .unwrap();
     let found = summary
@@ -350,7 +350,8 @@ fn build_says_what_it_wrote_even_when_not_on_a_terminal() {
         .unwrap_or_else(|| panic!("no summary line\n{run}"));
     let files = support::list_files(&site.out()).len();
     assert_eq!(found[2].parse::<usize>().unwrap(), files, "{run}");
-    assert_eq!(&found[3], site.out().to_str().unwrap());
+    assert_eq!(found[3].parse::<usize>().unwrap(), files, "{run}");
+    assert_eq!(&found[4], site.out().to_str().unwrap());
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::sink::Sink;
 use crate::validate::Withdrawn;
 
 use super::DocumentPages;
+use super::revisions::SnapshotView;
 use super::{RenderError, Renderer, markdown, meta, timemap, urls, views};
 
 impl Renderer<'_> {
@@ -49,7 +50,6 @@ impl Renderer<'_> {
             self.crumb(&self.string(lang, "home"), ""),
             self.crumb(&department, &urls::department(&c.department)),
         ];
-        let article = self.article(lang, &view, c)?;
         let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
         page.description =
             meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
@@ -64,34 +64,64 @@ impl Renderer<'_> {
         ));
         let archived = timemap::document(item);
         page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
-        let mut ctx = self.context(lang, page);
-        ctx.insert("article", &article);
         if let Some(current) = &planned.current {
-            sink.write(
-                &urls::file_of(current),
-                &self.render(lang, "item.html", &ctx)?,
-            )?;
+            // The page's context, with the article as what it is made from.
+            let key = self.keys.page(
+                lang,
+                "item.html",
+                &(&page, &view, c.body_markdown(), None::<()>),
+            );
+            self.write_keyed(sink, &urls::file_of(current), &key, || {
+                let article = self.article(lang, &view, c)?;
+                let mut ctx = self.context(lang, page);
+                ctx.insert("article", &article);
+                self.render(lang, "item.html", &ctx)
+            })?;
         }
 
         let as_of = self.site().as_of;
-        let revision_views = self.revision_views(item, lang);
-        self.write_revisions(planned, &revision_views, sink, |rc, snapshot| {
+        // Diffs are made only for pages that are rendered.
+        let revision_views = self.revision_list(item);
+        let diffed = std::cell::OnceCell::new();
+        let with_diffs = || {
+            diffed.get_or_init(|| {
+                let mut views = revision_views.clone();
+                self.add_diffs(item, lang, &mut views);
+                views
+            })
+        };
+        let snapshot_of = |rc: &CatalogItem, snapshot: &SnapshotView| {
             let (validity, retired_on) = rc.validity_on(snapshot.date.unwrap_or(as_of));
             let rlang = self.lookup.content_language(&rc.department);
             let state = views::DocumentState::of_revision(validity, retired_on);
             let rview = self.lookup.document(rc, state, rlang);
-            let article = self.article(rlang, &rview, rc)?;
             let mut meta = self.meta(rc.title.clone(), &rel, crumbs.clone());
             meta.noindex = true;
             if let Some(a) = &archived {
                 meta.timemap = Some(self.urls().absolute(&a.timemap));
                 meta.original = Some(self.urls().absolute(&a.original));
             }
-            let mut ctx = self.context(rlang, meta);
-            ctx.insert("article", &article);
-            ctx.insert("snapshot", &snapshot);
-            self.render(rlang, "item.html", &ctx)
-        })?;
+            (rlang, rview, meta)
+        };
+        self.write_revisions_keyed(
+            planned,
+            &revision_views,
+            sink,
+            |rc, snapshot| {
+                let (rlang, rview, meta) = snapshot_of(rc, snapshot);
+                let parts = (&meta, &rview, rc.body_markdown(), Some(snapshot));
+                Some(self.keys.page(rlang, "item.html", &parts))
+            },
+            |rc, mut snapshot| {
+                snapshot.later = with_diffs()[snapshot.number..].to_vec();
+                let (rlang, rview, meta) = snapshot_of(rc, &snapshot);
+                let article = self.article(rlang, &rview, rc)?;
+                let mut ctx = self.context(rlang, meta);
+                ctx.insert("article", &article);
+                ctx.insert("snapshot", &snapshot);
+                self.render(rlang, "item.html", &ctx)
+            },
+        )?;
 
         self.write_history_page(planned, revision_views, lang, &c.title, crumbs, sink)
     }

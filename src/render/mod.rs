@@ -19,6 +19,7 @@ mod meta;
 mod plan;
 mod power;
 pub mod report;
+mod reuse;
 mod revisions;
 pub mod server;
 mod site_pages;
@@ -51,6 +52,10 @@ pub struct BuildInfo {
     pub as_of: Option<Date>,
     /// Release (git tag) name, when HEAD is tagged.
     pub version: Option<String>,
+    /// What made the build (gongkai's version and executable): a page
+    /// rendered by another generator is never reused.
+    #[serde(skip)]
+    pub generator: String,
 }
 
 #[derive(Debug)]
@@ -306,6 +311,8 @@ pub fn render_items(
 struct Renderer<'a> {
     languages: BTreeMap<Language, LanguageTemplates>,
     lookup: Lookup<'a>,
+    build: &'a BuildInfo,
+    keys: reuse::Keys,
 }
 
 /// The theme's templates for one interface language.
@@ -326,13 +333,7 @@ struct LanguageTemplates {
     base: Context,
 }
 
-fn base_context(
-    lang: Language,
-    t: &tera::Value,
-    site: &Site,
-    build: &BuildInfo,
-    u: &Urls,
-) -> Context {
+fn base_context(lang: Language, t: &tera::Value, site: &Site, u: &Urls) -> Context {
     let config = &site.config;
     let mut ctx = Context::new();
     ctx.insert("lang", &lang);
@@ -359,6 +360,13 @@ fn base_context(
             department_index_url: u.href("catalog/department/"),
         },
     );
+    ctx
+}
+
+/// What the home and versions pages say about the build. Only they: a
+/// page that named the commit would change with every commit, and could
+/// never be kept from one build to the next (`reuse`).
+fn insert_build(ctx: &mut Context, build: &BuildInfo) {
     ctx.insert(
         "build",
         &BuildView {
@@ -368,7 +376,6 @@ fn base_context(
             version: build.version.as_deref(),
         },
     );
-    ctx
 }
 
 impl LanguageTemplates {
@@ -487,14 +494,24 @@ impl<'a> Renderer<'a> {
             languages.insert(lang, LanguageTemplates::new(&templates, strings)?);
         }
         for (lang, templates) in languages.iter_mut() {
-            templates.base = base_context(*lang, &templates.t, site, build, urls);
+            templates.base = base_context(*lang, &templates.t, site, urls);
         }
+        let keys = reuse::Keys::new(
+            &build.generator,
+            theme,
+            languages.iter().map(|(lang, t)| (*lang, &t.base)),
+        );
         let mut lookup = Lookup::new(site, urls);
         lookup.strings = languages
             .iter()
             .map(|(lang, templates)| (*lang, templates.strings.clone()))
             .collect();
-        Ok(Renderer { languages, lookup })
+        Ok(Renderer {
+            languages,
+            lookup,
+            build,
+            keys,
+        })
     }
 
     fn urls(&self) -> &Urls {

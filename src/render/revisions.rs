@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Date, Language, Payload};
-use crate::sink::Sink;
+use crate::sink::{Key, Sink};
 use crate::validate::Document;
 
 use super::DocumentPages;
@@ -61,8 +61,18 @@ impl Renderer<'_> {
         doc: &Document<T>,
         lang: Language,
     ) -> Vec<RevisionView> {
-        let u = self.urls();
-        let key = doc.key();
+        let mut views = self.revision_list(doc);
+        self.add_diffs(doc, lang, &mut views);
+        views
+    }
+
+    /// The diff of every revision from the one before, into `views`.
+    pub(super) fn add_diffs<T: Payload>(
+        &self,
+        doc: &Document<T>,
+        lang: Language,
+        views: &mut [RevisionView],
+    ) {
         let labels = diff::DiffLabels {
             removed: &self.string(lang, "diff_removed"),
             added: &self.string(lang, "diff_added"),
@@ -73,11 +83,22 @@ impl Renderer<'_> {
             let files = doc.revision_doc(i).files();
             files.iter().map(|f| f.2).collect::<Vec<_>>().join("\n")
         };
+        for (i, view) in views.iter_mut().enumerate().skip(1) {
+            view.diff = Some(diff::to_html(&text_of(i - 1), &text_of(i), &labels));
+        }
+    }
+
+    /// [`Self::revision_views`] without the diffs: enough for a key, since
+    /// a diff is made from the two revisions' sources, which the blob ids
+    /// name.
+    pub(super) fn revision_list<T: Payload>(&self, doc: &Document<T>) -> Vec<RevisionView> {
+        let u = self.urls();
+        let key = doc.key();
         doc.revisions
             .iter()
             .enumerate()
             .map(|(i, r)| RevisionView {
-                diff: (i > 0).then(|| diff::to_html(&text_of(i - 1), &text_of(i), &labels)),
+                diff: None,
                 number: i + 1,
                 date: r.date(),
                 commit: r.commit.as_ref().map(|c| c.id.clone()),
@@ -100,9 +121,22 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
     ) -> Result<(), RenderError> {
+        self.write_revisions_keyed(planned, views, sink, |_, _| None, page)
+    }
+
+    /// [`Self::write_revisions`], where `key` gives the key of revision
+    /// `i`'s snapshot page (`reuse`): everything `page` makes it from.
+    pub(super) fn write_revisions_keyed<T: Payload>(
+        &self,
+        planned: &DocumentPages<T>,
+        views: &[RevisionView],
+        sink: &dyn Sink,
+        key: impl Fn(&T, &SnapshotView) -> Option<Key>,
+        page: impl Fn(&T, SnapshotView) -> Result<Vec<u8>, RenderError>,
+    ) -> Result<(), RenderError> {
         let u = self.urls();
         let doc = planned.doc;
-        let key = doc.key();
+        let doc_key = doc.key();
         for &i in &planned.snapshots {
             let revision = &doc.revisions[i];
             let held = doc.revision_doc(i);
@@ -110,18 +144,23 @@ impl Renderer<'_> {
                 number: i + 1,
                 count: doc.revisions.len(),
                 date: revision.date(),
-                current_url: u.href(&urls::document(&key)),
-                history_url: urls::history(&key).map(|h| u.href(&h)),
+                current_url: u.href(&urls::document(&doc_key)),
+                history_url: urls::history(&doc_key).map(|h| u.href(&h)),
                 source_url: views[i].source_url.clone(),
                 later: views[i + 1..].to_vec(),
                 removed: doc.removed.as_ref().map(|r| r.date),
             };
-            sink.write(
-                &urls::snapshot(&key, &revision.blob),
-                &page(held, snapshot)?,
-            )?;
+            let rel = urls::snapshot(&doc_key, &revision.blob);
+            match key(held, &snapshot) {
+                Some(k) => self.write_keyed(sink, &rel, &k, || page(held, snapshot))?,
+                None => sink.write(&rel, &page(held, snapshot)?)?,
+            }
+            // The exact bytes of the blob each path names.
             for (blob, extension, text) in held.files() {
-                sink.write(&urls::source_file(&key, &blob, extension), text.as_bytes())?;
+                let source = urls::source_file(&doc_key, &blob, extension);
+                self.write_keyed(sink, &source, &self.keys.path(&source), || {
+                    Ok(text.as_bytes().to_vec())
+                })?;
             }
         }
         Ok(())
@@ -149,21 +188,28 @@ impl Renderer<'_> {
         crumbs.push(self.crumb(title, &page));
         let mut meta = self.meta(self.string(lang, "history_title"), rel, crumbs);
         meta.noindex = true;
-        let mut ctx = self.context(lang, meta);
-        ctx.insert(
-            "item",
-            &Link {
-                title: title.to_string(),
-                url: self.urls().href(&page),
-            },
-        );
-        ctx.insert("revision_count", &revisions.len());
-        ctx.insert("revisions", &revisions);
-        ctx.insert("removed", &doc.removed.as_ref().map(|r| r.date));
-        sink.write(
-            &urls::file_of(rel),
-            &self.render(lang, "history.html", &ctx)?,
-        )
-        .map_err(RenderError::from)
+        let item = Link {
+            title: title.to_string(),
+            url: self.urls().href(&page),
+        };
+        let removed = doc.removed.as_ref().map(|r| r.date);
+        let key = self
+            .keys
+            .page(lang, "history.html", &(&meta, &item, &revisions, removed));
+        self.write_keyed(sink, &urls::file_of(rel), &key, || {
+            // Given without diffs (`revision_list`): made only now, when
+            // the page is rendered.
+            if revisions.iter().any(|r| r.diff.is_none() && r.number > 1) {
+                revisions.reverse();
+                self.add_diffs(doc, lang, &mut revisions);
+                revisions.reverse();
+            }
+            let mut ctx = self.context(lang, meta);
+            ctx.insert("item", &item);
+            ctx.insert("revision_count", &revisions.len());
+            ctx.insert("revisions", &revisions);
+            ctx.insert("removed", &removed);
+            self.render(lang, "history.html", &ctx)
+        })
     }
 }

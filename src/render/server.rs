@@ -315,17 +315,55 @@ pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 /// it as it is instead of compressing the file on every request.
 pub struct Precompress<'a>(pub &'a dyn Sink);
 
+/// The name of `rel`'s precompressed copy, for the files that get one.
+fn gz_of(rel: &str) -> Option<String> {
+    let text = TEXT.iter().any(|ext| rel.ends_with(ext));
+    (text && !rel.starts_with("_gongkai/")).then(|| format!("{rel}.gz"))
+}
+
 impl Sink for Precompress<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0.write(rel, bytes)?;
-        let text = TEXT.iter().any(|ext| rel.ends_with(ext));
-        if text && !rel.starts_with("_gongkai/") {
-            let gz = gzip(bytes)?;
-            if gz.len() < bytes.len() {
-                self.0.write(&format!("{rel}.gz"), &gz)?;
+        if gz_of(rel).is_none() {
+            return self.0.write(rel, bytes);
+        }
+        // A file made every time is keyed by its bytes: when they did not
+        // change, its copy is reused instead of compressed again.
+        let key: crate::sink::Key = {
+            use sha2::Digest as _;
+            let mut h = sha2::Sha256::new();
+            h.update(b"gongkai-bytes\0");
+            h.update(bytes);
+            h.finalize().into()
+        };
+        if self.reuse(&[rel], &key)?.is_none() {
+            self.write_keyed(rel, &key, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn write_keyed(&self, rel: &str, key: &crate::sink::Key, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.write_keyed(rel, key, bytes)?;
+        if let Some(gz) = gz_of(rel) {
+            let compressed = gzip(bytes)?;
+            // The copy is made from the page alone: the page's key is its key.
+            if compressed.len() < bytes.len() {
+                self.0.write_keyed(&gz, key, &compressed)?;
             }
         }
         Ok(())
+    }
+
+    /// A page and its `.gz` copy, together: a page whose copy was not kept
+    /// (it was no smaller) is made again, which only happens to tiny files.
+    fn reuse(
+        &self,
+        rels: &[&str],
+        key: &crate::sink::Key,
+    ) -> std::io::Result<Option<Vec<crate::sink::Digest>>> {
+        let copies: Vec<String> = rels.iter().filter_map(|r| gz_of(r)).collect();
+        let mut all: Vec<&str> = rels.to_vec();
+        all.extend(copies.iter().map(String::as_str));
+        self.0.reuse(&all, key)
     }
 
     fn copy(&self, rel: &str, source: &str) -> std::io::Result<()> {

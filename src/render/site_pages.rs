@@ -86,6 +86,7 @@ impl Renderer<'_> {
             "power_count",
             &site.powers.iter().filter(|p| !p.is_retired()).count(),
         );
+        super::insert_build(&mut ctx, self.build);
         self.render(site_lang, "index.html", &ctx)
     }
 
@@ -159,6 +160,7 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("releases", &releases);
         ctx.insert("in_git", &site.history.is_some());
+        super::insert_build(&mut ctx, self.build);
         self.render(site_lang, "versions.html", &ctx)
     }
 
