@@ -91,18 +91,28 @@ pub trait Payload: Clone + std::fmt::Debug + Send + Sync + 'static {
     fn department(&self) -> &str;
     /// The file's exact text.
     fn source_text(&self) -> &str;
-    fn disclosure(&self) -> Disclosure;
+    /// Public unless the kind has an `exempt` field (items, powers).
+    fn disclosure(&self) -> Disclosure {
+        Disclosure::Active
+    }
     /// False when a required field was missing or unreadable: the file is
     /// checked, never published.
-    fn is_complete(&self) -> bool;
-    fn is_draft(&self) -> bool;
+    fn is_complete(&self) -> bool {
+        true
+    }
+    fn is_draft(&self) -> bool {
+        false
+    }
     /// Complete and not a draft: this revision may be published (unless
     /// exempt).
     fn is_final(&self) -> bool {
         self.is_complete() && !self.is_draft()
     }
-    /// Validity on `day` and, for a retired document, since when.
-    fn validity_on(&self, day: Date) -> (Validity, Option<Date>);
+    /// Validity on `day` and, for a retired document, since when: in force
+    /// unless the kind has validity dates (items, powers).
+    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
+        (Validity::InForce, None)
+    }
 
     fn key(&self) -> DocKey {
         DocKey::new(Self::KIND, self.id())
@@ -207,18 +217,6 @@ impl Payload for Guide {
     fn source_text(&self) -> &str {
         &self.source.text
     }
-    fn disclosure(&self) -> Disclosure {
-        Disclosure::Active
-    }
-    fn is_complete(&self) -> bool {
-        true
-    }
-    fn is_draft(&self) -> bool {
-        false
-    }
-    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
-        (Validity::InForce, None)
-    }
 }
 
 /// A department page is always in force: it is retired only by deleting
@@ -239,18 +237,6 @@ impl Payload for Department {
     }
     fn source_text(&self) -> &str {
         &self.source.text
-    }
-    fn disclosure(&self) -> Disclosure {
-        Disclosure::Active
-    }
-    fn is_complete(&self) -> bool {
-        true
-    }
-    fn is_draft(&self) -> bool {
-        false
-    }
-    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
-        (Validity::InForce, None)
     }
 }
 
@@ -274,17 +260,8 @@ impl Payload for Report {
     fn source_text(&self) -> &str {
         &self.source.text
     }
-    fn disclosure(&self) -> Disclosure {
-        Disclosure::Active
-    }
-    fn is_complete(&self) -> bool {
-        true
-    }
     fn is_draft(&self) -> bool {
         self.draft
-    }
-    fn validity_on(&self, _day: Date) -> (Validity, Option<Date>) {
-        (Validity::InForce, None)
     }
     fn files(&self) -> Vec<(String, &'static str, &str)> {
         Report::files(self)
