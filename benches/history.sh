@@ -101,6 +101,8 @@ echo "  $(summary)"
 echo "again, nothing changed:      $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
 echo "  $(summary)"
 echo "same commit, new folder:     $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
+# At province scale each output is tens of gigabytes: keep one at a time.
+[ -n "${KEEP:-}" ] || rm -rf "$WORK/out1" "$WORK/out2" "$WORK/stream"
 # The history read alone: `gongkai history` reads the whole history (every
 # commit and every revision, from the caches) and prints one item's log.
 id="$(sed -n 's/^index_no = "\(.*\)"/\1/p' "$f")"
