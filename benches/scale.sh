@@ -31,7 +31,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 # ../shared/bench from a checkout beside it, ../../shared/bench from a worktree one level deeper.
-BENCH="${BENCH:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd || cd "$REPO/../../shared/bench" 2>/dev/null && pwd || true)}"
+BENCH="${BENCH:-$( { cd "$REPO/../shared/bench" || cd "$REPO/../../shared/bench"; } 2>/dev/null && pwd || true)}"
 ITEMS="${ITEMS:-500000}"
 DEPTS="${DEPTS:-200}"
 COMMITS="${COMMITS:-2000}"
