@@ -376,6 +376,38 @@ fn a_second_search_reuses_the_index_until_the_content_changes() {
     assert_eq!(search("政務公開"), first);
     assert_eq!(search("xqzfresh"), "[]\n");
     assert_eq!(stamp(), kept);
+    // Filters and the count of retired matches read the kept documents
+    // exactly as the built index's.
+    let filtered = || {
+        let run = site.run(&[
+            "search",
+            "公开",
+            "--department",
+            "bgt",
+            "--limit",
+            "100",
+            "--as-of",
+            AS_OF,
+            "--root",
+            &root,
+        ]);
+        run.assert_success();
+        run.stdout.clone()
+    };
+    let from_kept = filtered();
+    assert_eq!(stamp(), kept);
+    assert!(
+        from_kept.contains("/items/") && from_kept.contains("more in repealed"),
+        "{from_kept}"
+    );
+    std::fs::remove_file(&cache).unwrap();
+    assert_eq!(
+        filtered(),
+        from_kept,
+        "the kept index filters as the built one"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let kept = stamp();
 
     let file = "content/bgt/catalog/2024-00001.md";
     let text = site.read_source(file);

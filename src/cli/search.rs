@@ -89,7 +89,7 @@ pub fn run(args: SearchArgs) -> Outcome {
             .iter()
             .take(args.limit)
             .map(|h| {
-                let d = &index.docs[h.doc as usize];
+                let d = index.doc(h.doc);
                 serde_json::json!({
                     "id": d.id,
                     "title": d.title,
@@ -107,7 +107,7 @@ pub fn run(args: SearchArgs) -> Outcome {
             println!("no result for “{}”", args.query);
         }
         for h in hits.iter().take(args.limit) {
-            let d = &index.docs[h.doc as usize];
+            let d = index.doc(h.doc);
             println!(
                 "{:>8.3}  {}  {}  [{}]",
                 score(h.score),

@@ -519,19 +519,28 @@ impl SearchIndex {
             .iter()
             .map(|t| self.postings(t))
             .collect::<Result<Vec<_>>>()?;
-        Ok(combine(&self.docs, lists, filter))
+        Ok(combine(
+            |d| std::borrow::Cow::Borrowed(&self.docs[d as usize]),
+            lists,
+            filter,
+        ))
     }
 }
 
 /// The documents in every one of `lists` (a query token's postings each)
-/// that pass `filter`, scores added, best first (ties by id).
-fn combine(docs: &[SearchDoc], lists: Vec<Vec<(u32, u32)>>, filter: &Filter) -> Vec<Hit> {
+/// that pass `filter`, scores added, best first (ties by id). `doc` gives
+/// a document by its number: the kept index decodes only the documents a
+/// query finds.
+fn combine<'d>(
+    doc: impl Fn(u32) -> std::borrow::Cow<'d, SearchDoc>,
+    lists: Vec<Vec<(u32, u32)>>,
+    filter: &Filter,
+) -> Vec<Hit> {
     let mut total: Option<BTreeMap<u32, u64>> = None;
     for postings in lists {
         total = Some(match total {
             None => postings
                 .into_iter()
-                .filter(|(d, _)| filter.keeps(&docs[*d as usize]))
                 .map(|(d, s)| (d, u64::from(s)))
                 .collect(),
             Some(acc) => {
@@ -542,17 +551,18 @@ fn combine(docs: &[SearchDoc], lists: Vec<Vec<(u32, u32)>>, filter: &Filter) -> 
             }
         });
     }
-    let mut hits: Vec<Hit> = total
+    let mut hits: Vec<(Hit, String)> = total
         .unwrap_or_default()
         .into_iter()
-        .map(|(doc, score)| Hit { doc, score })
+        .filter_map(|(d, score)| {
+            let found = doc(d);
+            filter
+                .keeps(&found)
+                .then(|| (Hit { doc: d, score }, found.id.clone()))
+        })
         .collect();
-    hits.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| docs[a.doc as usize].id.cmp(&docs[b.doc as usize].id))
-    });
-    hits
+    hits.sort_by(|(a, a_id), (b, b_id)| b.score.cmp(&a.score).then_with(|| a_id.cmp(b_id)));
+    hits.into_iter().map(|(hit, _)| hit).collect()
 }
 
 /// A score in hundredths, the unit both the CLI and the browser add.

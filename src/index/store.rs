@@ -14,6 +14,7 @@
 //! any other file is read and hashed again. A stale index is never
 //! searched; a missing or damaged file is rebuilt; deleting it is safe.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -401,6 +402,19 @@ impl Cursor<'_> {
         String::from_utf8(self.take(n)?.to_vec())
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8"))
     }
+    /// Past a string, checking that it is one.
+    fn skip_str(&mut self) -> io::Result<()> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?)
+            .map(drop)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8"))
+    }
+    fn skip_opt(&mut self) -> io::Result<()> {
+        match self.take(1)?[0] {
+            0 => Ok(()),
+            _ => self.skip_str(),
+        }
+    }
     fn opt(&mut self) -> io::Result<Option<String>> {
         match self.take(1)?[0] {
             0 => Ok(None),
@@ -464,42 +478,25 @@ impl Stored {
     /// The documents (their text left out: results show no excerpt) and
     /// the site's `base_url`; the analyzer's folding table is taken from
     /// the file too (made by the same gongkai: the key says so).
-    pub fn docs(&mut self) -> io::Result<(Option<String>, Vec<SearchDoc>)> {
+    pub fn docs(&mut self) -> io::Result<(Option<String>, DocTable)> {
         let bytes = self.part(1)?;
         let mut c = Cursor(&bytes);
         analyzer::preload_fold_table(&c.str()?);
         let base_url = c.opt()?;
         let n = c.u32()? as usize;
-        let mut docs = Vec::with_capacity(n.min(1 << 24));
+        // Where each document starts; it is decoded when a query finds it.
+        let mut at = Vec::with_capacity(n.min(1 << 24));
         for _ in 0..n {
-            let id = c.str()?;
-            let title = c.str()?;
-            let rel = c.str()?;
-            let department = c.str()?;
-            let published = c.str()?;
-            let category = c.str()?;
-            let year = c.str()?;
-            let state = c.str()?;
-            let doc_no = c.opt()?;
-            let kind = c.opt()?;
-            let retired = c.take(1)?[0] != 0;
-            docs.push(SearchDoc {
-                id,
-                title,
-                rel,
-                department_name: String::new(),
-                department,
-                published,
-                doc_no,
-                category,
-                kind,
-                year,
-                state,
-                retired,
-                body: String::new(),
-            });
+            at.push(bytes.len() - c.0.len());
+            for _ in 0..8 {
+                c.skip_str()?;
+            }
+            for _ in 0..2 {
+                c.skip_opt()?;
+            }
+            c.take(1)?;
         }
-        Ok((base_url, docs))
+        Ok((base_url, DocTable { bytes, at }))
     }
 
     /// The postings of `token` (document, score in hundredths), sorted by
@@ -545,6 +542,59 @@ impl Stored {
     }
 }
 
+/// The kept documents, each decoded when asked for: a query that finds a
+/// few of many documents does not decode the rest.
+pub struct DocTable {
+    bytes: Vec<u8>,
+    at: Vec<usize>,
+}
+
+impl DocTable {
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// Document `i` (below [`Self::len`]). [`Stored::docs`] has walked
+    /// every document and checked its text, so it decodes.
+    fn get(&self, i: usize) -> SearchDoc {
+        self.decode(i).expect("checked when the table was read")
+    }
+
+    fn decode(&self, i: usize) -> io::Result<SearchDoc> {
+        let mut c = Cursor(&self.bytes[self.at[i]..]);
+        let id = c.str()?;
+        let title = c.str()?;
+        let rel = c.str()?;
+        let department = c.str()?;
+        let published = c.str()?;
+        let category = c.str()?;
+        let year = c.str()?;
+        let state = c.str()?;
+        let doc_no = c.opt()?;
+        let kind = c.opt()?;
+        let retired = c.take(1)?[0] != 0;
+        Ok(SearchDoc {
+            id,
+            title,
+            rel,
+            department_name: String::new(),
+            department,
+            published,
+            doc_no,
+            category,
+            kind,
+            year,
+            state,
+            retired,
+            body: String::new(),
+        })
+    }
+}
+
 /// Postings written by [`export::push_varint`] pairs.
 fn decode(bytes: &[u8]) -> Option<Vec<(u32, u32)>> {
     let mut out = Vec::new();
@@ -581,10 +631,15 @@ fn decode(bytes: &[u8]) -> Option<Vec<(u32, u32)>> {
 
 /// What `gongkai search` queries: the stored index, or the one just built.
 pub struct Search {
-    pub docs: Vec<SearchDoc>,
+    docs: Docs,
     /// `base_url` of the site, for the URLs results print.
     pub base_url: Option<String>,
     source: Source,
+}
+
+enum Docs {
+    Kept(DocTable),
+    Built(Vec<SearchDoc>),
 }
 
 enum Source {
@@ -600,7 +655,7 @@ impl Search {
         }
         let (base_url, docs) = stored.docs().ok()?;
         Some(Search {
-            docs,
+            docs: Docs::Kept(docs),
             base_url,
             source: Source::Stored(stored),
         })
@@ -608,7 +663,7 @@ impl Search {
 
     pub fn built(mut index: SearchIndex) -> Search {
         Search {
-            docs: std::mem::take(&mut index.docs),
+            docs: Docs::Built(std::mem::take(&mut index.docs)),
             base_url: index.base_url.clone(),
             source: Source::Built(index),
         }
@@ -617,6 +672,21 @@ impl Search {
     /// Whether the index was read from the cache rather than built.
     pub fn reused(&self) -> bool {
         matches!(self.source, Source::Stored(_))
+    }
+
+    fn len(&self) -> usize {
+        match &self.docs {
+            Docs::Kept(table) => table.len(),
+            Docs::Built(docs) => docs.len(),
+        }
+    }
+
+    /// Document `i` of a [`Hit`].
+    pub fn doc(&self, i: u32) -> Cow<'_, SearchDoc> {
+        match &self.docs {
+            Docs::Kept(table) => Cow::Owned(table.get(i as usize)),
+            Docs::Built(docs) => Cow::Borrowed(&docs[i as usize]),
+        }
     }
 
     /// Every document with every token of `query` that passes `filter`,
@@ -630,7 +700,7 @@ impl Search {
                     .postings(&t)
                     .map_err(|e| io::Error::other(e.to_string()))?,
             };
-            if list.iter().any(|(d, _)| *d as usize >= self.docs.len()) {
+            if list.iter().any(|(d, _)| *d as usize >= self.len()) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     "damaged search index (delete .gongkai-cache/search.bin)",
@@ -638,6 +708,6 @@ impl Search {
             }
             lists.push(list);
         }
-        Ok(super::combine(&self.docs, lists, filter))
+        Ok(super::combine(|d| self.doc(d), lists, filter))
     }
 }
