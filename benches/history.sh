@@ -10,7 +10,9 @@
 #
 #   benches/history.sh [CORPUS_DIR] [COMMITS]
 # CORPUS_DIR is a gongkai site (site.toml + content/), default /tmp/gk10k
-# (made by ../shared/bench/); COMMITS defaults to 2000.
+# (made by ../shared/bench/); COMMITS defaults to 2000. EXTRA=0 skips the
+# build into a new folder and the build without git (at province scale each
+# takes as long as the first build).
 set -euo pipefail
 CORPUS="${1:-/tmp/gk10k}"
 COMMITS="${2:-2000}"
@@ -100,13 +102,15 @@ echo "after one commit (same out): $(timed "$GK" build --root "$SITE" --out "$WO
 echo "  $(summary)"
 echo "again, nothing changed:      $(timed "$GK" build --root "$SITE" --out "$WORK/out1")"
 echo "  $(summary)"
-echo "same commit, new folder:     $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
+[ "${EXTRA:-1}" = 0 ] || echo "same commit, new folder:     $(timed "$GK" build --root "$SITE" --out "$WORK/out2")"
 # At province scale each output is tens of gigabytes: keep one at a time.
 [ -n "${KEEP:-}" ] || rm -rf "$WORK/out1" "$WORK/out2" "$WORK/stream"
 # The history read alone: `gongkai history` reads the whole history (every
 # commit and every revision, from the caches) and prints one item's log.
 id="$(sed -n 's/^index_no = "\(.*\)"/\1/p' "$f")"
 echo "history read only (cache):   $(timed "$GK" history "$id" --root "$SITE")"
-cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/" 2>/dev/null || { mkdir -p "$WORK/plain"; cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/"; }
-echo "same content, no git:        $(timed "$GK" build --root "$WORK/plain" --out "$WORK/out3")"
+if [ "${EXTRA:-1}" != 0 ]; then
+  cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/" 2>/dev/null || { mkdir -p "$WORK/plain"; cp -r "$SITE/site.toml" "$SITE/content" "$WORK/plain/"; }
+  echo "same content, no git:        $(timed "$GK" build --root "$WORK/plain" --out "$WORK/out3")"
+fi
 [ -n "${KEEP:-}" ] || rm -rf "$WORK/out1" "$WORK/out2" "$WORK/out3" "$WORK/stream"

@@ -23,6 +23,8 @@
 #   BENCH    the shared bench folder                        [<repo>/../shared/bench]
 #   GONGKAI  a gongkai binary to use instead of `cargo build --release`
 #   KEEP=1   keep the outputs
+#   HISTORY_ONLY=1  skip 1 and 2 (run only the history part)
+#   EXTRA=0  history part: skip the build into a new folder and without git
 #
 # Disk: the corpus is about 5 kB per item, the output about 50 kB per item
 # without history (500,000 items: ~2.5 GB + ~25 GB), more with history.
@@ -82,6 +84,7 @@ fi
 echo "gongkai $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'), $ITEMS items, $DEPTS departments, $(nproc) CPUs"
 echo "corpus:                      $(output "$CORPUS/content")"
 
+if [ -z "${HISTORY_ONLY:-}" ]; then
 # 1. Without history.
 OUT="$WORK/out-plain"
 rm -rf "$OUT" "$CORPUS/.gongkai-cache"
@@ -95,6 +98,7 @@ echo "search, first call:          $(measure "$GK" search 政务公开 --root "$
 echo "search, index kept:          $(measure "$GK" search 政务公开 --root "$CORPUS" --as-of "$AS_OF")"
 echo "search, index kept, 2 words: $(measure "$GK" search 年度报告 --root "$CORPUS" --as-of "$AS_OF")"
 echo "kept index:                  $(du -h "$CORPUS/.gongkai-cache/search.bin" | cut -f1)"
+fi
 
 # 3. With history (benches/history.sh: its own repository under WORK).
 if [ "$COMMITS" != 0 ]; then
