@@ -14,18 +14,19 @@ use super::revisions::SnapshotView;
 use super::{RenderError, Renderer, markdown, meta, timemap, urls, views};
 
 impl Renderer<'_> {
-    /// Render an item's article (the document itself) in a given state.
+    /// Render an item's article (the document itself) in a given state,
+    /// from its body already rendered to HTML.
     fn article(
         &self,
         lang: Language,
         view: &views::ItemView,
-        catalog: &CatalogItem,
+        body: &str,
     ) -> Result<String, RenderError> {
         let mut ctx = Context::new();
         ctx.insert("lang", &lang);
         ctx.insert("t", &self.languages[&lang].t);
         ctx.insert("item", view);
-        ctx.insert("body", &markdown::to_html(catalog.body_markdown()));
+        ctx.insert("body", body);
         Ok(
             String::from_utf8(self.render(lang, "item_article.html", &ctx)?)
                 .expect("templates render UTF-8"),
@@ -64,6 +65,29 @@ impl Renderer<'_> {
         ));
         let archived = timemap::document(item);
         page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
+        // The current revision is shown twice, on the item's page and on
+        // its snapshot: its body is rendered to HTML once (Markdown and
+        // sanitizer: the most expensive part of a page), and its article
+        // once when both show it in the same state (the usual case).
+        let body = std::cell::OnceCell::new();
+        let shared = std::cell::OnceCell::new();
+        let article = |rlang: Language, rview: &views::ItemView, rc: &CatalogItem| {
+            let markdown = rc.body_markdown();
+            if markdown != c.body_markdown() {
+                return self.article(rlang, rview, &markdown::to_html(markdown));
+            }
+            if let Some((l, v, html)) = shared.get()
+                && (*l, v) == (rlang, rview)
+            {
+                return Ok(String::clone(html));
+            }
+            let body = body.get_or_init(|| markdown::to_html(markdown));
+            let html = self.article(rlang, rview, body)?;
+            if shared.get().is_none() {
+                let _ = shared.set((rlang, rview.clone(), html.clone()));
+            }
+            Ok(html)
+        };
         if let Some(current) = &planned.current {
             // The page's context, with the article as what it is made from.
             let key = self.keys.page(
@@ -72,7 +96,7 @@ impl Renderer<'_> {
                 &(&page, &view, c.body_markdown(), None::<()>),
             );
             self.write_keyed(sink, &urls::file_of(current), &key, || {
-                let article = self.article(lang, &view, c)?;
+                let article = article(lang, &view, c)?;
                 let mut ctx = self.context(lang, page);
                 ctx.insert("article", &article);
                 self.render(lang, "item.html", &ctx)
@@ -115,7 +139,7 @@ impl Renderer<'_> {
             |rc, mut snapshot| {
                 snapshot.later = with_diffs()[snapshot.number..].to_vec();
                 let (rlang, rview, meta) = snapshot_of(rc, &snapshot);
-                let article = self.article(rlang, &rview, rc)?;
+                let article = article(rlang, &rview, rc)?;
                 let mut ctx = self.context(rlang, meta);
                 ctx.insert("article", &article);
                 ctx.insert("snapshot", &snapshot);

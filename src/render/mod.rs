@@ -317,11 +317,12 @@ struct Renderer<'a> {
 
 /// The theme's templates for one interface language.
 ///
-/// `{{ t.key }}` is replaced by the (escaped) string when the templates are
-/// loaded: tens of thousands of pages then do not look up the same strings
-/// again and again. Any other use of `t` (`t.validity[x]`, filters, macro
-/// arguments) still finds `t` in the context, reduced to the keys that the
-/// templates still use.
+/// `{{ t.key }}` and `{{ t.table.key }}` are replaced by the (escaped)
+/// string when the templates are loaded: tens of thousands of pages then do
+/// not look up the same strings again and again. Any other use of `t`
+/// (`t.validity[x]`, filters, macro arguments) still finds `t` in the
+/// context, reduced to the keys (and, of a table, the keys of it) that the
+/// templates still use: every page's context is a copy of it.
 struct LanguageTemplates {
     tera: Tera,
     /// Every interface string, for text made in Rust.
@@ -380,7 +381,8 @@ fn insert_build(ctx: &mut Context, build: &BuildInfo) {
 
 impl LanguageTemplates {
     fn new(templates: &[(String, String)], strings: Strings) -> Result<Self, RenderError> {
-        let literal = regex::Regex::new(r"\{\{\s*t\.([A-Za-z0-9_]+)\s*\}\}").expect("valid regex");
+        let literal = regex::Regex::new(r"\{\{\s*t\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?)\s*\}\}")
+            .expect("valid regex");
         let specialised: Vec<(String, String)> = templates
             .iter()
             .map(|(name, source)| {
@@ -403,19 +405,43 @@ impl LanguageTemplates {
         tera.set_escape_fn(crate::text::escape);
 
         let dynamic_all = specialised.iter().any(|(_, s)| s.contains("t["));
-        let used = regex::Regex::new(r"\bt\.([A-Za-z0-9_]+)").expect("valid regex");
-        let used: std::collections::BTreeSet<&str> = specialised
+        // Per key still used: `None` when all of it is (`t.key` itself, or
+        // `t.table[x]`), else the keys of the table used (`t.table.key`).
+        let used_re =
+            regex::Regex::new(r"\bt\.([A-Za-z0-9_]+)(\.[A-Za-z0-9_]+|\[)?").expect("valid regex");
+        let mut used: BTreeMap<&str, Option<std::collections::BTreeSet<&str>>> = BTreeMap::new();
+        for c in specialised
             .iter()
-            .flat_map(|(_, s)| {
-                used.captures_iter(s)
-                    .map(|c| c.get(1).expect("group").as_str())
-            })
-            .collect();
+            .flat_map(|(_, s)| used_re.captures_iter(s))
+        {
+            let key = c.get(1).expect("group").as_str();
+            let part = c.get(2).and_then(|m| m.as_str().strip_prefix('.'));
+            let entry = used
+                .entry(key)
+                .or_insert_with(|| Some(std::collections::BTreeSet::new()));
+            match (entry.as_mut(), part) {
+                (Some(parts), Some(part)) => {
+                    parts.insert(part);
+                }
+                _ => *entry = None,
+            }
+        }
         let t: toml::Table = strings
             .all()
             .iter()
-            .filter(|(k, _)| dynamic_all || used.contains(k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .filter_map(|(k, v)| match (dynamic_all, used.get(k.as_str()), v) {
+                (true, _, _) | (false, Some(None), _) => Some((k.clone(), v.clone())),
+                (false, Some(Some(parts)), toml::Value::Table(table)) => {
+                    let table: toml::Table = table
+                        .iter()
+                        .filter(|(p, _)| parts.contains(p.as_str()))
+                        .map(|(p, v)| (p.clone(), v.clone()))
+                        .collect();
+                    Some((k.clone(), toml::Value::Table(table)))
+                }
+                (false, Some(Some(_)), _) => Some((k.clone(), v.clone())),
+                (false, None, _) => None,
+            })
             .collect();
         let t = serde_json::to_value(t).expect("strings serialise");
         Ok(LanguageTemplates {

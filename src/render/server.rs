@@ -147,6 +147,35 @@ fn common_headers(x: &mut String, indent: &str) {
     );
 }
 
+/// Revision snapshots and sources of every document kind, as a regular
+/// expression (nginx's, and [`revision_file`]'s) of a site-relative path:
+/// named by a blob id in a document's folder (a department's `files/` are
+/// never matched; a report's folder is its year).
+const REVISION_FILES: &str =
+    r"((items|powers)/.+|departments/[^/]+(/guide|/reports/[^/]+)?)/[0-9a-f]{40}\.(html|md|toml)";
+
+/// Whether `rel` is a revision's snapshot or source: its bytes never
+/// change, few readers ask for it, and it has no `.gz` copy (nginx
+/// compresses it when asked: [`revision_headers`]).
+pub fn revision_file(rel: &str) -> bool {
+    static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!("^{REVISION_FILES}$")).expect("a valid pattern")
+    });
+    rel.len() > 45 && PATTERN.is_match(rel)
+}
+
+/// What nginx adds to a revision's snapshot or source: immutable, and
+/// compressed when the client accepts it. They have no `.gz` copy: a
+/// history of 2,000 commits makes tens of thousands of them, each
+/// compressed on every build for the few readers who open an old
+/// version (docs/deploy.md, docs/design-notes.md "Build speed").
+fn revision_headers(x: &mut String) {
+    common_headers(x, "    ");
+    let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+    x.push_str("    gzip on;\n");
+    x.push_str("    gzip_types text/markdown text/plain;\n");
+}
+
 /// Regular-expression text for a literal path.
 fn regex_literal(path: &str) -> String {
     path.replace('.', "\\.")
@@ -202,12 +231,8 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     // Revision snapshots and sources of every document kind: named by a
     // blob id (a department's `files/` are never matched; a report's folder
     // is its year).
-    let _ = writeln!(
-        x,
-        "location ~ \"^{base_re}((items|powers)/.+|departments/[^/]+(/guide|/reports/[^/]+)?)/[0-9a-f]{{40}}\\.(html|md|toml)$\" {{"
-    );
-    common_headers(&mut x, "    ");
-    let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+    let _ = writeln!(x, "location ~ \"^{base_re}{REVISION_FILES}$\" {{");
+    revision_headers(&mut x);
     x.push_str("}\n");
     // Attachments download; a reader's browser never renders them.
     let _ = writeln!(x, "location ~ ^{base_re}departments/[^/]+/files/ {{");
@@ -220,8 +245,7 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     // regular expression above, so it repeats that one's headers.
     for (path, datetime, link) in memento_headers(urls, plan) {
         let _ = writeln!(x, "location = {base}{path} {{");
-        common_headers(&mut x, "    ");
-        let _ = writeln!(x, "    add_header Cache-Control \"{IMMUTABLE}\" always;");
+        revision_headers(&mut x);
         let _ = writeln!(x, "    add_header Memento-Datetime \"{datetime}\" always;");
         let _ = writeln!(x, "    add_header Link '{link}' always;");
         x.push_str("}\n");
@@ -315,10 +339,12 @@ pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 /// it as it is instead of compressing the file on every request.
 pub struct Precompress<'a>(pub &'a dyn Sink);
 
-/// The name of `rel`'s precompressed copy, for the files that get one.
+/// The name of `rel`'s precompressed copy, for the files that get one:
+/// text the server sends, except revisions' snapshots and sources
+/// ([`revision_file`]).
 fn gz_of(rel: &str) -> Option<String> {
     let text = TEXT.iter().any(|ext| rel.ends_with(ext));
-    (text && !rel.starts_with("_gongkai/")).then(|| format!("{rel}.gz"))
+    (text && !rel.starts_with("_gongkai/") && !revision_file(rel)).then(|| format!("{rel}.gz"))
 }
 
 impl Sink for Precompress<'_> {
@@ -409,6 +435,33 @@ mod tests {
             .read_to_end(&mut back)
             .unwrap();
         assert!(back == page.as_bytes());
+    }
+
+    #[test]
+    fn revisions_and_only_they_are_revision_files() {
+        let blob = "51ac99f5d348d5873c144b4393a8fb7020761b24";
+        for rel in [
+            format!("items/11530100MB0A00001B/2024-00001/{blob}.html"),
+            format!("items/11530100MB0A00001B/2024-00001/{blob}.md"),
+            format!("powers/XK-001/{blob}.toml"),
+            format!("departments/czj/{blob}.html"),
+            format!("departments/czj/guide/{blob}.md"),
+            format!("departments/czj/reports/2024/{blob}.html"),
+        ] {
+            assert!(revision_file(&rel), "{rel}");
+            assert_eq!(gz_of(&rel), None, "{rel}");
+        }
+        for rel in [
+            "items/11530100MB0A00001B/2024-00001/index.html".to_string(),
+            "items/11530100MB0A00001B/2024-00001/history/index.html".to_string(),
+            format!("departments/czj/files/{blob}.md"),
+            format!("departments/czj/files/a/{blob}.html"),
+            format!("items/x/{}.html", &blob[1..]),
+            format!("{blob}.html"),
+        ] {
+            assert!(!revision_file(&rel), "{rel}");
+        }
+        assert!(gz_of("items/x/y/index.html").is_some());
     }
 
     #[test]

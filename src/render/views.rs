@@ -11,7 +11,7 @@ use crate::validate::{Item, Removal, Site};
 use super::theme::Strings;
 use super::urls::{self, Urls};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Link {
     pub title: String,
     pub url: String,
@@ -34,7 +34,7 @@ pub struct ItemSummary {
     pub lang: Language,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AttachmentView {
     pub name: String,
     pub url: String,
@@ -43,7 +43,7 @@ pub struct AttachmentView {
     pub size: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ItemView {
     pub index_no: String,
     pub title: String,

@@ -25,6 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -294,6 +295,24 @@ describe('nginx with the generated include', () => {
       const plain = await get(url);
       assert.equal(plain.headers['content-encoding'], undefined, url);
       assert.deepEqual(plain.body, readFileSync(fileOf(url)), url);
+    }
+  });
+
+  it('compresses snapshots and sources, which have no copy, when asked', async () => {
+    const revisions = manifest.items
+      .flatMap((i) => i.revisions)
+      .flatMap((r) => [r.snapshot_url, r.source_url])
+      .filter((u) => u)
+      .slice(0, 20);
+    assert.ok(revisions.length >= 2, revisions.join('\n'));
+    for (const url of revisions) {
+      assert.ok(!existsSync(`${fileOf(url)}.gz`), url);
+      const gz = await get(url, { 'accept-encoding': 'gzip' });
+      assert.equal(gz.status, 200, url);
+      assert.equal(gz.headers['content-encoding'], 'gzip', url);
+      assert.match(gz.headers.vary, /Accept-Encoding/, url);
+      assert.equal(gz.headers['cache-control'], IMMUTABLE, url);
+      assert.deepEqual(gunzipSync(gz.body), readFileSync(fileOf(url)), url);
     }
   });
 
