@@ -202,12 +202,23 @@ impl Staging {
             reused: self.reused.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         };
+        let records = self.records.into_inner().expect("not poisoned");
+        let staged = self.staged.into_inner().expect("not poisoned");
+        if self.patch
+            && staged.is_empty()
+            && records.len() == self.previous.len()
+            && records
+                .iter()
+                .all(|(rel, r)| self.previous.get(rel) == Some(r))
+        {
+            // Nothing to change, and the ledger already says so.
+            fs::remove_dir_all(&self.dir)?;
+            return Ok(written);
+        }
         // From here until the new ledger is saved, no ledger describes the
         // output folder.
         ledger::forget(&self.ledger);
-        let records = self.records.into_inner().expect("not poisoned");
         if self.patch {
-            let staged = self.staged.into_inner().expect("not poisoned");
             apply(&self.dir, &self.out, &self.previous, &records, staged)?;
         } else {
             swap(&self.dir, &self.out)?;
