@@ -399,8 +399,20 @@ mod tests {
         assert_eq!(loaded.folders.len(), 2);
         assert!(loaded.describes(&out));
         // A file put into a folder by hand: the ledger no longer lists all.
+        let b_time = fs::metadata(out.join("b")).unwrap().modified().unwrap();
         fs::write(out.join("b/extra.html"), "x").unwrap();
         assert!(!loaded.describes(&out));
+        // The same, in the clock tick the folder was stamped in (its time
+        // unchanged) and the ledger was written in: the folder is listed.
+        let set_time = |path: &Path| {
+            fs::File::open(path).unwrap().set_modified(b_time).unwrap();
+        };
+        set_time(&out.join("b"));
+        set_time(&file);
+        assert!(!load(&file).describes(&out));
+        fs::remove_file(out.join("b/extra.html")).unwrap();
+        set_time(&out.join("b"));
+        assert!(load(&file).describes(&out));
         let text = fs::read_to_string(&file).unwrap();
         fs::write(&file, text.replace("\t-\t", "\tzz\t")).unwrap();
         assert!(load(&file).files.is_empty());
