@@ -4,11 +4,25 @@
 //! previous output byte for byte as it was.
 //!
 //! A file that the previous build wrote with the same bytes (or, for a
-//! rendered page, from the same inputs: [`Sink::reuse`]) is hard-linked
-//! from the previous output instead of written: it keeps its inode, bytes
-//! and modification time, so rsync and static hosts skip it. A file of the
-//! previous output is never written to; the staging folder starts empty, so
-//! what the new build does not make is gone, as after a clean build.
+//! rendered page, from the same inputs: [`Sink::reuse`]) is kept from the
+//! previous output instead of written: it keeps its inode, bytes and
+//! modification time, so rsync and static hosts skip it. A file of the
+//! previous output is never written to.
+//!
+//! Two ways to put the new output in place:
+//! - **Patch** (the ledger describes the output folder as it is): only new
+//!   bytes are staged; on success they are renamed into the output folder
+//!   one by one and the previous build's files that this build did not make
+//!   are deleted. Kept files are not touched at all: a build after one
+//!   commit costs what changed, not a link and an unlink per file.
+//! - **Swap** (no ledger, or the output folder changed since it was
+//!   saved): every file goes into the staging folder (kept ones
+//!   hard-linked), which then replaces the output folder by two renames.
+//!
+//! Either way the ledger is deleted before the output folder changes and
+//! saved after, so a build that dies while applying leaves no ledger and the
+//! next build is a swap: what it does not make is gone, as after a clean
+//! build.
 
 mod ledger;
 
@@ -24,7 +38,7 @@ use crate::sink::{Digest, Key};
 use ledger::{Record, Stamp};
 
 /// A fresh folder next to the output folder (same file system, so the
-/// final swap is two renames).
+/// final swap is two renames, and a patch's files rename into place).
 pub struct Staging {
     root: PathBuf,
     out: PathBuf,
@@ -41,6 +55,10 @@ pub struct Staging {
     ledger: PathBuf,
     previous: HashMap<String, Record>,
     records: Mutex<Vec<(String, Record)>>,
+    /// Patch the output folder in place: only `staged` files are in the
+    /// staging folder (see the module's notes).
+    patch: bool,
+    staged: Mutex<Vec<String>>,
 }
 
 /// What [`Staging::commit`] put in place, for the build summary.
@@ -65,6 +83,8 @@ impl Staging {
         }
         fs::create_dir_all(&dir)?;
         let ledger = ledger::path(&root.join(".gongkai-cache"), out);
+        let previous = ledger::load(&ledger);
+        let patch = previous.describes(out);
         Ok(Staging {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -73,9 +93,11 @@ impl Staging {
             files: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
-            previous: ledger::load(&ledger),
+            previous: previous.files,
             ledger,
             records: Mutex::new(Vec::new()),
+            patch,
+            staged: Mutex::new(Vec::new()),
         })
     }
 
@@ -100,12 +122,12 @@ impl Staging {
     /// Write `bytes` as `rel`, or link the previous output's file when it
     /// holds the same bytes.
     fn put(&self, rel: &str, key: Option<&Key>, bytes: &[u8]) -> io::Result<()> {
-        let path = self.target(rel)?;
+        check(rel)?;
         let sha = ledger::sha256(bytes);
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some((old, from)) = self.previous(rel, None)
             && old.sha == sha
-            && fs::hard_link(&from, &path).is_ok()
+            && (self.patch || fs::hard_link(&from, self.target(rel)?).is_ok())
         {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             self.record(
@@ -118,6 +140,7 @@ impl Staging {
             );
             return Ok(());
         }
+        let path = self.target(rel)?;
         let mut file = match fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -137,7 +160,14 @@ impl Staging {
             Err(e) => return Err(e),
         };
         file.write_all(bytes)?;
+        // A rename keeps the inode and the time: the stamp holds in place.
         let stamp = Stamp::of(&file.metadata()?);
+        if self.patch {
+            self.staged
+                .lock()
+                .expect("no panics while held")
+                .push(rel.to_string());
+        }
         self.record(
             rel,
             Record {
@@ -149,32 +179,12 @@ impl Staging {
         Ok(())
     }
 
+    /// `rel` in the staging folder, its folders made.
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        // Every path is made by `urls` from validated parts; this
-        // is the last line of defence against leaving the folder.
-        if rel.split('/').any(|p| p == ".." || p == ".")
-            || rel.starts_with('/')
-            || rel.contains('\\')
-        {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write outside the output: {rel}"),
-            ));
-        }
+        check(rel)?;
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            let known = self
-                .created
-                .lock()
-                .expect("no panics while held")
-                .contains(parent);
-            if !known {
-                fs::create_dir_all(parent)?;
-                self.created
-                    .lock()
-                    .expect("no panics while held")
-                    .insert(parent.to_path_buf());
-            }
+            make_folder(&self.created, parent)?;
         }
         Ok(path)
     }
@@ -192,27 +202,29 @@ impl Staging {
             reused: self.reused.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         };
+        let records = self.records.into_inner().expect("not poisoned");
+        let staged = self.staged.into_inner().expect("not poisoned");
+        if self.patch
+            && staged.is_empty()
+            && records.len() == self.previous.len()
+            && records
+                .iter()
+                .all(|(rel, r)| self.previous.get(rel) == Some(r))
+        {
+            // Nothing to change, and the ledger already says so.
+            fs::remove_dir_all(&self.dir)?;
+            return Ok(written);
+        }
         // From here until the new ledger is saved, no ledger describes the
         // output folder.
         ledger::forget(&self.ledger);
-        let old = sibling(&self.out, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
+        if self.patch {
+            apply(&self.dir, &self.out, &self.previous, &records, staged)?;
+        } else {
+            swap(&self.dir, &self.out)?;
         }
-        if self.out.exists() {
-            fs::rename(&self.out, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.out) {
-            // Put the previous output back before reporting.
-            let _ = fs::rename(&old, &self.out);
-            return Err(e);
-        }
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        let records = self.records.into_inner().expect("not poisoned");
         // Only a cache: the output is in place whether or not it is saved.
-        let _ = ledger::save(&self.ledger, records);
+        let _ = ledger::save(&self.ledger, &self.out, records);
         Ok(written)
     }
 
@@ -220,6 +232,104 @@ impl Staging {
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Every path is made by `urls` from validated parts; this is the last line
+/// of defence against leaving the folder.
+fn check(rel: &str) -> io::Result<()> {
+    if rel.split('/').any(|p| p == ".." || p == ".") || rel.starts_with('/') || rel.contains('\\') {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output: {rel}"),
+        ));
+    }
+    Ok(())
+}
+
+/// `create_dir_all`, remembering what was made: saves a `stat` per file.
+fn make_folder(created: &Mutex<HashSet<PathBuf>>, folder: &Path) -> io::Result<()> {
+    let known = created
+        .lock()
+        .expect("no panics while held")
+        .contains(folder);
+    if !known {
+        fs::create_dir_all(folder)?;
+        created
+            .lock()
+            .expect("no panics while held")
+            .insert(folder.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Patch `out` into this build's output: delete what the previous build
+/// made and this one did not (and the folders that leaves empty), then
+/// rename each `staged` file from `dir` into place. Not one atomic step: a
+/// reader sees old and new files side by side for the moment it takes, and
+/// a build killed here leaves a mixed folder but no ledger, so the next
+/// build swaps in a whole new one.
+fn apply(
+    dir: &Path,
+    out: &Path,
+    previous: &HashMap<String, Record>,
+    records: &[(String, Record)],
+    mut staged: Vec<String>,
+) -> io::Result<()> {
+    let made: HashSet<&str> = records.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut stale: Vec<&str> = previous
+        .keys()
+        .map(String::as_str)
+        .filter(|rel| !made.contains(rel))
+        .collect();
+    // Deepest first, so that a folder is emptied before it is tried.
+    stale.sort_unstable_by(|a, b| b.cmp(a));
+    for rel in &stale {
+        match fs::remove_file(out.join(rel)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let mut rel = *rel;
+        while let Some((parent, _)) = rel.rsplit_once('/') {
+            // Fails, and stops, at the first folder that still holds something.
+            if fs::remove_dir(out.join(parent)).is_err() {
+                break;
+            }
+            rel = parent;
+        }
+    }
+    staged.sort_unstable();
+    staged.dedup();
+    let created = Mutex::new(HashSet::new());
+    for rel in &staged {
+        let to = out.join(rel);
+        if let Some(parent) = to.parent() {
+            make_folder(&created, parent)?;
+        }
+        fs::rename(dir.join(rel), to)?;
+    }
+    // Only empty folders are left.
+    fs::remove_dir_all(dir)
+}
+
+/// Replace `out` with `dir` by two renames.
+fn swap(dir: &Path, out: &Path) -> io::Result<()> {
+    let old = sibling(out, "old");
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    if out.exists() {
+        fs::rename(out, &old)?;
+    }
+    if let Err(e) = fs::rename(dir, out) {
+        // Put the previous output back before reporting.
+        let _ = fs::rename(&old, out);
+        return Err(e);
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    Ok(())
 }
 
 impl Sink for Staging {
@@ -246,8 +356,11 @@ impl Sink for Staging {
             }
         }
         for (rel, _, from) in &found {
-            // Another file system, or no hard links: made again instead.
-            if fs::hard_link(from, self.target(rel)?).is_err() {
+            if self.patch {
+                // Kept where it is.
+                check(rel)?;
+            } else if fs::hard_link(from, self.target(rel)?).is_err() {
+                // Another file system, or no hard links: made again instead.
                 return Ok(None);
             }
         }
@@ -341,5 +454,158 @@ mod tests {
         let s = Staging::create(tmp.path(), &out).unwrap();
         assert!(s.reuse(&["c/index.html"], &[1; 32]).unwrap().is_none());
         s.abandon();
+    }
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::*;
+
+    /// Every file under `dir`, with its bytes; folders end with `/`.
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        fn walk(dir: &Path, rel: &str, all: &mut Vec<(String, String)>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                let name = entry.file_name().into_string().unwrap();
+                let rel = format!("{rel}{name}");
+                if entry.file_type().unwrap().is_dir() {
+                    all.push((format!("{rel}/"), String::new()));
+                    walk(&entry.path(), &format!("{rel}/"), all);
+                } else {
+                    all.push((rel, fs::read_to_string(entry.path()).unwrap()));
+                }
+            }
+        }
+        let mut all = Vec::new();
+        walk(dir, "", &mut all);
+        all.sort();
+        all
+    }
+
+    fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = list
+            .iter()
+            .map(|(rel, text)| (rel.to_string(), text.to_string()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// A first build: `a.html`, `old/deep/x.html`, a keyed page.
+    fn first(root: &Path, out: &Path) {
+        let s = Staging::create(root, out).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("old/deep/x.html", b"stale").unwrap();
+        s.write_keyed("c/index.html", &[1; 32], b"page").unwrap();
+        s.commit().unwrap();
+    }
+
+    /// The next build: `old/` is no longer made, `b/new.html` is.
+    fn second(s: &Staging) {
+        s.write("a.html", b"same").unwrap();
+        // Without a ledger (after a killed apply) the page is made again.
+        if s.reuse(&["c/index.html"], &[1; 32]).unwrap().is_none() {
+            assert!(s.previous.is_empty());
+            s.write_keyed("c/index.html", &[1; 32], b"page").unwrap();
+        }
+        s.write("b/new.html", b"new").unwrap();
+    }
+
+    fn after_second() -> Vec<(String, String)> {
+        files(&[
+            ("a.html", "same"),
+            ("b/", ""),
+            ("b/new.html", "new"),
+            ("c/", ""),
+            ("c/index.html", "page"),
+        ])
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_patch_writes_only_new_bytes_and_removes_what_was_not_made() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert!(!Staging::create(tmp.path(), &out).unwrap().patch);
+        first(tmp.path(), &out);
+        let inode = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let (a, c) = (inode("a.html"), inode("c/index.html"));
+
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(s.patch);
+        second(&s);
+        // Only the new bytes are staged.
+        assert_eq!(tree(&s.dir), files(&[("b/", ""), ("b/new.html", "new")]));
+        let written = s.commit().unwrap();
+        assert_eq!(
+            (written.files, written.reused, written.unchanged),
+            (3, 1, 1)
+        );
+        // The stale file and the folders it leaves empty are gone.
+        assert_eq!(tree(&out), after_second());
+        assert_eq!((inode("a.html"), inode("c/index.html")), (a, c));
+        assert!(!sibling(&out, "staging").exists());
+        assert!(!sibling(&out, "old").exists());
+
+        // And the ledger describes the patched folder: the next build
+        // patches again and keeps everything.
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(s.patch);
+        second(&s);
+        let written = s.commit().unwrap();
+        assert_eq!((written.reused, written.unchanged), (1, 2));
+        assert_eq!(tree(&out), after_second());
+    }
+
+    #[test]
+    fn a_failed_patch_build_leaves_the_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        first(tmp.path(), &out);
+        let before = tree(&out);
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(s.patch);
+        second(&s);
+        s.write("c/index.html", b"other").unwrap();
+        s.write("a.html", b"changed").unwrap();
+        s.abandon();
+        assert_eq!(tree(&out), before);
+        assert!(!sibling(&out, "staging").exists());
+        // Nothing was lost: the next build still patches.
+        assert!(Staging::create(tmp.path(), &out).unwrap().patch);
+    }
+
+    #[test]
+    fn an_output_changed_by_hand_or_a_killed_apply_is_replaced_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        first(tmp.path(), &out);
+        // A file added by hand is not in the ledger: the build swaps, and
+        // the file is gone as after a clean build.
+        fs::write(out.join("c/extra.html"), "by hand").unwrap();
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(!s.patch);
+        second(&s);
+        s.commit().unwrap();
+        assert_eq!(tree(&out), after_second());
+
+        // An apply killed halfway: the ledger was already forgotten, the
+        // new file is in place, the stale one is not yet deleted.
+        first(tmp.path(), &out);
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(s.patch);
+        second(&s);
+        ledger::forget(&s.ledger);
+        fs::create_dir_all(out.join("b")).unwrap();
+        fs::rename(s.dir.join("b/new.html"), out.join("b/new.html")).unwrap();
+        fs::write(s.dir.join("b/left.html"), "left").unwrap();
+        drop(s);
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert!(!s.patch);
+        second(&s);
+        s.commit().unwrap();
+        assert_eq!(tree(&out), after_second());
+        assert!(!sibling(&out, "staging").exists());
     }
 }

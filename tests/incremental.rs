@@ -256,6 +256,14 @@ impl Repo {
         let inc_files: Vec<&String> = incremental.keys().collect();
         let clean_files: Vec<&String> = clean.keys().collect();
         prop_assert_eq!(inc_files, clean_files, "file lists differ after {}", what);
+        // A patched output folder deletes what was not made again and the
+        // folders that leaves empty.
+        prop_assert_eq!(
+            folders(&self.inc()),
+            folders(&clean_out),
+            "folder lists differ after {}",
+            what
+        );
         let differ: Vec<&String> = clean
             .iter()
             .filter(|(rel, bytes)| incremental[*rel] != **bytes)
@@ -321,6 +329,17 @@ fn decoded(rel: &str, bytes: &[u8]) -> String {
     } else {
         String::from_utf8_lossy(bytes).into_owned()
     }
+}
+
+/// Every folder under `dir`, relative to it.
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_dir())
+        .map(|entry| entry.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
 }
 
 /// A file's inode and modification time (seconds, nanoseconds).

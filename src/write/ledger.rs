@@ -5,8 +5,13 @@
 //! still as recorded is taken to hold the recorded bytes; anything else is
 //! made again. Only a cache: a missing, damaged or foreign ledger means a
 //! full build.
+//!
+//! It also keeps the stamp of every folder of the output as the build left
+//! it: a file added, removed or renamed in a folder since changes that
+//! folder's time, and then the ledger no longer lists everything the folder
+//! holds (see [`Ledger::describes`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -16,7 +21,94 @@ use sha2::{Digest as _, Sha256};
 use crate::sink::{Digest, Key};
 
 /// Bump when the meaning of a record, or of a key, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The previous build's records, by output path, and its folders' stamps
+/// (`""` is the output folder itself).
+#[derive(Default)]
+pub struct Ledger {
+    pub files: HashMap<String, Record>,
+    folders: Vec<(String, Stamp)>,
+    /// When the ledger was written (its file's time).
+    saved: Option<(i64, i64)>,
+}
+
+impl Ledger {
+    /// Whether the output folder `out` holds exactly the files recorded (as
+    /// far as folder times tell: nothing added, removed or renamed by hand
+    /// or by a build that died halfway), so that a build may change only
+    /// what differs instead of making a whole new folder.
+    pub fn describes(&self, out: &Path) -> bool {
+        let Some(saved) = self.saved else {
+            return false;
+        };
+        if self.files.is_empty() || self.folders.is_empty() {
+            return false;
+        }
+        let mut racy = Vec::new();
+        for (rel, stamp) in &self.folders {
+            if folder_stamp(&out.join(rel)) != Some(*stamp) {
+                return false;
+            }
+            // Recorded in the same tick of the file system's clock as the
+            // ledger was written (git's "racily clean"): a change made
+            // right after would not show in its time.
+            if (stamp.mtime, stamp.mtime_ns) >= saved {
+                racy.push(rel.as_str());
+            }
+        }
+        racy.is_empty() || self.lists_all_of(out, &racy)
+    }
+
+    /// Whether each of the `folders` holds exactly the files and folders
+    /// the ledger names in it.
+    fn lists_all_of(&self, out: &Path, folders: &[&str]) -> bool {
+        let mut names: HashMap<&str, BTreeSet<&std::ffi::OsStr>> =
+            folders.iter().map(|rel| (*rel, BTreeSet::new())).collect();
+        let files = self.files.keys().map(String::as_str);
+        let subfolders = self.folders.iter().map(|(rel, _)| rel.as_str());
+        for rel in files.chain(subfolders.filter(|rel| !rel.is_empty())) {
+            let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            if let Some(names) = names.get_mut(parent) {
+                names.insert(name.as_ref());
+            }
+        }
+        names.iter().all(|(rel, names)| {
+            let Ok(entries) = fs::read_dir(out.join(rel)) else {
+                return false;
+            };
+            let mut count = 0;
+            for entry in entries {
+                match entry {
+                    Ok(entry) if names.contains(entry.file_name().as_os_str()) => count += 1,
+                    _ => return false,
+                }
+            }
+            count == names.len()
+        })
+    }
+}
+
+fn folder_stamp(path: &Path) -> Option<Stamp> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    meta.file_type().is_dir().then(|| Stamp::of(&meta))
+}
+
+/// Every folder that holds a file of `rels`, the output folder (`""`)
+/// included.
+fn folders<'a>(rels: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut all = BTreeSet::from([""]);
+    for rel in rels {
+        let mut rel = rel;
+        while let Some((parent, _)) = rel.rsplit_once('/') {
+            if !all.insert(parent) {
+                break;
+            }
+            rel = parent;
+        }
+    }
+    all
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -89,24 +181,41 @@ fn header() -> String {
 
 /// The records of `file`; empty when it is missing, damaged or from
 /// another format.
-pub fn load(file: &Path) -> HashMap<String, Record> {
+pub fn load(file: &Path) -> Ledger {
     let Ok(text) = fs::read_to_string(file) else {
-        return HashMap::new();
+        return Ledger::default();
     };
+    let Ok(meta) = fs::metadata(file) else {
+        return Ledger::default();
+    };
+    let saved = Stamp::of(&meta);
     let mut lines = text.lines();
     if lines.next() != Some(header().as_str()) {
-        return HashMap::new();
+        return Ledger::default();
     }
-    let mut records = HashMap::new();
+    let mut ledger = Ledger {
+        saved: Some((saved.mtime, saved.mtime_ns)),
+        // About 240 bytes a line.
+        files: HashMap::with_capacity(text.len() / 200),
+        folders: Vec::new(),
+    };
     for line in lines {
+        // A folder's line: its path and `/`, then its stamp.
+        if let Some((rel, rest)) = line.split_once("/\t") {
+            match parse_stamp(&mut rest.split('\t')) {
+                Some(stamp) => ledger.folders.push((rel.to_string(), stamp)),
+                None => return Ledger::default(),
+            }
+            continue;
+        }
         match parse(line) {
             Some((rel, record)) => {
-                records.insert(rel, record);
+                ledger.files.insert(rel, record);
             }
-            None => return HashMap::new(),
+            None => return Ledger::default(),
         }
     }
-    records
+    ledger
 }
 
 fn parse(line: &str) -> Option<(String, Record)> {
@@ -117,6 +226,11 @@ fn parse(line: &str) -> Option<(String, Record)> {
         k => Some(unhex(k)?),
     };
     let sha = unhex(fields.next()?)?;
+    let stamp = parse_stamp(&mut fields)?;
+    Some((rel, Record { key, sha, stamp }))
+}
+
+fn parse_stamp<'a>(fields: &mut impl Iterator<Item = &'a str>) -> Option<Stamp> {
     let mut number = || fields.next()?.parse::<i64>().ok();
     let stamp = Stamp {
         size: u64::try_from(number()?).ok()?,
@@ -124,32 +238,57 @@ fn parse(line: &str) -> Option<(String, Record)> {
         mtime_ns: number()?,
         inode: u64::try_from(number()?).ok()?,
     };
-    Some((rel, Record { key, sha, stamp }))
+    fields.next().is_none().then_some(stamp)
 }
 
 /// Best effort, written whole then renamed: a cache that cannot be written
-/// only makes the next build a full one.
-pub fn save(file: &Path, mut records: Vec<(String, Record)>) -> io::Result<()> {
-    records.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut text = header();
+/// only makes the next build a full one. `records` are the files of the
+/// output folder `out` as it is now; its folders are stamped here.
+pub fn save(file: &Path, out: &Path, mut records: Vec<(String, Record)>) -> io::Result<()> {
+    records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut text = String::with_capacity(records.len() * 240);
+    text.push_str(&header());
     text.push('\n');
+    let stamp = |text: &mut String, s: &Stamp| {
+        push_number(text, i128::from(s.size));
+        text.push('\t');
+        push_number(text, i128::from(s.mtime));
+        text.push('\t');
+        push_number(text, i128::from(s.mtime_ns));
+        text.push('\t');
+        push_number(text, i128::from(s.inode));
+        text.push('\n');
+    };
     for (rel, r) in &records {
         // Output paths are made of checked segments; a tab or a line break
         // would break the format, so such a file is simply not recorded.
         if rel.contains(['\t', '\n', '\r']) {
             continue;
         }
-        let key = r.key.as_ref().map_or_else(|| "-".to_string(), |k| hex(k));
-        let s = &r.stamp;
-        text.push_str(&format!(
-            "{rel}\t{key}\t{}\t{}\t{}\t{}\t{}\n",
-            hex(&r.sha),
-            s.size,
-            s.mtime,
-            s.mtime_ns,
-            s.inode
-        ));
+        text.push_str(rel);
+        text.push('\t');
+        match &r.key {
+            Some(key) => push_hex(&mut text, key),
+            None => text.push('-'),
+        }
+        text.push('\t');
+        push_hex(&mut text, &r.sha);
+        text.push('\t');
+        stamp(&mut text, &r.stamp);
     }
+    let mut lines = String::new();
+    for rel in folders(records.iter().map(|(rel, _)| rel.as_str())) {
+        // A folder that cannot be stamped leaves the ledger without folders:
+        // the next build reuses files but makes a whole new output folder.
+        let Some(s) = folder_stamp(&out.join(rel)) else {
+            lines.clear();
+            break;
+        };
+        lines.push_str(rel);
+        lines.push_str("/\t");
+        stamp(&mut lines, &s);
+    }
+    text.push_str(&lines);
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     // Keep the cache out of `git status` without touching the user's .gitignore.
@@ -168,11 +307,38 @@ pub fn forget(file: &Path) {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    let mut s = String::with_capacity(2 * bytes.len());
+    push_hex(&mut s, bytes);
+    s
+}
+
+/// `n` in decimal, without the formatting machinery (four per file).
+fn push_number(s: &mut String, n: i128) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut n = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        s.push(char::from(d));
+    }
+}
+
+fn push_hex(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
 }
 
 fn unhex(text: &str) -> Option<[u8; 32]> {
@@ -180,8 +346,15 @@ fn unhex(text: &str) -> Option<[u8; 32]> {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    // By hand: `from_str_radix` per byte was a tenth of reading a ledger
+    // of 175,000 files.
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
     Some(out)
 }
@@ -214,13 +387,34 @@ mod tests {
                 },
             ),
         ];
-        save(&file, records.clone()).unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir_all(out.join("b")).unwrap();
+        fs::write(out.join("b/index.html"), "b").unwrap();
+        fs::write(out.join("a.txt"), "a").unwrap();
+        save(&file, &out, records.clone()).unwrap();
         let loaded = load(&file);
-        assert_eq!(loaded.len(), 2);
-        assert_eq!(loaded["b/index.html"], records[0].1);
-        assert_eq!(loaded["a.txt"], records[1].1);
+        assert_eq!(loaded.files.len(), 2);
+        assert_eq!(loaded.files["b/index.html"], records[0].1);
+        assert_eq!(loaded.files["a.txt"], records[1].1);
+        assert_eq!(loaded.folders.len(), 2);
+        assert!(loaded.describes(&out));
+        // A file put into a folder by hand: the ledger no longer lists all.
+        let b_time = fs::metadata(out.join("b")).unwrap().modified().unwrap();
+        fs::write(out.join("b/extra.html"), "x").unwrap();
+        assert!(!loaded.describes(&out));
+        // The same, in the clock tick the folder was stamped in (its time
+        // unchanged) and the ledger was written in: the folder is listed.
+        let set_time = |path: &Path| {
+            fs::File::open(path).unwrap().set_modified(b_time).unwrap();
+        };
+        set_time(&out.join("b"));
+        set_time(&file);
+        assert!(!load(&file).describes(&out));
+        fs::remove_file(out.join("b/extra.html")).unwrap();
+        set_time(&out.join("b"));
+        assert!(load(&file).describes(&out));
         let text = fs::read_to_string(&file).unwrap();
         fs::write(&file, text.replace("\t-\t", "\tzz\t")).unwrap();
-        assert!(load(&file).is_empty());
+        assert!(load(&file).files.is_empty());
     }
 }
