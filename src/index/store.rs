@@ -448,6 +448,7 @@ impl Stored {
                 state,
                 retired,
                 body: String::new(),
+                markdown: None,
             });
         }
         Ok((base_url, docs))
