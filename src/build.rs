@@ -170,42 +170,42 @@ pub fn load_and_validate(
 ) -> io::Result<Snapshot> {
     let repo = history::Repo::discover(root);
     let tip = repo.as_ref().and_then(|r| r.head());
-    let history = match (&repo, &tip) {
-        (Some(repo), Some(tip)) => {
-            Some(history::read(repo, tip, load::site_utc_offset(root)).map_err(io::Error::other)?)
+    match (&repo, &tip) {
+        (Some(repo), Some(tip)) => load_and_validate_at(root, repo, tip, as_of, audience),
+        _ => {
+            let (raw, diagnostics) = load::load(root)?;
+            Ok(validate_loaded(
+                root,
+                raw,
+                diagnostics,
+                as_of,
+                audience,
+                None,
+            ))
         }
-        _ => None,
-    };
-    validate_with(root, as_of, audience, history.as_ref())
+    }
 }
 
 /// Load and validate the site as it was at `commit` (checked out into
-/// `root`), with the history up to that commit.
+/// `root`), with the history up to that commit. The tree is loaded first:
+/// the history shares its files' texts (see [`history::read`]).
 pub fn load_and_validate_at(
     root: &Path,
     repo: &history::Repo,
     commit: &str,
-    audience: Audience,
-) -> io::Result<Snapshot> {
-    let history =
-        history::read(repo, commit, load::site_utc_offset(root)).map_err(io::Error::other)?;
-    validate_with(root, None, audience, Some(&history))
-}
-
-fn validate_with(
-    root: &Path,
     as_of: Option<Date>,
     audience: Audience,
-    history: Option<&History>,
 ) -> io::Result<Snapshot> {
     let (raw, diagnostics) = load::load(root)?;
+    let history = history::read(repo, commit, load::site_utc_offset(root), Some(&raw))
+        .map_err(io::Error::other)?;
     Ok(validate_loaded(
         root,
         raw,
         diagnostics,
         as_of,
         audience,
-        history,
+        Some(&history),
     ))
 }
 
@@ -445,7 +445,7 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
         )))?;
     repo.checkout_site(&commit, checkout.path())
         .map_err(BuildError::Git)?;
-    let then = load_and_validate_at(checkout.path(), &repo, &commit, Audience::Publish)
+    let then = load_and_validate_at(checkout.path(), &repo, &commit, None, Audience::Publish)
         .map_err(BuildError::io(format!("cannot read the site at {rev}")))?;
     // The current theme renders both builds: URLs do not depend on it, and
     // an old theme may lack templates that the current code needs.
@@ -488,7 +488,7 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
     let tip = repo
         .head()
         .ok_or_else(|| BuildError::NotFound("the repository has no commit yet".to_string()))?;
-    history::read(&repo, &tip, load::site_utc_offset(root)).map_err(BuildError::Git)
+    history::read(&repo, &tip, load::site_utc_offset(root), None).map_err(BuildError::Git)
 }
 
 /// The search index of the site at `root`, as `build` would publish it

@@ -203,6 +203,7 @@ fn small_index() -> &'static SearchIndex {
             state: "in-force".to_string(),
             retired: false,
             body: body.to_string(),
+            markdown: None,
         };
         SearchIndex::build(vec![
             doc(

@@ -745,6 +745,69 @@ fn a_damaged_revision_cache_is_detected_and_repaired() {
     }
 }
 
+/// At province scale nearly every revision is a file of the current tree:
+/// the history shares the texts `load` read instead of holding a second
+/// copy, and the revision cache keeps past revisions only.
+#[test]
+fn the_history_shares_the_loaded_texts_and_caches_past_revisions_only() {
+    let b = &*BUILT;
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("site");
+    support::copy_dir(b.repo.root(), &root);
+    let _ = std::fs::remove_dir_all(root.join(".gongkai-cache"));
+    let (raw, _) = gongkai::load::load(&root).unwrap();
+    let repo = gongkai::history::Repo::discover(&root).unwrap();
+    let tip = repo.head().unwrap();
+    let offset = gongkai::load::site_utc_offset(&root);
+    let history = gongkai::history::read(&repo, &tip, offset, Some(&raw)).unwrap();
+    assert!(raw.items.len() > 3 && !raw.powers.is_empty());
+    for item in &raw.items {
+        let revision = history
+            .items
+            .parsed(&item.blob)
+            .expect("the tip's revision");
+        assert!(
+            std::sync::Arc::ptr_eq(&revision.source.text, &item.source.text),
+            "{} is held twice",
+            item.source.path.display()
+        );
+    }
+    for power in &raw.powers {
+        let revision = history
+            .powers
+            .parsed(&power.blob)
+            .expect("the tip's revision");
+        assert!(std::sync::Arc::ptr_eq(
+            &revision.source.text,
+            &power.source.text
+        ));
+    }
+    let cache = std::fs::read(root.join(".gongkai-cache/blobs.bin")).unwrap();
+    let cache = String::from_utf8_lossy(&cache);
+    assert!(cache.contains("index_no"), "past revisions are cached");
+    for blob in raw
+        .items
+        .iter()
+        .map(|i| &i.blob)
+        .chain(raw.powers.iter().map(|p| &p.blob))
+    {
+        assert!(
+            !cache.contains(blob.as_str()),
+            "{blob} is a current file, not cached"
+        );
+    }
+    // Without the loaded tree (`gongkai history`), the same history.
+    let alone = gongkai::history::read(&repo, &tip, offset, None).unwrap();
+    assert_eq!(alone.items.blobs.len(), history.items.blobs.len());
+    for (blob, revision) in &history.items.blobs {
+        let other = &alone.items.blobs[blob];
+        assert_eq!(
+            revision.as_ref().map(|r| (&r.title, &r.source.text)),
+            other.as_ref().map(|r| (&r.title, &r.source.text))
+        );
+    }
+}
+
 #[test]
 fn powers_have_their_commits_as_revisions_oldest_first() {
     let b = &*BUILT;

@@ -15,7 +15,7 @@ pub mod cache;
 pub mod log;
 mod repo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -192,8 +192,17 @@ impl History {
 
 /// Read the history of the site in `repo` up to `tip` (a commit id).
 /// Commit dates are days in the site's zone (`utc_offset`, seconds east
-/// of UTC), whatever zone each committer was in.
-pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError> {
+/// of UTC), whatever zone each committer was in. `loaded` is the site as
+/// `load` read it, when the caller has it: a revision whose blob is one of
+/// its files is parsed from that file's text, shared rather than read from
+/// git or the revision cache and copied (at 500,000 items nearly every
+/// revision is a current file; see docs/design-notes.md, "Build speed").
+pub fn read(
+    repo: &Repo,
+    tip: &str,
+    utc_offset: i32,
+    loaded: Option<&load::RawSite>,
+) -> Result<History, GitError> {
     let known = cache::load(&repo.cache_dir);
     let records = repo.commits(tip, &known)?;
     // A shallow clone's boundary commits are read without their parents:
@@ -262,7 +271,18 @@ pub fn read(repo: &Repo, tip: &str, utc_offset: i32) -> Result<History, GitError
             }
         }
     }
-    let parsed = read_revisions(repo, paths)?;
+    let mut known: HashMap<&str, &Arc<str>> = HashMap::new();
+    if let Some(raw) = loaded {
+        let items = raw.items.iter().map(|i| (&i.blob, &i.source));
+        let powers = raw.powers.iter().map(|p| (&p.blob, &p.source));
+        known.extend(
+            items
+                .chain(powers)
+                .map(|(blob, source)| (blob.as_str(), &source.text)),
+        );
+    }
+    let parsed = read_revisions(repo, paths, &known)?;
+    drop(known);
     let items = events(&order, &records, |blob, path| {
         id_of(&parsed.catalog, Kind::Item, blob, path)
     });
@@ -422,18 +442,28 @@ struct Parsed {
 }
 
 /// Every revision named by the changes (blob id → the paths it had), parsed.
-/// Bytes come from the revision cache when they hash to their id, from git
-/// otherwise (and are then added to the cache).
-fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, GitError> {
+/// A revision that is a file of the loaded tree (`known`: blob id → its
+/// text) shares that text; other bytes come from the revision cache when
+/// they hash to their id, from git otherwise (and are then added to the
+/// cache). So the cache holds past revisions only, and neither it nor the
+/// first read from git grows with the items of the current tree.
+fn read_revisions(
+    repo: &Repo,
+    paths: BTreeMap<&str, Paths>,
+    known: &HashMap<&str, &Arc<str>>,
+) -> Result<Parsed, GitError> {
     let stored = blobs::StoredBlobs::load(&repo.cache_dir);
     let paths: Vec<(&str, Paths)> = paths.into_iter().collect();
     let cached: Vec<Option<Revision>> = paths
         .par_iter()
         .map(|(blob, path)| {
+            if let Some(text) = known.get(blob) {
+                return Some(parse_revision(path, Some(Arc::clone(text))));
+            }
             let bytes = stored
                 .get(blob)
                 .filter(|bytes| crate::git::blob_id(bytes) == *blob)?;
-            Some(parse_revision(path, bytes))
+            Some(parse_revision(path, text_of(bytes)))
         })
         .collect();
     let mut parsed: Vec<(String, Revision)> = Vec::with_capacity(paths.len());
@@ -467,15 +497,17 @@ fn read_revisions(repo: &Repo, paths: BTreeMap<&str, Paths>) -> Result<Parsed, G
     for (blob, path) in missing {
         read.push((blob, path, repo.read_blob(&reader, blob)?));
     }
+    drop(reader);
     let new: Vec<(&str, &[u8])> = read
         .iter()
         .map(|(blob, _, bytes)| (*blob, bytes.as_slice()))
         .collect();
     stored.append(&repo.cache_dir, &new);
+    drop(new);
     drop(stored);
     parsed.par_extend(
         read.into_par_iter()
-            .map(|(blob, path, bytes)| (blob.to_string(), parse_revision(path, &bytes))),
+            .map(|(blob, path, bytes)| (blob.to_string(), parse_revision(path, text_of(&bytes)))),
     );
     let mut all = Parsed::default();
     for (blob, revision) in parsed {
@@ -512,8 +544,13 @@ struct Revision {
     narrative: Option<Option<Arc<SourceFile>>>,
 }
 
-fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
-    let text = std::str::from_utf8(bytes).ok();
+/// A revision's bytes as text, `None` when they are not UTF-8.
+fn text_of(bytes: &[u8]) -> Option<Arc<str>> {
+    std::str::from_utf8(bytes).ok().map(Arc::from)
+}
+
+fn parse_revision(paths: &Paths, text: Option<Arc<str>>) -> Revision {
+    let text = text.as_ref();
     Revision {
         catalog: parse_as(paths.catalog, text, parse_item),
         power: parse_as(paths.power, text, parse_power),
@@ -521,7 +558,7 @@ fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
         department: parse_as(paths.department, text, parse_department),
         report: parse_as(paths.report, text, parse_report),
         narrative: parse_as(paths.narrative, text, |path, text| {
-            Some(SourceFile::new(path, text.to_string()))
+            Some(SourceFile::new(path, Arc::clone(text)))
         }),
     }
 }
@@ -529,25 +566,25 @@ fn parse_revision(paths: &Paths, bytes: &[u8]) -> Revision {
 /// A blob parsed as one kind of file, when it had a path of that kind.
 fn parse_as<T>(
     path: Option<&str>,
-    text: Option<&str>,
-    parse: fn(&str, &str) -> Option<T>,
+    text: Option<&Arc<str>>,
+    parse: fn(&str, &Arc<str>) -> Option<T>,
 ) -> Option<Option<Arc<T>>> {
     path.map(|path| text.and_then(|t| parse(path, t)).map(Arc::new))
 }
 
 /// Parse one revision of a department file, as `load` parses the current one.
-fn parse_department(path: &str, text: &str) -> Option<Department> {
+fn parse_department(path: &str, text: &Arc<str>) -> Option<Department> {
     let slug = path.split('/').nth(1)?;
     let mut ignored = Diagnostics::default();
-    let source = SourceFile::new(path, text.to_string());
+    let source = SourceFile::new(path, Arc::clone(text));
     load::department::parse_department(source, slug, &mut ignored)
 }
 
 /// Parse one revision of a report's TOML, as `load` parses the current one.
-fn parse_report(path: &str, text: &str) -> Option<Report> {
+fn parse_report(path: &str, text: &Arc<str>) -> Option<Report> {
     let slug = path.split('/').nth(1)?;
     let mut ignored = Diagnostics::default();
-    load::report::parse_report(SourceFile::new(path, text.to_string()), slug, &mut ignored)
+    load::report::parse_report(SourceFile::new(path, Arc::clone(text)), slug, &mut ignored)
 }
 
 /// `<slug>/<year>` of a report's file (`content/<slug>/reports/<year>.toml`
@@ -634,17 +671,17 @@ fn report_events(
 }
 
 /// Parse one revision of a guide, as `load` parses the current one.
-fn parse_guide(path: &str, text: &str) -> Option<Guide> {
+fn parse_guide(path: &str, text: &Arc<str>) -> Option<Guide> {
     let mut ignored = Diagnostics::default();
-    load::department::parse_guide(SourceFile::new(path, text.to_string()), &mut ignored)
+    load::department::parse_guide(SourceFile::new(path, Arc::clone(text)), &mut ignored)
 }
 
 /// Parse one revision of a catalog file, as `load` parses the current one.
-fn parse_item(path: &str, text: &str) -> Option<CatalogItem> {
+fn parse_item(path: &str, text: &Arc<str>) -> Option<CatalogItem> {
     let department = path.split('/').nth(1)?;
     let mut ignored = Diagnostics::default();
     let item = load::load_catalog_item(
-        SourceFile::new(path, text.to_string()),
+        SourceFile::new(path, Arc::clone(text)),
         department,
         &mut ignored,
     )?;
@@ -652,11 +689,11 @@ fn parse_item(path: &str, text: &str) -> Option<CatalogItem> {
 }
 
 /// Parse one revision of a power file, as `load` parses the current one.
-fn parse_power(path: &str, text: &str) -> Option<PowerItem> {
+fn parse_power(path: &str, text: &Arc<str>) -> Option<PowerItem> {
     let department = path.split('/').nth(1)?;
     let mut ignored = Diagnostics::default();
     let power = load::power::load_power(
-        SourceFile::new(path, text.to_string()),
+        SourceFile::new(path, Arc::clone(text)),
         department,
         &mut ignored,
     )?;

@@ -323,7 +323,11 @@ impl Repo {
     pub fn read_blob(&self, repo: &gix::Repository, id: &str) -> Result<Vec<u8>, GitError> {
         let oid = ObjectId::from_hex(id.as_bytes()).map_err(|e| err(id, e))?;
         let blob = repo.find_blob(oid).map_err(|e| err(id, e))?;
-        Ok(blob.detach().data)
+        // A copy of its length: gix's buffer is sized for delta decoding
+        // (39 kB on average for a 5 kB revision; 1.1 GB of 1.7 GB peak on
+        // the first read of 29,000 revisions when it was kept). Dropping
+        // `blob` returns the buffer to the handle for the next read.
+        Ok(blob.data.to_vec())
     }
 
     /// A handle for reading objects on the current thread.

@@ -356,10 +356,21 @@ fn excerpt(body: &str) -> String {
 
 /// What the browser fetches parts with (`?v=`): a hash of the documents,
 /// taken before their text is cut to the excerpt.
-pub fn stamp(docs: &[SearchDoc]) -> String {
-    let mut h = Sha1::new();
-    h.update(FORMAT.to_le_bytes());
-    for d in docs {
+/// Documents are added one batch at a time, in order ([`SearchIndex::build`]).
+pub struct Stamp(Sha1);
+
+impl Default for Stamp {
+    fn default() -> Self {
+        let mut h = Sha1::new();
+        h.update(FORMAT.to_le_bytes());
+        Stamp(h)
+    }
+}
+
+impl Stamp {
+    /// Add the next document, as indexed (its whole text).
+    pub fn add(&mut self, d: &SearchDoc) {
+        let h = &mut self.0;
         for part in [
             &d.id,
             &d.title,
@@ -377,11 +388,15 @@ pub fn stamp(docs: &[SearchDoc]) -> String {
         h.update(d.published.as_bytes());
         h.update([1]);
     }
-    h.finalize()
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 /// What [`export`] wrote: the layout, and the entry as JSON for the page.
@@ -555,6 +570,7 @@ mod tests {
                     state: "in-force".into(),
                     retired: false,
                     body,
+                    markdown: None,
                 }
             })
             .collect()
@@ -680,6 +696,39 @@ mod tests {
             export_digest(40, 100),
             "2552c9cab8ef07a8fdf76be0d0cd585a0665cd55"
         );
+    }
+
+    /// An item's text is made from its Markdown only when its batch is
+    /// indexed: the index, the stamp and the excerpts are those of the
+    /// same documents given their plain text up front.
+    #[test]
+    fn markdown_made_into_text_at_indexing_indexes_as_the_text() {
+        let given = catalog(3_000);
+        let mut lazy = given.clone();
+        let mut eager = given;
+        for (i, (l, e)) in lazy.iter_mut().zip(eager.iter_mut()).enumerate() {
+            let markdown = format!("## 第{i}节\n\n**{}**\n\n- 一项\n- <b>二</b>项\n", l.body);
+            let file = format!("+++\ntitle = \"x\"\n+++\n{markdown}");
+            let start = file.len() - markdown.len();
+            e.body = super::super::plain_text(&markdown);
+            l.body = String::new();
+            l.markdown = Some((std::sync::Arc::from(file.as_str()), start..file.len()));
+        }
+        let lazy = SearchIndex::build(lazy).unwrap();
+        let eager = SearchIndex::build(eager).unwrap();
+        assert_eq!(lazy.stamp, eager.stamp);
+        assert_eq!(lazy.terms().unwrap(), eager.terms().unwrap());
+        for (token, _) in lazy.terms().unwrap().iter().step_by(97) {
+            assert_eq!(
+                lazy.postings(token).unwrap(),
+                eager.postings(token).unwrap()
+            );
+        }
+        for (l, e) in lazy.docs.iter().zip(&eager.docs) {
+            assert_eq!(l.body, e.body);
+            assert!(l.markdown.is_none());
+        }
+        assert!(lazy.docs[0].body.contains("第0节"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub mod export;
 pub mod store;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
 use rayon::prelude::*;
@@ -51,7 +53,14 @@ pub struct SearchDoc {
     /// `in-force`, `amended`, `pending`, `repealed`, `expired` or `deleted`.
     pub state: String,
     pub retired: bool,
+    /// The plain text ([`plain_text`]): whole while the document is
+    /// indexed, then cut to the excerpt.
     pub body: String,
+    /// An item's Markdown (its file's shared text and the body's range),
+    /// made into `body` only when its batch is indexed: at 50,000 items
+    /// the plain texts of all items at once were 240 MB, a third of the
+    /// build's peak.
+    pub markdown: Option<(Arc<str>, Range<usize>)>,
 }
 
 /// Stage 2b, between validate and render: index the site's documents and
@@ -75,7 +84,6 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         .iter()
         .map(|d| (d.slug.as_str(), d.name.as_str()))
         .collect();
-    // The Markdown of every item is parsed again for its text: in parallel.
     let mut docs: Vec<SearchDoc> = site
         .items
         .par_iter()
@@ -96,7 +104,8 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
                 year: c.published.value.year().to_string(),
                 state: item.state().to_string(),
                 retired: item.is_retired(),
-                body: plain_text(c.body_markdown()),
+                body: String::new(),
+                markdown: Some((Arc::clone(&c.source.text), c.body.clone())),
             }
         })
         .collect();
@@ -126,6 +135,7 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
             state: power.state().to_string(),
             retired: power.is_retired(),
             body: text.join("\n"),
+            markdown: None,
         }
     }));
     docs.sort_by(|a, b| a.id.cmp(&b.id));
@@ -399,13 +409,21 @@ impl SearchIndex {
     /// postings appended in document order (the same index whatever the
     /// number of threads).
     pub fn build(mut docs: Vec<SearchDoc>) -> Result<SearchIndex> {
-        let stamp = export::stamp(&docs);
+        let mut stamp = export::Stamp::default();
         let mut terms = Terms::default();
         let mut lengths: [Vec<u32>; FIELDS] = Default::default();
-        // A few chunks at a time, so that at most those chunks' tables sit
-        // beside the index's.
+        // A few chunks at a time, so that at most those chunks' tables and
+        // texts sit beside the index's.
         let batch = CHUNK * rayon::current_num_threads().max(1);
-        for (b, docs_batch) in docs.chunks(batch).enumerate() {
+        for (b, docs_batch) in docs.chunks_mut(batch).enumerate() {
+            // The Markdown of every item is parsed again for its text: in
+            // parallel, and only for this batch.
+            docs_batch.par_iter_mut().for_each(|d| {
+                if let Some((text, range)) = d.markdown.take() {
+                    d.body = plain_text(&text[range]);
+                }
+            });
+            docs_batch.iter().for_each(|d| stamp.add(d));
             let parts: Vec<(Terms, [Vec<u32>; FIELDS])> = docs_batch
                 .par_chunks(CHUNK)
                 .enumerate()
@@ -430,15 +448,16 @@ impl SearchIndex {
                     all.extend(l);
                 }
             }
-        }
-        // Past this point only the excerpt of the text is read: keep no
-        // more (at 50,000 items the texts are hundreds of megabytes).
-        for d in &mut docs {
-            if let Some((cut, _)) = d.body.char_indices().nth(EXCERPT_CHARS) {
-                d.body.truncate(cut);
-                d.body.shrink_to_fit();
+            // Past this point only the excerpt of the text is read: keep
+            // no more (at 50,000 items the texts are hundreds of megabytes).
+            for d in docs_batch.iter_mut() {
+                if let Some((cut, _)) = d.body.char_indices().nth(EXCERPT_CHARS) {
+                    d.body.truncate(cut);
+                    d.body.shrink_to_fit();
+                }
             }
         }
+        let stamp = stamp.finish();
         let total_docs = docs.len() as u64;
         let average = std::array::from_fn(|f| {
             let tokens: u64 = lengths[f].iter().map(|n| u64::from(*n)).sum();

@@ -591,6 +591,7 @@ impl DocTable {
             state,
             retired,
             body: String::new(),
+            markdown: None,
         })
     }
 }
