@@ -57,11 +57,16 @@ impl<'a> Sealing<'a> {
         }
     }
 
-    fn record(&self, rel: &str, bytes: &[u8]) {
+    /// Record `bytes`' SHA-256 as `rel`'s, and return it: the file is
+    /// hashed once, here, and the digest handed on
+    /// ([`Sink::write_digested`]).
+    fn record(&self, rel: &str, bytes: &[u8]) -> crate::sink::Digest {
+        let digest: crate::sink::Digest = Sha256::digest(bytes).into();
         self.hashes
             .lock()
             .expect("no panics while held")
-            .insert(rel.to_string(), sha256_hex(bytes));
+            .insert(rel.to_string(), hex(&digest));
+        digest
     }
 
     /// The manifest with a `files` member (path → SHA-256, sorted), for
@@ -82,8 +87,8 @@ impl Sink for Sealing<'_> {
             }
             MANIFEST_GZ | SIGNATURE => Ok(()),
             _ => {
-                self.record(rel, bytes);
-                self.inner.write(rel, bytes)
+                let digest = self.record(rel, bytes);
+                self.inner.write_digested(rel, None, &digest, bytes)
             }
         }
     }
@@ -92,8 +97,8 @@ impl Sink for Sealing<'_> {
         match rel {
             MANIFEST | MANIFEST_GZ | SIGNATURE => self.write(rel, bytes),
             _ => {
-                self.record(rel, bytes);
-                self.inner.write_keyed(rel, key, bytes)
+                let digest = self.record(rel, bytes);
+                self.inner.write_digested(rel, Some(key), &digest, bytes)
             }
         }
     }
@@ -386,5 +391,51 @@ mod tests {
         assert!(text.starts_with("{\n  \"build\": {},\n  \"items\": [],\n  \"files\": {\n    \"a.html\": \"11\",\n    \"b/\\\"q\\\".html\": \"22\"\n  }\n}\n"), "{text}");
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["files"]["b/\"q\".html"], "22");
+    }
+
+    /// Every file is hashed once: the digest that goes into the manifest is
+    /// handed to the next sink with the bytes (`write::Staging` keeps it in
+    /// its ledger instead of hashing the file again).
+    #[test]
+    fn each_file_is_hashed_once_and_its_digest_handed_on() {
+        type Seen = Vec<(String, Option<crate::sink::Key>, crate::sink::Digest)>;
+        #[derive(Default)]
+        struct Recorder(Mutex<Seen>);
+        impl Sink for Recorder {
+            fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+                Ok(())
+            }
+            fn copy(&self, _: &str, _: &str) -> io::Result<()> {
+                Ok(())
+            }
+            fn write_digested(
+                &self,
+                rel: &str,
+                key: Option<&crate::sink::Key>,
+                digest: &crate::sink::Digest,
+                _: &[u8],
+            ) -> io::Result<()> {
+                self.0
+                    .lock()
+                    .unwrap()
+                    .push((rel.to_string(), key.copied(), *digest));
+                Ok(())
+            }
+        }
+        let recorder = Recorder::default();
+        let sealing = Sealing::new(&recorder, Path::new("."));
+        sealing.write("a.html", b"a").unwrap();
+        sealing.write_keyed("b.html", &[3; 32], b"b").unwrap();
+        sealing.write(MANIFEST, b"{\n}\n").unwrap();
+        let manifest = String::from_utf8(sealing.seal().unwrap()).unwrap();
+        let digest = |bytes: &[u8]| -> crate::sink::Digest { Sha256::digest(bytes).into() };
+        assert_eq!(
+            *recorder.0.lock().unwrap(),
+            vec![
+                ("a.html".to_string(), None, digest(b"a")),
+                ("b.html".to_string(), Some([3; 32]), digest(b"b")),
+            ]
+        );
+        assert!(manifest.contains(&format!("\"b.html\": \"{}\"", hex(&digest(b"b")))));
     }
 }

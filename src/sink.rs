@@ -24,6 +24,24 @@ pub trait Sink: Sync {
         self.write(rel, bytes)
     }
 
+    /// [`Sink::write_keyed`] (with a key) or [`Sink::write`] for a file
+    /// whose SHA-256 the caller has computed already (`seal::Sealing`
+    /// hashes every file for the manifest): a sink that keeps files' hashes
+    /// (`write::Staging`, for its ledger) takes `digest` instead of hashing
+    /// the bytes a second time.
+    fn write_digested(
+        &self,
+        rel: &str,
+        key: Option<&Key>,
+        _digest: &Digest,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        match key {
+            Some(key) => self.write_keyed(rel, key, bytes),
+            None => self.write(rel, bytes),
+        }
+    }
+
     /// Put the previous build's files `rels` in place, all of them or none,
     /// when each was written with `key` and has not changed since; their
     /// SHA-256s, or `None` when they must be made again. Sinks without a

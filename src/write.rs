@@ -104,6 +104,10 @@ impl Staging {
     /// The previous output's `rel`, when it is still as the ledger recorded
     /// it (and, with `key`, was made from that key).
     fn previous(&self, rel: &str, key: Option<&Key>) -> Option<(&Record, PathBuf)> {
+        // A first build: nothing to look up (and no path to hash).
+        if self.previous.is_empty() {
+            return None;
+        }
         let record = self.previous.get(rel)?;
         if key.is_some() && record.key.as_ref() != key {
             return None;
@@ -120,10 +124,16 @@ impl Staging {
     }
 
     /// Write `bytes` as `rel`, or link the previous output's file when it
-    /// holds the same bytes.
-    fn put(&self, rel: &str, key: Option<&Key>, bytes: &[u8]) -> io::Result<()> {
+    /// holds the same bytes. `sha` is their SHA-256 when the caller has it.
+    fn put(
+        &self,
+        rel: &str,
+        key: Option<&Key>,
+        sha: Option<&Digest>,
+        bytes: &[u8],
+    ) -> io::Result<()> {
         check(rel)?;
-        let sha = ledger::sha256(bytes);
+        let sha = sha.copied().unwrap_or_else(|| ledger::sha256(bytes));
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some((old, from)) = self.previous(rel, None)
             && old.sha == sha
@@ -334,17 +344,27 @@ fn swap(dir: &Path, out: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.put(rel, None, bytes)
+        self.put(rel, None, None, bytes)
     }
 
     fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()> {
         // Read, not `fs::copy`: an unchanged attachment keeps its time too.
         let bytes = fs::read(self.root.join(from_site_path))?;
-        self.put(rel, None, &bytes)
+        self.put(rel, None, None, &bytes)
     }
 
     fn write_keyed(&self, rel: &str, key: &Key, bytes: &[u8]) -> io::Result<()> {
-        self.put(rel, Some(key), bytes)
+        self.put(rel, Some(key), None, bytes)
+    }
+
+    fn write_digested(
+        &self,
+        rel: &str,
+        key: Option<&Key>,
+        digest: &Digest,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        self.put(rel, key, Some(digest), bytes)
     }
 
     fn reuse(&self, rels: &[&str], key: &Key) -> io::Result<Option<Vec<Digest>>> {
@@ -405,6 +425,29 @@ mod tests {
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!tmp.path().join("escape.html").exists());
+    }
+
+    /// A digest handed over with the bytes (by `seal::Sealing`, which
+    /// hashed them for the manifest) is the one the ledger keeps: the bytes
+    /// are not hashed again. (A made-up digest shows it was not recomputed.)
+    #[test]
+    fn a_handed_over_digest_is_kept_not_computed_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        s.write_digested("c/index.html", Some(&[1; 32]), &[7; 32], b"page")
+            .unwrap();
+        s.write_digested("d.html", None, &[8; 32], b"plain")
+            .unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("d.html")).unwrap(), "plain");
+        let s = Staging::create(tmp.path(), &out).unwrap();
+        assert_eq!(
+            s.reuse(&["c/index.html"], &[1; 32]).unwrap(),
+            Some(vec![[7; 32]])
+        );
+        assert_eq!(s.previous["d.html"].sha, [8; 32]);
+        assert_eq!(s.previous["d.html"].key, None);
     }
 
     #[cfg(unix)]

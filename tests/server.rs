@@ -78,9 +78,10 @@ fn every_text_file_but_revisions_has_a_deterministic_gzip_copy() {
         if !text || file.starts_with("_gongkai/") {
             continue;
         }
-        if gongkai::render::server::revision_file(file) {
-            // A snapshot or a source (named by its blob id): nginx
-            // compresses it on request (`gzip on` in its location).
+        if gongkai::render::server::compressed_on_request(file) {
+            // A snapshot or a source (named by its blob id), or a history
+            // page: nginx compresses it on request (`gzip on` in its
+            // location).
             assert!(!files.contains(&gz), "{gz}");
             revisions += 1;
             continue;
@@ -102,7 +103,16 @@ fn every_text_file_but_revisions_has_a_deterministic_gzip_copy() {
         copies += 1;
     }
     assert!(copies > 50, "{copies} copies");
-    assert!(revisions > 10, "{revisions} snapshots and sources");
+    assert!(
+        revisions > 10,
+        "{revisions} snapshots, sources and history pages"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("/history/index.html") && !files.contains(&format!("{f}.gz"))),
+        "a history page without a copy"
+    );
     assert!(files.iter().any(|f| f == "index.html.gz"));
 }
 

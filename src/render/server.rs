@@ -164,6 +164,37 @@ pub fn revision_file(rel: &str) -> bool {
     rel.len() > 45 && PATTERN.is_match(rel)
 }
 
+/// History pages of every document kind (`urls::history`), as a regular
+/// expression like [`REVISION_FILES`]: the folder named `history/` and the
+/// `index.html` nginx serves for it.
+const HISTORY_PAGES: &str =
+    r"(items/.+|departments/[^/]+(/guide|/reports/[^/]+)?)/history/(index\.html)?";
+
+/// Whether `rel` is a history page: few readers open one (it lists a
+/// document's revisions), so, like revisions, it has no `.gz` copy and
+/// nginx compresses it when asked ([`history_headers`]). At 10,000 items
+/// their copies were an eighth of the bytes compressed on every build.
+pub fn history_page(rel: &str) -> bool {
+    static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!("^{HISTORY_PAGES}$")).expect("a valid pattern")
+    });
+    rel.ends_with("/history/index.html") && PATTERN.is_match(rel)
+}
+
+/// Whether `rel` has no `.gz` copy and nginx compresses it on request: a
+/// revision's snapshot or source, or a history page.
+pub fn compressed_on_request(rel: &str) -> bool {
+    revision_file(rel) || history_page(rel)
+}
+
+/// What nginx adds to a history page: what every page gets (a location
+/// with its own `add_header` inherits none), and compression on request.
+fn history_headers(x: &mut String) {
+    common_headers(x, "    ");
+    let _ = writeln!(x, "    add_header Cache-Control \"{SHORT}\" always;");
+    x.push_str("    gzip on;\n");
+}
+
 /// What nginx adds to a revision's snapshot or source: immutable, and
 /// compressed when the client accepts it. They have no `.gz` copy: a
 /// history of 2,000 commits makes tens of thousands of them, each
@@ -233,6 +264,10 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     // is its year).
     let _ = writeln!(x, "location ~ \"^{base_re}{REVISION_FILES}$\" {{");
     revision_headers(&mut x);
+    x.push_str("}\n");
+    // History pages: compressed on request, they have no `.gz` copy.
+    let _ = writeln!(x, "location ~ \"^{base_re}{HISTORY_PAGES}$\" {{");
+    history_headers(&mut x);
     x.push_str("}\n");
     // Attachments download; a reader's browser never renders them.
     let _ = writeln!(x, "location ~ ^{base_re}departments/[^/]+/files/ {{");
@@ -340,11 +375,12 @@ pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 pub struct Precompress<'a>(pub &'a dyn Sink);
 
 /// The name of `rel`'s precompressed copy, for the files that get one:
-/// text the server sends, except revisions' snapshots and sources
-/// ([`revision_file`]).
+/// text the server sends, except revisions' snapshots and sources and
+/// history pages ([`compressed_on_request`]).
 fn gz_of(rel: &str) -> Option<String> {
     let text = TEXT.iter().any(|ext| rel.ends_with(ext));
-    (text && !rel.starts_with("_gongkai/") && !revision_file(rel)).then(|| format!("{rel}.gz"))
+    (text && !rel.starts_with("_gongkai/") && !compressed_on_request(rel))
+        .then(|| format!("{rel}.gz"))
 }
 
 impl Sink for Precompress<'_> {
@@ -462,6 +498,40 @@ mod tests {
             assert!(!revision_file(&rel), "{rel}");
         }
         assert!(gz_of("items/x/y/index.html").is_some());
+    }
+
+    #[test]
+    fn history_pages_and_only_they_are_compressed_on_request() {
+        for rel in [
+            "items/11530100MB0A00001B/2024-00001/history/index.html",
+            "departments/czj/history/index.html",
+            "departments/czj/guide/history/index.html",
+            "departments/czj/reports/2024/history/index.html",
+        ] {
+            assert!(history_page(rel), "{rel}");
+            assert!(compressed_on_request(rel), "{rel}");
+            assert_eq!(gz_of(rel), None, "{rel}");
+        }
+        for rel in [
+            "items/11530100MB0A00001B/2024-00001/index.html",
+            "history/index.html",
+            "catalog/history/index.html",
+            "departments/czj/files/history/index.html",
+            "items/x/history/a.html",
+            "powers/XK-001/history/index.html",
+        ] {
+            assert!(!history_page(rel), "{rel}");
+        }
+        assert!(gz_of("catalog/history/index.html").is_some());
+        // nginx's location is the same pattern.
+        let conf = nginx(
+            &Urls::new("https://example.gov.cn/"),
+            &ServerPlan::default(),
+        );
+        assert!(
+            conf.contains(&format!("location ~ \"^/{HISTORY_PAGES}$\" {{")),
+            "{conf}"
+        );
     }
 
     #[test]

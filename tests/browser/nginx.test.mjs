@@ -316,6 +316,24 @@ describe('nginx with the generated include', () => {
     }
   });
 
+  it('compresses history pages, which have no copy, when asked', async () => {
+    const pages = readdirSync(join(out, 'items'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('/history/index.html'))
+      .slice(0, 5)
+      .map((f) => `/items/${f.replace(/index\.html$/, '')}`);
+    assert.ok(pages.length >= 1, 'no history page');
+    for (const url of pages) {
+      assert.ok(!existsSync(`${fileOf(url)}.gz`), url);
+      const gz = await get(url, { 'accept-encoding': 'gzip' });
+      assert.equal(gz.status, 200, url);
+      assert.equal(gz.headers['content-encoding'], 'gzip', url);
+      assert.equal(gz.headers['cache-control'], SHORT, url);
+      assert.match(gz.headers['content-security-policy'], /default-src 'self'/, url);
+      assert.deepEqual(gunzipSync(gz.body), readFileSync(fileOf(url)), url);
+    }
+  });
+
   it('sends attachments as downloads', async () => {
     const files = readdirSync(join(out, 'departments'), { recursive: true })
       .map(String)
