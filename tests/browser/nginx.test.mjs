@@ -317,11 +317,19 @@ describe('nginx with the generated include', () => {
   });
 
   it('compresses history pages, which have no copy, when asked', async () => {
+    // A withdrawn item's history page answers 410 (tested above).
+    const gone = new Set(
+      readFileSync(join(out, '_redirects'), 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith(' 410!'))
+        .map((l) => l.split(' ')[0]),
+    );
     const pages = readdirSync(join(out, 'items'), { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('/history/index.html'))
-      .slice(0, 5)
-      .map((f) => `/items/${f.replace(/index\.html$/, '')}`);
+      .map((f) => `/items/${f.replace(/index\.html$/, '')}`)
+      .filter((url) => !gone.has(url))
+      .slice(0, 5);
     assert.ok(pages.length >= 1, 'no history page');
     for (const url of pages) {
       assert.ok(!existsSync(`${fileOf(url)}.gz`), url);
