@@ -271,15 +271,14 @@ pub fn read(
             }
         }
     }
-    let mut known: HashMap<&str, &Arc<str>> = HashMap::new();
+    let mut known: HashMap<&str, Loaded> = HashMap::new();
     if let Some(raw) = loaded {
-        let items = raw.items.iter().map(|i| (&i.blob, &i.source));
-        let powers = raw.powers.iter().map(|p| (&p.blob, &p.source));
-        known.extend(
-            items
-                .chain(powers)
-                .map(|(blob, source)| (blob.as_str(), &source.text)),
-        );
+        let items = raw.items.iter().map(|i| (i.blob.as_str(), Loaded::Item(i)));
+        let powers = raw
+            .powers
+            .iter()
+            .map(|p| (p.blob.as_str(), Loaded::Power(p)));
+        known.extend(items.chain(powers));
     }
     let parsed = read_revisions(repo, paths, &known)?;
     drop(known);
@@ -364,7 +363,7 @@ fn id_of<T: Payload>(
 }
 
 /// One path a blob had as each kind of file.
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Paths<'a> {
     catalog: Option<&'a str>,
     power: Option<&'a str>,
@@ -441,24 +440,43 @@ struct Parsed {
     narratives: BTreeMap<String, Option<Arc<SourceFile>>>,
 }
 
+/// A file of the loaded tree, as `load` parsed it.
+#[derive(Clone, Copy)]
+enum Loaded<'a> {
+    Item(&'a CatalogItem),
+    Power(&'a PowerItem),
+}
+
+impl Loaded<'_> {
+    fn text(&self) -> &Arc<str> {
+        match self {
+            Loaded::Item(i) => &i.source.text,
+            Loaded::Power(p) => &p.source.text,
+        }
+    }
+}
+
 /// Every revision named by the changes (blob id → the paths it had), parsed.
-/// A revision that is a file of the loaded tree (`known`: blob id → its
-/// text) shares that text; other bytes come from the revision cache when
-/// they hash to their id, from git otherwise (and are then added to the
-/// cache). So the cache holds past revisions only, and neither it nor the
-/// first read from git grows with the items of the current tree.
+/// A revision that is a file of the loaded tree (`known`: blob id → the
+/// file) shares that file's text, and when the history names it by the
+/// same path, the item `load` made of it: the same function of the same
+/// text, path and department, so parsed once per build instead of twice.
+/// Other bytes come from the revision cache when they hash to their id,
+/// from git otherwise (and are then added to the cache). So the cache
+/// holds past revisions only, and neither it nor the first read from git
+/// grows with the items of the current tree.
 fn read_revisions(
     repo: &Repo,
     paths: BTreeMap<&str, Paths>,
-    known: &HashMap<&str, &Arc<str>>,
+    known: &HashMap<&str, Loaded>,
 ) -> Result<Parsed, GitError> {
     let stored = blobs::StoredBlobs::load(&repo.cache_dir);
     let paths: Vec<(&str, Paths)> = paths.into_iter().collect();
     let cached: Vec<Option<Revision>> = paths
         .par_iter()
         .map(|(blob, path)| {
-            if let Some(text) = known.get(blob) {
-                return Some(parse_revision(path, Some(Arc::clone(text))));
+            if let Some(file) = known.get(blob) {
+                return Some(parse_loaded(path, *file));
             }
             let bytes = stored
                 .get(blob)
@@ -560,6 +578,39 @@ fn parse_revision(paths: &Paths, text: Option<Arc<str>>) -> Revision {
         narrative: parse_as(paths.narrative, text, |path, text| {
             Some(SourceFile::new(path, Arc::clone(text)))
         }),
+    }
+}
+
+/// A file of the loaded tree as [`parse_revision`] would parse it: an item
+/// (or power) named by the path `load` read it from is `load`'s, cloned
+/// (an incomplete one is `None`, as [`parse_item`] makes it); any other
+/// kind it was, or another path, is parsed from the shared text.
+fn parse_loaded(paths: &Paths, file: Loaded) -> Revision {
+    let same_path = |path: Option<&str>, source: &SourceFile| {
+        path.is_some_and(|p| source.path == std::path::Path::new(p))
+    };
+    match file {
+        Loaded::Item(item) if same_path(paths.catalog, &item.source) => Revision {
+            catalog: Some(item.complete.then(|| Arc::new(item.clone()))),
+            ..parse_revision(
+                &Paths {
+                    catalog: None,
+                    ..*paths
+                },
+                Some(Arc::clone(&item.source.text)),
+            )
+        },
+        Loaded::Power(power) if same_path(paths.power, &power.source) => Revision {
+            power: Some(power.complete.then(|| Arc::new(power.clone()))),
+            ..parse_revision(
+                &Paths {
+                    power: None,
+                    ..*paths
+                },
+                Some(Arc::clone(&power.source.text)),
+            )
+        },
+        _ => parse_revision(paths, Some(Arc::clone(file.text()))),
     }
 }
 
@@ -680,10 +731,11 @@ fn parse_guide(path: &str, text: &Arc<str>) -> Option<Guide> {
 fn parse_item(path: &str, text: &Arc<str>) -> Option<CatalogItem> {
     let department = path.split('/').nth(1)?;
     let mut ignored = Diagnostics::default();
-    let item = load::load_catalog_item(
+    let item = load::read_catalog_item(
         SourceFile::new(path, Arc::clone(text)),
         department,
         &mut ignored,
+        load::Guardrails::Skip,
     )?;
     item.complete.then_some(item)
 }
@@ -738,4 +790,68 @@ fn ancestors<'a>(
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ITEM: &str = "+++\nindex_no = \"X/2024-00001\"\ntitle = \"通知\"\npublished = 2024-03-01\n\
+        category = \"综合政务\"\n+++\n正文。\n";
+    /// No title: read, but incomplete.
+    const INCOMPLETE: &str = "+++\nindex_no = \"X/2024-00002\"\npublished = 2024-03-01\n\
+        category = \"综合政务\"\n+++\n正文。\n";
+
+    fn loaded(path: &str, text: &str) -> CatalogItem {
+        let department = path.split('/').nth(1).unwrap();
+        let mut d = Diagnostics::default();
+        load::load_catalog_item(SourceFile::new(path, text), department, &mut d).unwrap()
+    }
+
+    fn shown(r: &Revision) -> String {
+        format!("{:?} {:?}", r.catalog, r.power)
+    }
+
+    /// A loaded file's revision is the one parsing its text would give,
+    /// whether it is taken from `load` (same path), parsed again (another
+    /// path: another department, another source path) or incomplete.
+    #[test]
+    fn a_loaded_file_gives_the_revision_its_text_parses_to() {
+        for (text, load_path, history_path) in [
+            (ITEM, "content/a/catalog/x.md", "content/a/catalog/x.md"),
+            (ITEM, "content/a/catalog/x.md", "content/b/catalog/y.md"),
+            (
+                INCOMPLETE,
+                "content/a/catalog/x.md",
+                "content/a/catalog/x.md",
+            ),
+        ] {
+            let item = loaded(load_path, text);
+            let paths = Paths {
+                catalog: Some(history_path),
+                ..Paths::default()
+            };
+            let reused = parse_loaded(&paths, Loaded::Item(&item));
+            let parsed = parse_revision(&paths, Some(Arc::from(text)));
+            assert_eq!(shown(&reused), shown(&parsed), "{history_path}");
+        }
+        let item = loaded("content/a/catalog/x.md", ITEM);
+        let paths = Paths {
+            catalog: Some("content/a/catalog/x.md"),
+            ..Paths::default()
+        };
+        let reused = parse_loaded(&paths, Loaded::Item(&item));
+        assert!(shown(&reused).contains("department: \"a\""));
+        let elsewhere = Paths {
+            catalog: Some("content/b/catalog/x.md"),
+            ..Paths::default()
+        };
+        let parsed = parse_loaded(&elsewhere, Loaded::Item(&item));
+        assert!(shown(&parsed).contains("department: \"b\""));
+        let incomplete = loaded("content/a/catalog/x.md", INCOMPLETE);
+        assert!(matches!(
+            parse_loaded(&paths, Loaded::Item(&incomplete)).catalog,
+            Some(None)
+        ));
+    }
 }

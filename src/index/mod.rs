@@ -22,7 +22,6 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use tantivy::query::Bm25Weight;
 use tantivy::tokenizer::TokenStream;
 
 use crate::sink::Sink;
@@ -361,11 +360,41 @@ pub struct SearchIndex {
     terms: Terms,
     /// Per field, per document: tantivy's one-byte code of its length.
     norms: [Vec<u8>; FIELDS],
-    /// Per field: tokens per document, as `Bm25Weight::for_terms`
-    /// computes it.
-    average: [f32; FIELDS],
     /// Documents indexed (`docs` may be taken away: `store::Search`).
     total_docs: u64,
+    /// Per field, [`tf_cache`] of its average (on the heap: 3 kB).
+    tf_cache: Vec<[f32; 256]>,
+}
+
+/// BM25's constants in tantivy (`query/bm25.rs`).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// What `Bm25Weight::for_one_term(doc_freq, total_docs, _).boost_by(boost)`
+/// holds as its weight, in the same `f32` operations. tantivy's builds an
+/// explanation (strings) and a 256-entry table per call: per token and
+/// field, twice per build, that was a large part of exporting the index.
+/// `bm25_matches_tantivy` proves the scores equal bit for bit.
+fn bm25_weight(doc_freq: u64, total_docs: u64, boost: f32) -> f32 {
+    let x = ((total_docs - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    let idf = (1.0 + x).ln();
+    let weight = idf * (1.0 + K1);
+    if boost == 1.0 { weight } else { weight * boost }
+}
+
+/// tantivy's table of `K1 * (1 - B + B * length / average)` per one-byte
+/// field-length code, made once per field instead of once per token.
+fn tf_cache(average: f32) -> [f32; 256] {
+    std::array::from_fn(|id| {
+        let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id as u8);
+        K1 * (1.0 - B + B * length as f32 / average)
+    })
+}
+
+/// `Bm25Weight::score`: the weight times `tf / (tf + table[norm])`.
+fn bm25_score(weight: f32, cache: &[f32; 256], norm: u8, tf: u32) -> f32 {
+    let tf = tf as f32;
+    weight * (tf / (tf + cache[norm as usize]))
 }
 
 /// What a query keeps.
@@ -459,7 +488,7 @@ impl SearchIndex {
         }
         let stamp = stamp.finish();
         let total_docs = docs.len() as u64;
-        let average = std::array::from_fn(|f| {
+        let average: [f32; FIELDS] = std::array::from_fn(|f| {
             let tokens: u64 = lengths[f].iter().map(|n| u64::from(*n)).sum();
             tokens as f32 / total_docs as f32
         });
@@ -474,8 +503,10 @@ impl SearchIndex {
             base_url: None,
             terms,
             norms,
-            average,
             total_docs,
+            // Per field: tokens per document, as `Bm25Weight::for_terms`
+            // computes it.
+            tf_cache: average.iter().map(|a| tf_cache(*a)).collect(),
         })
     }
 
@@ -504,15 +535,13 @@ impl SearchIndex {
             if postings.docs == 0 {
                 continue;
             }
-            // What `Bm25Weight::for_terms(searcher, [term])` computes.
-            let weight =
-                Bm25Weight::for_one_term(u64::from(postings.docs), total_docs, self.average[f])
-                    .boost_by(BOOSTS[f]);
+            let weight = bm25_weight(u64::from(postings.docs), total_docs, BOOSTS[f]);
             let norms = &self.norms[f];
+            let cache = &self.tf_cache[f];
             scores.extend(
                 postings
                     .iter()
-                    .map(|(doc, tf)| (doc, weight.score(norms[doc as usize], tf))),
+                    .map(|(doc, tf)| (doc, bm25_score(weight, cache, norms[doc as usize], tf))),
             );
         }
         // Per document, its fields' scores added in field order.
@@ -587,4 +616,38 @@ fn combine<'d>(
 /// A score in hundredths, the unit both the CLI and the browser add.
 pub fn quantize(score: f32) -> u32 {
     (f64::from(score) * SCORE_SCALE).round().max(0.0) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::Bm25Weight;
+
+    /// The scores made without tantivy's `Bm25Weight` are its scores, bit
+    /// for bit, over document frequencies, lengths, boosts and counts.
+    #[test]
+    fn bm25_matches_tantivy() {
+        for total in [1u64, 7, 1000, 123_457] {
+            for average in [0.5f32, 3.0, 17.25, 1400.7] {
+                let cache = tf_cache(average);
+                for doc_freq in [1u64, 2, total / 2, total] {
+                    let doc_freq = doc_freq.clamp(1, total);
+                    for boost in [1.0f32, TITLE_BOOST] {
+                        let theirs =
+                            Bm25Weight::for_one_term(doc_freq, total, average).boost_by(boost);
+                        let weight = bm25_weight(doc_freq, total, boost);
+                        for norm in [0u8, 1, 17, 100, 200, 255] {
+                            for tf in [1u32, 2, 9, 400] {
+                                assert_eq!(
+                                    bm25_score(weight, &cache, norm, tf).to_bits(),
+                                    theirs.score(norm, tf).to_bits(),
+                                    "{total} {average} {doc_freq} {boost} {norm} {tf}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

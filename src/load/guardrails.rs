@@ -130,10 +130,17 @@ pub fn pinyin_annotations(source: &SourceFile, range: Range<usize>, diagnostics:
     let text = &source.text[range.clone()];
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        let annotations: Vec<Range<usize>> = PINYIN
-            .captures_iter(line)
-            .map(|c| c.get(1).expect("group").range())
-            .collect();
+        // Every annotation opens a bracket, and most lines have none: the
+        // expression has no literal to look for first, so without this it
+        // ran its automaton over every line of every file.
+        let annotations: Vec<Range<usize>> = if line.contains(['(', '（']) {
+            PINYIN
+                .captures_iter(line)
+                .map(|c| c.get(1).expect("group").range())
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let Some(first) = annotations.first() {
             let mut clean = String::with_capacity(line.len());
             let mut last = 0;

@@ -29,7 +29,7 @@ use crate::model::file_type;
 use crate::model::{Attachment, AttachmentContent, CatalogItem, Department, PowerItem, SiteConfig};
 
 pub use cache::ItemCache;
-pub use catalog::load_item as load_catalog_item;
+pub use catalog::{Guardrails, load_item as load_catalog_item, read_item as read_catalog_item};
 pub use department::is_valid_slug;
 pub use front_matter::split_front_matter;
 pub use site::{load_site_config, site_utc_offset};

@@ -536,16 +536,39 @@ fn paginate<'a>(
 }
 
 impl Renderer<'_> {
-    pub(super) fn render_listing(&self, listing: &ListingPage) -> Result<Vec<u8>, RenderError> {
+    /// Write a listing page, unless the sink still has the one made from
+    /// the same key: the page's own context (its meta and what the listing
+    /// inserts) on top of the language's key (generator, theme, the shared
+    /// context). A commit changes a few listing pages; the others, about a
+    /// third of a site's pages, are no longer rendered again every build.
+    pub(super) fn write_listing(
+        &self,
+        listing: &ListingPage,
+        sink: &dyn crate::sink::Sink,
+    ) -> Result<(), RenderError> {
         let lang = self.site().config.language;
+        let own = self.listing_context(listing, lang);
+        let template = listing.template();
+        let key = self.keys.page(lang, template, &own.clone().into_json());
+        self.write_keyed(sink, &urls::file_of(&listing.rel), &key, || {
+            let mut ctx = self.languages[&lang].base.clone();
+            ctx.extend(own);
+            self.render(lang, template, &ctx)
+        })
+    }
+
+    /// What a listing page's context holds beyond the shared context of
+    /// its language: `page` and the listing's own values.
+    fn listing_context(&self, listing: &ListingPage, lang: crate::model::Language) -> Context {
         let mut crumbs = vec![self.crumb(&self.string(lang, "home"), "")];
         let strings = self.strings(lang);
         for (title, rel) in &listing.parents {
             crumbs.push(self.crumb(&title.text(strings), rel));
         }
         let title = listing.title(strings);
-        let mut ctx = self.context(lang, self.meta(title, &listing.rel, crumbs));
+        let mut ctx = Context::new();
+        ctx.insert("page", &self.meta(title, &listing.rel, crumbs));
         listing.insert(&mut ctx, &self.lookup, lang, strings);
-        self.render(lang, listing.template(), &ctx)
+        ctx
     }
 }

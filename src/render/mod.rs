@@ -194,11 +194,9 @@ pub fn render(
         sink.write(&urls::file_of(rel), &bytes)?;
         Ok::<_, RenderError>(())
     })?;
-    listing_pages.par_iter().try_for_each(|listing| {
-        let bytes = renderer.render_listing(listing)?;
-        sink.write(&urls::file_of(&listing.rel), &bytes)?;
-        Ok::<_, RenderError>(())
-    })?;
+    listing_pages
+        .par_iter()
+        .try_for_each(|listing| renderer.write_listing(listing, sink))?;
 
     // A feed reader does not follow an HTML redirect: a former slug's feed
     // URL serves the department's feed itself.
