@@ -15,6 +15,7 @@ pub mod cache;
 pub mod log;
 mod repo;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -190,18 +191,66 @@ impl History {
     }
 }
 
+/// Where the texts of the current files come from. A revision whose blob
+/// is one of them is parsed from that text rather than read from git or
+/// the revision cache (at 500,000 items nearly every revision is a current
+/// file; see docs/design-notes.md, "Build speed"), so the cache holds past
+/// revisions only.
+#[derive(Clone, Copy)]
+pub enum Current<'a> {
+    /// The site as `load` read it (a build): its texts are shared, not
+    /// held twice.
+    Loaded(&'a load::RawSite),
+    /// The files under `content/` of the work tree at this root, read raw
+    /// (`gongkai history`, `show`: they need the revisions, not a loaded
+    /// and checked site). A file edited since the last commit has another
+    /// blob id and is simply not used.
+    WorkTree(&'a std::path::Path),
+}
+
+impl<'a> Current<'a> {
+    /// Blob id → text of every current file.
+    fn texts(self) -> HashMap<Cow<'a, str>, Arc<str>> {
+        match self {
+            Current::Loaded(raw) => {
+                let items = raw.items.iter().map(|i| (&i.blob, &i.source));
+                let powers = raw.powers.iter().map(|p| (&p.blob, &p.source));
+                items
+                    .chain(powers)
+                    .map(|(blob, source)| (Cow::from(blob.as_str()), Arc::clone(&source.text)))
+                    .collect()
+            }
+            Current::WorkTree(root) => {
+                // Never through a link, as `load` reads the site.
+                let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content"))
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(walkdir::DirEntry::into_path)
+                    .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "toml"))
+                    .collect();
+                files
+                    .par_iter()
+                    .filter_map(|path| {
+                        let bytes = std::fs::read(path).ok()?;
+                        let id = crate::git::blob_id(&bytes);
+                        Some((Cow::from(id), Arc::from(String::from_utf8(bytes).ok()?)))
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
 /// Read the history of the site in `repo` up to `tip` (a commit id).
 /// Commit dates are days in the site's zone (`utc_offset`, seconds east
-/// of UTC), whatever zone each committer was in. `loaded` is the site as
-/// `load` read it, when the caller has it: a revision whose blob is one of
-/// its files is parsed from that file's text, shared rather than read from
-/// git or the revision cache and copied (at 500,000 items nearly every
-/// revision is a current file; see docs/design-notes.md, "Build speed").
+/// of UTC), whatever zone each committer was in. `current` gives the texts
+/// of the current files (see [`Current`]).
 pub fn read(
     repo: &Repo,
     tip: &str,
     utc_offset: i32,
-    loaded: Option<&load::RawSite>,
+    current: Current<'_>,
 ) -> Result<History, GitError> {
     let known = cache::load(&repo.cache_dir);
     let records = repo.commits(tip, &known)?;
@@ -271,16 +320,7 @@ pub fn read(
             }
         }
     }
-    let mut known: HashMap<&str, &Arc<str>> = HashMap::new();
-    if let Some(raw) = loaded {
-        let items = raw.items.iter().map(|i| (&i.blob, &i.source));
-        let powers = raw.powers.iter().map(|p| (&p.blob, &p.source));
-        known.extend(
-            items
-                .chain(powers)
-                .map(|(blob, source)| (blob.as_str(), &source.text)),
-        );
-    }
+    let known = current.texts();
     let parsed = read_revisions(repo, paths, &known)?;
     drop(known);
     let items = events(&order, &records, |blob, path| {
@@ -450,14 +490,14 @@ struct Parsed {
 fn read_revisions(
     repo: &Repo,
     paths: BTreeMap<&str, Paths>,
-    known: &HashMap<&str, &Arc<str>>,
+    known: &HashMap<Cow<'_, str>, Arc<str>>,
 ) -> Result<Parsed, GitError> {
     let stored = blobs::StoredBlobs::load(&repo.cache_dir);
     let paths: Vec<(&str, Paths)> = paths.into_iter().collect();
     let cached: Vec<Option<Revision>> = paths
         .par_iter()
         .map(|(blob, path)| {
-            if let Some(text) = known.get(blob) {
+            if let Some(text) = known.get(*blob) {
                 return Some(parse_revision(path, Some(Arc::clone(text))));
             }
             let bytes = stored
