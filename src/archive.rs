@@ -69,8 +69,13 @@ pub fn archive(root: &Path, rev: Option<&str>, out: &Path) -> Result<ArchiveRepo
     repo.checkout_site(&commit, dir).map_err(BuildError::Git)?;
     let (raw, diagnostics) =
         load::load(dir).map_err(BuildError::io("cannot read the release's files"))?;
-    let history = history::read(&repo, &commit, load::site_utc_offset(dir), Some(&raw))
-        .map_err(BuildError::Git)?;
+    let history = history::read(
+        &repo,
+        &commit,
+        load::site_utc_offset(dir),
+        history::Current::Loaded(&raw),
+    )
+    .map_err(BuildError::Git)?;
     let seconds = history.tip().seconds;
     let snapshot = build::validate_loaded(
         dir,

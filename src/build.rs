@@ -197,8 +197,13 @@ pub fn load_and_validate_at(
     audience: Audience,
 ) -> io::Result<Snapshot> {
     let (raw, diagnostics) = load::load(root)?;
-    let history = history::read(repo, commit, load::site_utc_offset(root), Some(&raw))
-        .map_err(io::Error::other)?;
+    let history = history::read(
+        repo,
+        commit,
+        load::site_utc_offset(root),
+        history::Current::Loaded(&raw),
+    )
+    .map_err(io::Error::other)?;
     Ok(validate_loaded(
         root,
         raw,
@@ -311,8 +316,23 @@ pub fn build(
     on_total(render::progress_total(&site));
     let sealing = seal::Sealing::new(&staging, &options.root);
     let sink = render::server::Precompress(&sealing);
-    match search_and_render(&site, &theme, &build, &sink, progress) {
+    // As `search_and_render`, but each item's text is freed once its pages
+    // are written (`render::Texts`).
+    let rendered = crate::index::stage(&site, render::html_pages(&site), &sink)
+        .map_err(RenderError::from)
+        .and_then(|entry| {
+            let texts = render::Texts::take(&mut site);
+            render::render_with(&site, Some(&texts), &theme, &build, &entry, &sink, progress)
+        });
+    match rendered {
         Ok(report) => {
+            // Rendered: the site (its texts above all) is not needed for the
+            // manifest and the ledger, which hold a record of every file.
+            let withheld = {
+                let site = site;
+                site.withheld
+            };
+            drop(theme);
             if let Some(manifest) = sealing.seal() {
                 let written = render::server::Precompress(&staging)
                     .write(seal::MANIFEST, &manifest)
@@ -346,7 +366,7 @@ pub fn build(
                 files: written.files,
                 reused: written.reused,
                 unchanged: written.unchanged,
-                withheld: site.withheld,
+                withheld,
                 build,
                 without_git,
                 shallow,
@@ -476,7 +496,8 @@ pub fn lost_urls_since(root: &Path, rev: &str) -> Result<LostUrls, BuildError> {
     })
 }
 
-/// The history of the repository holding `root`, up to HEAD.
+/// The history of the repository holding `root`, up to HEAD (`history`,
+/// `show`): the current files are read raw, not loaded as a site.
 pub fn read_history(root: &Path) -> Result<History, BuildError> {
     shallow_clone(root, false)?;
     let repo = history::Repo::discover(root).ok_or_else(|| {
@@ -488,7 +509,13 @@ pub fn read_history(root: &Path) -> Result<History, BuildError> {
     let tip = repo
         .head()
         .ok_or_else(|| BuildError::NotFound("the repository has no commit yet".to_string()))?;
-    history::read(&repo, &tip, load::site_utc_offset(root), None).map_err(BuildError::Git)
+    history::read(
+        &repo,
+        &tip,
+        load::site_utc_offset(root),
+        history::Current::WorkTree(root),
+    )
+    .map_err(BuildError::Git)
 }
 
 /// The search index of the site at `root`, as `build` would publish it

@@ -6,7 +6,6 @@
 //! The manifest is the last file written: [`Sealing`] hashes every file on
 //! its way to the output and holds the manifest back until [`Sealing::seal`].
 
-use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,11 +29,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// A sink that records the SHA-256 of every file it passes on, except the
@@ -42,8 +43,52 @@ pub fn hex(bytes: &[u8]) -> String {
 pub struct Sealing<'a> {
     inner: &'a dyn Sink,
     root: PathBuf,
-    hashes: Mutex<BTreeMap<String, String>>,
+    hashes: Mutex<Hashes>,
     manifest: Mutex<Option<Vec<u8>>>,
+}
+
+/// Every file's path and SHA-256, in the order written. At 500,000 items
+/// a build writes 3.4 million files: the paths sit end to end in one
+/// string and each hash is 32 bytes (a map of two `String`s per file, the
+/// hash in hex, was about 200 bytes a file).
+#[derive(Default)]
+struct Hashes {
+    paths: String,
+    /// End of the path in `paths`, and the hash.
+    files: Vec<(u32, crate::sink::Digest)>,
+}
+
+impl Hashes {
+    fn push(&mut self, rel: &str, hash: crate::sink::Digest) {
+        self.paths.push_str(rel);
+        let end = u32::try_from(self.paths.len()).expect("under 4 GB of paths");
+        self.files.push((end, hash));
+    }
+
+    /// (path, hash), sorted by path; of a path written twice, the last.
+    fn sorted(&self) -> Vec<(&str, &crate::sink::Digest)> {
+        let mut start = 0;
+        let mut all: Vec<(&str, &crate::sink::Digest)> = self
+            .files
+            .iter()
+            .map(|(end, hash)| {
+                let end = *end as usize;
+                let path = &self.paths[start..end];
+                start = end;
+                (path, hash)
+            })
+            .collect();
+        // Stable: of equal paths the later stays last, and wins below.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut unique: Vec<(&str, &crate::sink::Digest)> = Vec::with_capacity(all.len());
+        for entry in all {
+            match unique.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => unique.push(entry),
+            }
+        }
+        unique
+    }
 }
 
 impl<'a> Sealing<'a> {
@@ -52,7 +97,7 @@ impl<'a> Sealing<'a> {
         Sealing {
             inner,
             root: root.to_path_buf(),
-            hashes: Mutex::new(BTreeMap::new()),
+            hashes: Mutex::new(Hashes::default()),
             manifest: Mutex::new(None),
         }
     }
@@ -65,7 +110,7 @@ impl<'a> Sealing<'a> {
         self.hashes
             .lock()
             .expect("no panics while held")
-            .insert(rel.to_string(), hex(&digest));
+            .push(rel, digest);
         digest
     }
 
@@ -74,7 +119,7 @@ impl<'a> Sealing<'a> {
     pub fn seal(self) -> Option<Vec<u8>> {
         let manifest = self.manifest.into_inner().expect("not poisoned")?;
         let hashes = self.hashes.into_inner().expect("not poisoned");
-        Some(with_files(&manifest, &hashes))
+        Some(with_files(&manifest, &hashes.sorted()))
     }
 }
 
@@ -118,7 +163,7 @@ impl Sink for Sealing<'_> {
         if let Some(digests) = &found {
             let mut hashes = self.hashes.lock().expect("no panics while held");
             for (rel, digest) in rels.iter().zip(digests) {
-                hashes.insert(rel.to_string(), hex(digest));
+                hashes.push(rel, *digest);
             }
         }
         Ok(found)
@@ -136,18 +181,19 @@ impl Sink for Sealing<'_> {
 /// `manifest` (pretty JSON object, as `render::manifest::to_json` writes
 /// it) with `"files": {…}` added as its last member. Spliced as text so that
 /// the members before it keep their order and bytes.
-fn with_files(manifest: &[u8], hashes: &BTreeMap<String, String>) -> Vec<u8> {
+fn with_files(manifest: &[u8], hashes: &[(&str, &crate::sink::Digest)]) -> Vec<u8> {
     let text = String::from_utf8_lossy(manifest);
     let body = text.trim_end();
     let body = body.strip_suffix('}').expect("the manifest is an object");
-    let mut out = body.trim_end().to_string();
+    let mut out = String::with_capacity(body.len() + hashes.len() * 140);
+    out.push_str(body.trim_end());
     out.push_str(",\n  \"files\": {");
     for (i, (path, hash)) in hashes.iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         out.push_str("    ");
         out.push_str(&serde_json::to_string(path).expect("a string serialises"));
         out.push_str(": \"");
-        out.push_str(hash);
+        out.push_str(&hex(&hash[..]));
         out.push('"');
     }
     out.push_str("\n  }\n}\n");
@@ -383,14 +429,20 @@ mod tests {
     #[test]
     fn files_are_added_last_and_the_manifest_stays_json() {
         let manifest = b"{\n  \"build\": {},\n  \"items\": []\n}\n";
-        let mut hashes = BTreeMap::new();
-        hashes.insert("b/\"q\".html".to_string(), "22".to_string());
-        hashes.insert("a.html".to_string(), "11".to_string());
-        let sealed = with_files(manifest, &hashes);
+        let mut hashes = Hashes::default();
+        hashes.push("b/\"q\".html", [0x22; 32]);
+        hashes.push("a.html", [0x10; 32]);
+        // Written twice (a copy made again): the last bytes are listed.
+        hashes.push("a.html", [0x11; 32]);
+        let sealed = with_files(manifest, &hashes.sorted());
         let text = String::from_utf8(sealed).unwrap();
-        assert!(text.starts_with("{\n  \"build\": {},\n  \"items\": [],\n  \"files\": {\n    \"a.html\": \"11\",\n    \"b/\\\"q\\\".html\": \"22\"\n  }\n}\n"), "{text}");
+        let (a, b) = ("11".repeat(32), "22".repeat(32));
+        let expected = format!(
+            "{{\n  \"build\": {{}},\n  \"items\": [],\n  \"files\": {{\n    \"a.html\": \"{a}\",\n    \"b/\\\"q\\\".html\": \"{b}\"\n  }}\n}}\n"
+        );
+        assert_eq!(text, expected);
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(json["files"]["b/\"q\".html"], "22");
+        assert_eq!(json["files"]["b/\"q\".html"], b.as_str());
     }
 
     /// Every file is hashed once: the digest that goes into the manifest is

@@ -54,7 +54,7 @@ pub struct Staging {
     /// The previous build's ledger, and this build's.
     ledger: PathBuf,
     previous: HashMap<String, Record>,
-    records: Mutex<Vec<(String, Record)>>,
+    records: Mutex<ledger::Records>,
     /// Patch the output folder in place: only `staged` files are in the
     /// staging folder (see the module's notes).
     patch: bool,
@@ -95,7 +95,7 @@ impl Staging {
             unchanged: AtomicUsize::new(0),
             previous: previous.files,
             ledger,
-            records: Mutex::new(Vec::new()),
+            records: Mutex::new(ledger::Records::default()),
             patch,
             staged: Mutex::new(Vec::new()),
         })
@@ -120,7 +120,7 @@ impl Staging {
         self.records
             .lock()
             .expect("no panics while held")
-            .push((rel.to_string(), record));
+            .push(rel, record);
     }
 
     /// Write `bytes` as `rel`, or link the previous output's file when it
@@ -234,7 +234,7 @@ impl Staging {
             swap(&self.dir, &self.out)?;
         }
         // Only a cache: the output is in place whether or not it is saved.
-        let _ = ledger::save(&self.ledger, &self.out, records);
+        let _ = ledger::save(&self.ledger, &self.out, &records);
         Ok(written)
     }
 
@@ -282,10 +282,10 @@ fn apply(
     dir: &Path,
     out: &Path,
     previous: &HashMap<String, Record>,
-    records: &[(String, Record)],
+    records: &ledger::Records,
     mut staged: Vec<String>,
 ) -> io::Result<()> {
-    let made: HashSet<&str> = records.iter().map(|(rel, _)| rel.as_str()).collect();
+    let made: HashSet<&str> = records.iter().map(|(rel, _)| rel).collect();
     let mut stale: Vec<&str> = previous
         .keys()
         .map(String::as_str)

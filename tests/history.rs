@@ -759,7 +759,9 @@ fn the_history_shares_the_loaded_texts_and_caches_past_revisions_only() {
     let repo = gongkai::history::Repo::discover(&root).unwrap();
     let tip = repo.head().unwrap();
     let offset = gongkai::load::site_utc_offset(&root);
-    let history = gongkai::history::read(&repo, &tip, offset, Some(&raw)).unwrap();
+    let history =
+        gongkai::history::read(&repo, &tip, offset, gongkai::history::Current::Loaded(&raw))
+            .unwrap();
     assert!(raw.items.len() > 3 && !raw.powers.is_empty());
     for item in &raw.items {
         let revision = history
@@ -796,14 +798,40 @@ fn the_history_shares_the_loaded_texts_and_caches_past_revisions_only() {
             "{blob} is a current file, not cached"
         );
     }
-    // Without the loaded tree (`gongkai history`), the same history.
-    let alone = gongkai::history::read(&repo, &tip, offset, None).unwrap();
+    // Without the loaded tree (`gongkai history`, `show`): the current
+    // files are read raw from the work tree, the same history, and still
+    // none of them is read from git into the cache. An item edited since
+    // the last commit is not taken for its committed revision.
+    let edited = &raw.items[0];
+    let path = root.join(&edited.source.path);
+    std::fs::write(&path, format!("{}\n追加一行。\n", edited.source.text)).unwrap();
+    let alone = gongkai::history::read(
+        &repo,
+        &tip,
+        offset,
+        gongkai::history::Current::WorkTree(&root),
+    )
+    .unwrap();
     assert_eq!(alone.items.blobs.len(), history.items.blobs.len());
     for (blob, revision) in &history.items.blobs {
         let other = &alone.items.blobs[blob];
         assert_eq!(
             revision.as_ref().map(|r| (&r.title, &r.source.text)),
             other.as_ref().map(|r| (&r.title, &r.source.text))
+        );
+    }
+    let committed = alone
+        .items
+        .parsed(&edited.blob)
+        .expect("the tip's revision");
+    assert_eq!(committed.source.text, edited.source.text);
+    let after = std::fs::read(root.join(".gongkai-cache/blobs.bin")).unwrap();
+    let after = String::from_utf8_lossy(&after);
+    for item in raw.items.iter().skip(1) {
+        assert!(
+            !after.contains(item.blob.as_str()),
+            "{} was read from git, not from the work tree",
+            item.source.path.display()
         );
     }
 }

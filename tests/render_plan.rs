@@ -145,3 +145,49 @@ fn a_site_with_revisions_deletions_and_withdrawals_writes_exactly_the_planned_pa
     let (written, counted) = written_and_counted(root, None);
     assert_eq!(written, counted);
 }
+
+/// Records every file's bytes.
+#[derive(Default)]
+struct BytesSink(Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl Sink for BytesSink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &str) -> io::Result<()> {
+        self.write(rel, from.as_bytes())
+    }
+}
+
+/// `build` takes the items' texts out of the site before rendering and
+/// puts each back for its item's pages only (so that it is freed once
+/// they are written): the same files as a render of the whole site.
+#[test]
+fn a_render_with_the_texts_taken_out_writes_the_same_files() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let as_of = Date::parse_iso(AS_OF);
+    let snapshot = load_and_validate(example, as_of, Audience::Publish).unwrap();
+    let mut site = snapshot.site.expect("the site validates");
+    let theme = Theme::load(example, &site.config.theme).unwrap();
+    let whole = BytesSink::default();
+    render::render(&site, &theme, &BuildInfo::default(), "", &whole, &|| {}).unwrap();
+    let texts = render::Texts::take(&mut site);
+    assert!(site.items.len() > 3);
+    assert!(site.items.iter().all(|i| i.doc.source.text.is_empty()));
+    let taken = BytesSink::default();
+    let build = BuildInfo::default();
+    render::render_with(&site, Some(&texts), &theme, &build, "", &taken, &|| {}).unwrap();
+    let (whole, taken) = (whole.0.into_inner().unwrap(), taken.0.into_inner().unwrap());
+    assert_eq!(
+        whole.keys().collect::<Vec<_>>(),
+        taken.keys().collect::<Vec<_>>()
+    );
+    for (rel, bytes) in &whole {
+        assert!(taken[rel] == *bytes, "{rel} differs");
+    }
+}

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod log;
 mod repo;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -190,18 +191,70 @@ impl History {
     }
 }
 
+/// Where the texts of the current files come from. A revision whose blob
+/// is one of them is parsed from that text rather than read from git or
+/// the revision cache (at 500,000 items nearly every revision is a current
+/// file; see docs/design-notes.md, "Build speed"), so the cache holds past
+/// revisions only.
+#[derive(Clone, Copy)]
+pub enum Current<'a> {
+    /// The site as `load` read it (a build): its texts are shared, not
+    /// held twice.
+    Loaded(&'a load::RawSite),
+    /// The files under `content/` of the work tree at this root, read raw
+    /// (`gongkai history`, `show`: they need the revisions, not a loaded
+    /// and checked site). A file edited since the last commit has another
+    /// blob id and is simply not used.
+    WorkTree(&'a std::path::Path),
+}
+
+impl<'a> Current<'a> {
+    /// Blob id → text of every current file.
+    fn texts(self) -> HashMap<Cow<'a, str>, Loaded<'a>> {
+        match self {
+            Current::Loaded(raw) => {
+                let items = raw
+                    .items
+                    .iter()
+                    .map(|i| (Cow::from(i.blob.as_str()), Loaded::Item(i)));
+                let powers = raw
+                    .powers
+                    .iter()
+                    .map(|p| (Cow::from(p.blob.as_str()), Loaded::Power(p)));
+                items.chain(powers).collect()
+            }
+            Current::WorkTree(root) => {
+                // Never through a link, as `load` reads the site.
+                let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content"))
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(walkdir::DirEntry::into_path)
+                    .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "toml"))
+                    .collect();
+                files
+                    .par_iter()
+                    .filter_map(|path| {
+                        let bytes = std::fs::read(path).ok()?;
+                        let id = crate::git::blob_id(&bytes);
+                        let text = Arc::from(String::from_utf8(bytes).ok()?);
+                        Some((Cow::from(id), Loaded::Text(text)))
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
 /// Read the history of the site in `repo` up to `tip` (a commit id).
 /// Commit dates are days in the site's zone (`utc_offset`, seconds east
-/// of UTC), whatever zone each committer was in. `loaded` is the site as
-/// `load` read it, when the caller has it: a revision whose blob is one of
-/// its files is parsed from that file's text, shared rather than read from
-/// git or the revision cache and copied (at 500,000 items nearly every
-/// revision is a current file; see docs/design-notes.md, "Build speed").
+/// of UTC), whatever zone each committer was in. `current` gives the texts
+/// of the current files (see [`Current`]).
 pub fn read(
     repo: &Repo,
     tip: &str,
     utc_offset: i32,
-    loaded: Option<&load::RawSite>,
+    current: Current<'_>,
 ) -> Result<History, GitError> {
     let known = cache::load(&repo.cache_dir);
     let records = repo.commits(tip, &known)?;
@@ -271,15 +324,7 @@ pub fn read(
             }
         }
     }
-    let mut known: HashMap<&str, Loaded> = HashMap::new();
-    if let Some(raw) = loaded {
-        let items = raw.items.iter().map(|i| (i.blob.as_str(), Loaded::Item(i)));
-        let powers = raw
-            .powers
-            .iter()
-            .map(|p| (p.blob.as_str(), Loaded::Power(p)));
-        known.extend(items.chain(powers));
-    }
+    let known = current.texts();
     let parsed = read_revisions(repo, paths, &known)?;
     drop(known);
     let items = events(&order, &records, |blob, path| {
@@ -440,11 +485,12 @@ struct Parsed {
     narratives: BTreeMap<String, Option<Arc<SourceFile>>>,
 }
 
-/// A file of the loaded tree, as `load` parsed it.
-#[derive(Clone, Copy)]
+/// A current file: as `load` parsed it (a build), or its text alone (a
+/// file of the work tree read raw, for `history` and `show`).
 enum Loaded<'a> {
     Item(&'a CatalogItem),
     Power(&'a PowerItem),
+    Text(Arc<str>),
 }
 
 impl Loaded<'_> {
@@ -452,6 +498,7 @@ impl Loaded<'_> {
         match self {
             Loaded::Item(i) => &i.source.text,
             Loaded::Power(p) => &p.source.text,
+            Loaded::Text(text) => text,
         }
     }
 }
@@ -468,15 +515,15 @@ impl Loaded<'_> {
 fn read_revisions(
     repo: &Repo,
     paths: BTreeMap<&str, Paths>,
-    known: &HashMap<&str, Loaded>,
+    known: &HashMap<Cow<'_, str>, Loaded>,
 ) -> Result<Parsed, GitError> {
     let stored = blobs::StoredBlobs::load(&repo.cache_dir);
     let paths: Vec<(&str, Paths)> = paths.into_iter().collect();
     let cached: Vec<Option<Revision>> = paths
         .par_iter()
         .map(|(blob, path)| {
-            if let Some(file) = known.get(blob) {
-                return Some(parse_loaded(path, *file));
+            if let Some(file) = known.get(*blob) {
+                return Some(parse_loaded(path, file));
             }
             let bytes = stored
                 .get(blob)
@@ -585,13 +632,13 @@ fn parse_revision(paths: &Paths, text: Option<Arc<str>>) -> Revision {
 /// (or power) named by the path `load` read it from is `load`'s, cloned
 /// (an incomplete one is `None`, as [`parse_item`] makes it); any other
 /// kind it was, or another path, is parsed from the shared text.
-fn parse_loaded(paths: &Paths, file: Loaded) -> Revision {
+fn parse_loaded(paths: &Paths, file: &Loaded) -> Revision {
     let same_path = |path: Option<&str>, source: &SourceFile| {
         path.is_some_and(|p| source.path == std::path::Path::new(p))
     };
     match file {
         Loaded::Item(item) if same_path(paths.catalog, &item.source) => Revision {
-            catalog: Some(item.complete.then(|| Arc::new(item.clone()))),
+            catalog: Some(item.complete.then(|| Arc::new((*item).clone()))),
             ..parse_revision(
                 &Paths {
                     catalog: None,
@@ -601,7 +648,7 @@ fn parse_loaded(paths: &Paths, file: Loaded) -> Revision {
             )
         },
         Loaded::Power(power) if same_path(paths.power, &power.source) => Revision {
-            power: Some(power.complete.then(|| Arc::new(power.clone()))),
+            power: Some(power.complete.then(|| Arc::new((*power).clone()))),
             ..parse_revision(
                 &Paths {
                     power: None,
@@ -831,7 +878,7 @@ mod tests {
                 catalog: Some(history_path),
                 ..Paths::default()
             };
-            let reused = parse_loaded(&paths, Loaded::Item(&item));
+            let reused = parse_loaded(&paths, &Loaded::Item(&item));
             let parsed = parse_revision(&paths, Some(Arc::from(text)));
             assert_eq!(shown(&reused), shown(&parsed), "{history_path}");
         }
@@ -840,17 +887,17 @@ mod tests {
             catalog: Some("content/a/catalog/x.md"),
             ..Paths::default()
         };
-        let reused = parse_loaded(&paths, Loaded::Item(&item));
+        let reused = parse_loaded(&paths, &Loaded::Item(&item));
         assert!(shown(&reused).contains("department: \"a\""));
         let elsewhere = Paths {
             catalog: Some("content/b/catalog/x.md"),
             ..Paths::default()
         };
-        let parsed = parse_loaded(&elsewhere, Loaded::Item(&item));
+        let parsed = parse_loaded(&elsewhere, &Loaded::Item(&item));
         assert!(shown(&parsed).contains("department: \"b\""));
         let incomplete = loaded("content/a/catalog/x.md", INCOMPLETE);
         assert!(matches!(
-            parse_loaded(&paths, Loaded::Item(&incomplete)).catalog,
+            parse_loaded(&paths, &Loaded::Item(&incomplete)).catalog,
             Some(None)
         ));
     }

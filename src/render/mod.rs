@@ -121,11 +121,56 @@ pub fn progress_total(site: &Site) -> usize {
     site.items.len()
 }
 
+/// The current texts of a site's items, taken out of it so that each is
+/// freed as soon as its item's pages are written: only those pages read
+/// them (the search stage, which reads them too, runs before). At 500,000
+/// items they are about 2.6 GB, held to the end of the build otherwise,
+/// beside the records of every file written (docs/design-notes.md, "Peak
+/// memory").
+pub struct Texts(Vec<std::sync::Mutex<Option<std::sync::Arc<str>>>>);
+
+impl Texts {
+    /// Takes every item's text out of `site`, leaving an empty one: the
+    /// site must then be rendered by [`render_with`] with these texts,
+    /// since nothing else may read an item's body any more.
+    pub fn take(site: &mut Site) -> Texts {
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        Texts(
+            site.items
+                .iter_mut()
+                .map(|item| {
+                    let text = std::mem::replace(&mut item.doc.source.text, empty.clone());
+                    std::sync::Mutex::new(Some(text))
+                })
+                .collect(),
+        )
+    }
+
+    /// The text of the `i`-th item, once.
+    fn take_text(&self, i: usize) -> Option<std::sync::Arc<str>> {
+        self.0.get(i)?.lock().expect("no panics while held").take()
+    }
+}
+
 /// Write the site's pages and files into `sink`; `search_entry` is the
 /// entry of the search index (`index::stage`), which the search page
 /// carries.
 pub fn render(
     site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    search_entry: &str,
+    sink: &dyn Sink,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RenderReport, RenderError> {
+    render_with(site, None, theme, build, search_entry, sink, progress)
+}
+
+/// [`render`] of a site whose items' texts were taken out into `texts`
+/// ([`Texts::take`]): each is put back for its item's pages, then freed.
+pub fn render_with(
+    site: &Site,
+    texts: Option<&Texts>,
     theme: &Theme,
     build: &BuildInfo,
     search_entry: &str,
@@ -165,8 +210,17 @@ pub fn render(
     } = plan;
 
     // Item pages, their snapshots and sources: the bulk of the work.
-    items.par_iter().try_for_each(|item| {
-        renderer.write_item(item, sink)?;
+    // `Plan::new` lists the site's items in their order.
+    assert!(texts.is_none_or(|t| t.0.len() == items.len()));
+    items.par_iter().enumerate().try_for_each(|(i, item)| {
+        match texts.and_then(|t| t.take_text(i)) {
+            Some(text) => {
+                let mut whole = item.doc.clone();
+                whole.doc.source.text = text;
+                renderer.write_item(&item.with_doc(&whole), sink)?;
+            }
+            None => renderer.write_item(item, sink)?,
+        }
         progress();
         Ok::<_, RenderError>(())
     })?;

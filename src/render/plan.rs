@@ -50,6 +50,17 @@ pub(super) struct DocumentPages<'a, T> {
 }
 
 impl<'a, T: Payload> DocumentPages<'a, T> {
+    /// The same pages, of `doc` (the same document, with its text put
+    /// back: see `render::Texts`).
+    pub fn with_doc<'b>(&self, doc: &'b Document<T>) -> DocumentPages<'b, T> {
+        DocumentPages {
+            doc,
+            current: self.current.clone(),
+            snapshots: self.snapshots.clone(),
+            history: self.history.clone(),
+        }
+    }
+
     pub fn of(doc: &'a Document<T>, own_page: bool) -> Self {
         let key = doc.key();
         let mut seen = BTreeSet::new();

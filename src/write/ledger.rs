@@ -110,6 +110,39 @@ fn folders<'a>(rels: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
     all
 }
 
+/// This build's records, in the order the files were written: the paths
+/// end to end in one string (at 500,000 items a build writes 3.4 million
+/// files; a `String` per path cost its header and allocation besides).
+#[derive(Default)]
+pub struct Records {
+    paths: String,
+    /// End of the path in `paths`, and the record.
+    records: Vec<(u32, Record)>,
+}
+
+impl Records {
+    pub fn push(&mut self, rel: &str, record: Record) {
+        self.paths.push_str(rel);
+        let end = u32::try_from(self.paths.len()).expect("under 4 GB of paths");
+        self.records.push((end, record));
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// (path, record), in the order written.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Record)> {
+        let mut start = 0;
+        self.records.iter().map(move |(end, record)| {
+            let end = *end as usize;
+            let path = &self.paths[start..end];
+            start = end;
+            (path, record)
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     pub key: Option<Key>,
@@ -243,12 +276,21 @@ fn parse_stamp<'a>(fields: &mut impl Iterator<Item = &'a str>) -> Option<Stamp> 
 
 /// Best effort, written whole then renamed: a cache that cannot be written
 /// only makes the next build a full one. `records` are the files of the
-/// output folder `out` as it is now; its folders are stamped here.
-pub fn save(file: &Path, out: &Path, mut records: Vec<(String, Record)>) -> io::Result<()> {
-    records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut text = String::with_capacity(records.len() * 240);
-    text.push_str(&header());
-    text.push('\n');
+/// output folder `out` as it is now; its folders are stamped here. Written
+/// as it is made (a ledger is about 240 bytes a file: 800 MB at 500,000
+/// items), in path order.
+pub fn save(file: &Path, out: &Path, records: &Records) -> io::Result<()> {
+    let mut sorted: Vec<(&str, &Record)> = records.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let dir = file.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    // Keep the cache out of `git status` without touching the user's .gitignore.
+    let _ = fs::write(dir.join(".gitignore"), "*\n");
+    let tmp = file.with_extension("tmp");
+    let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
+    let mut line = String::with_capacity(512);
+    line.push_str(&header());
+    line.push('\n');
     let stamp = |text: &mut String, s: &Stamp| {
         push_number(text, i128::from(s.size));
         text.push('\t');
@@ -259,25 +301,27 @@ pub fn save(file: &Path, out: &Path, mut records: Vec<(String, Record)>) -> io::
         push_number(text, i128::from(s.inode));
         text.push('\n');
     };
-    for (rel, r) in &records {
+    for (rel, r) in &sorted {
         // Output paths are made of checked segments; a tab or a line break
         // would break the format, so such a file is simply not recorded.
         if rel.contains(['\t', '\n', '\r']) {
             continue;
         }
-        text.push_str(rel);
-        text.push('\t');
+        line.push_str(rel);
+        line.push('\t');
         match &r.key {
-            Some(key) => push_hex(&mut text, key),
-            None => text.push('-'),
+            Some(key) => push_hex(&mut line, key),
+            None => line.push('-'),
         }
-        text.push('\t');
-        push_hex(&mut text, &r.sha);
-        text.push('\t');
-        stamp(&mut text, &r.stamp);
+        line.push('\t');
+        push_hex(&mut line, &r.sha);
+        line.push('\t');
+        stamp(&mut line, &r.stamp);
+        f.write_all(line.as_bytes())?;
+        line.clear();
     }
     let mut lines = String::new();
-    for rel in folders(records.iter().map(|(rel, _)| rel.as_str())) {
+    for rel in folders(sorted.iter().map(|(rel, _)| *rel)) {
         // A folder that cannot be stamped leaves the ledger without folders:
         // the next build reuses files but makes a whole new output folder.
         let Some(s) = folder_stamp(&out.join(rel)) else {
@@ -288,15 +332,8 @@ pub fn save(file: &Path, out: &Path, mut records: Vec<(String, Record)>) -> io::
         lines.push_str("/\t");
         stamp(&mut lines, &s);
     }
-    text.push_str(&lines);
-    let dir = file.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    // Keep the cache out of `git status` without touching the user's .gitignore.
-    let _ = fs::write(dir.join(".gitignore"), "*\n");
-    let tmp = file.with_extension("tmp");
-    let mut f = fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    drop(f);
+    f.write_all(lines.as_bytes())?;
+    f.into_inner().map_err(io::IntoInnerError::into_error)?;
     fs::rename(&tmp, file)
 }
 
@@ -391,7 +428,11 @@ mod tests {
         fs::create_dir_all(out.join("b")).unwrap();
         fs::write(out.join("b/index.html"), "b").unwrap();
         fs::write(out.join("a.txt"), "a").unwrap();
-        save(&file, &out, records.clone()).unwrap();
+        let mut kept = Records::default();
+        for (rel, record) in &records {
+            kept.push(rel, record.clone());
+        }
+        save(&file, &out, &kept).unwrap();
         let loaded = load(&file);
         assert_eq!(loaded.files.len(), 2);
         assert_eq!(loaded.files["b/index.html"], records[0].1);
