@@ -636,29 +636,28 @@ fn parse_loaded(paths: &Paths, file: &Loaded) -> Revision {
     let same_path = |path: Option<&str>, source: &SourceFile| {
         path.is_some_and(|p| source.path == std::path::Path::new(p))
     };
-    match file {
-        Loaded::Item(item) if same_path(paths.catalog, &item.source) => Revision {
-            catalog: Some(item.complete.then(|| Arc::new((*item).clone()))),
-            ..parse_revision(
-                &Paths {
-                    catalog: None,
-                    ..*paths
-                },
-                Some(Arc::clone(&item.source.text)),
-            )
-        },
-        Loaded::Power(power) if same_path(paths.power, &power.source) => Revision {
-            power: Some(power.complete.then(|| Arc::new((*power).clone()))),
-            ..parse_revision(
-                &Paths {
-                    power: None,
-                    ..*paths
-                },
-                Some(Arc::clone(&power.source.text)),
-            )
-        },
-        _ => parse_revision(paths, Some(Arc::clone(file.text()))),
+    let item = match file {
+        Loaded::Item(item) if same_path(paths.catalog, &item.source) => Some(*item),
+        _ => None,
+    };
+    let power = match file {
+        Loaded::Power(power) if same_path(paths.power, &power.source) => Some(*power),
+        _ => None,
+    };
+    // What `load` made is taken as it is; any other kind is parsed.
+    let rest = Paths {
+        catalog: paths.catalog.filter(|_| item.is_none()),
+        power: paths.power.filter(|_| power.is_none()),
+        ..*paths
+    };
+    let mut revision = parse_revision(&rest, Some(Arc::clone(file.text())));
+    if let Some(item) = item {
+        revision.catalog = Some(item.complete.then(|| Arc::new(item.clone())));
     }
+    if let Some(power) = power {
+        revision.power = Some(power.complete.then(|| Arc::new(power.clone())));
+    }
+    revision
 }
 
 /// A blob parsed as one kind of file, when it had a path of that kind.
