@@ -47,48 +47,22 @@ pub struct Sealing<'a> {
     manifest: Mutex<Option<Vec<u8>>>,
 }
 
-/// Every file's path and SHA-256, in the order written. At 500,000 items
-/// a build writes 3.4 million files: the paths sit end to end in one
-/// string and each hash is 32 bytes (a map of two `String`s per file, the
-/// hash in hex, was about 200 bytes a file).
-#[derive(Default)]
-struct Hashes {
-    paths: String,
-    /// End of the path in `paths`, and the hash.
-    files: Vec<(u32, crate::sink::Digest)>,
-}
+/// Every file's path and SHA-256, in the order written.
+type Hashes = crate::sink::PathList<crate::sink::Digest>;
 
-impl Hashes {
-    fn push(&mut self, rel: &str, hash: crate::sink::Digest) {
-        self.paths.push_str(rel);
-        let end = u32::try_from(self.paths.len()).expect("under 4 GB of paths");
-        self.files.push((end, hash));
-    }
-
-    /// (path, hash), sorted by path; of a path written twice, the last.
-    fn sorted(&self) -> Vec<(&str, &crate::sink::Digest)> {
-        let mut start = 0;
-        let mut all: Vec<(&str, &crate::sink::Digest)> = self
-            .files
-            .iter()
-            .map(|(end, hash)| {
-                let end = *end as usize;
-                let path = &self.paths[start..end];
-                start = end;
-                (path, hash)
-            })
-            .collect();
-        // Stable: of equal paths the later stays last, and wins below.
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        let mut unique: Vec<(&str, &crate::sink::Digest)> = Vec::with_capacity(all.len());
-        for entry in all {
-            match unique.last_mut() {
-                Some(last) if last.0 == entry.0 => *last = entry,
-                _ => unique.push(entry),
-            }
+/// (path, hash), sorted by path; of a path written twice, the last.
+fn sorted(hashes: &Hashes) -> Vec<(&str, &crate::sink::Digest)> {
+    let mut all: Vec<(&str, &crate::sink::Digest)> = hashes.iter().collect();
+    // Stable: of equal paths the later stays last, and wins below.
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    let mut unique: Vec<(&str, &crate::sink::Digest)> = Vec::with_capacity(all.len());
+    for entry in all {
+        match unique.last_mut() {
+            Some(last) if last.0 == entry.0 => *last = entry,
+            _ => unique.push(entry),
         }
-        unique
     }
+    unique
 }
 
 impl<'a> Sealing<'a> {
@@ -119,7 +93,7 @@ impl<'a> Sealing<'a> {
     pub fn seal(self) -> Option<Vec<u8>> {
         let manifest = self.manifest.into_inner().expect("not poisoned")?;
         let hashes = self.hashes.into_inner().expect("not poisoned");
-        Some(with_files(&manifest, &hashes.sorted()))
+        Some(with_files(&manifest, &sorted(&hashes)))
     }
 }
 
@@ -434,7 +408,7 @@ mod tests {
         hashes.push("a.html", [0x10; 32]);
         // Written twice (a copy made again): the last bytes are listed.
         hashes.push("a.html", [0x11; 32]);
-        let sealed = with_files(manifest, &hashes.sorted());
+        let sealed = with_files(manifest, &sorted(&hashes));
         let text = String::from_utf8(sealed).unwrap();
         let (a, b) = ("11".repeat(32), "22".repeat(32));
         let expected = format!(

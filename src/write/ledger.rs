@@ -110,38 +110,8 @@ fn folders<'a>(rels: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
     all
 }
 
-/// This build's records, in the order the files were written: the paths
-/// end to end in one string (at 500,000 items a build writes 3.4 million
-/// files; a `String` per path cost its header and allocation besides).
-#[derive(Default)]
-pub struct Records {
-    paths: String,
-    /// End of the path in `paths`, and the record.
-    records: Vec<(u32, Record)>,
-}
-
-impl Records {
-    pub fn push(&mut self, rel: &str, record: Record) {
-        self.paths.push_str(rel);
-        let end = u32::try_from(self.paths.len()).expect("under 4 GB of paths");
-        self.records.push((end, record));
-    }
-
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    /// (path, record), in the order written.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Record)> {
-        let mut start = 0;
-        self.records.iter().map(move |(end, record)| {
-            let end = *end as usize;
-            let path = &self.paths[start..end];
-            start = end;
-            (path, record)
-        })
-    }
-}
+/// This build's records, in the order the files were written.
+pub type Records = crate::sink::PathList<Record>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
