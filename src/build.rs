@@ -318,7 +318,8 @@ pub fn build(
     let sink = render::server::Precompress(&sealing);
     // As `search_and_render`, but each item's text is freed once its pages
     // are written (`render::Texts`).
-    let rendered = crate::index::stage(&site, render::html_pages(&site), &sink)
+    let cache = options.root.join(".gongkai-cache");
+    let rendered = crate::index::stage(&site, render::html_pages(&site), &sink, Some(&cache))
         .map_err(RenderError::from)
         .and_then(|entry| {
             let texts = render::Texts::take(&mut site);
@@ -388,7 +389,7 @@ pub fn search_and_render(
     sink: &dyn crate::write::Sink,
     progress: &(dyn Fn() + Sync),
 ) -> Result<render::RenderReport, render::RenderError> {
-    let entry = crate::index::stage(site, render::html_pages(site), sink)?;
+    let entry = crate::index::stage(site, render::html_pages(site), sink, None)?;
     render::render(site, theme, build, &entry, sink, progress)
 }
 
@@ -543,8 +544,12 @@ pub fn search_index(
         Some(site) if !snapshot.diagnostics.has_errors() => site,
         _ => return Err(BuildError::Content(snapshot.diagnostics)),
     };
-    let mut index = crate::index::SearchIndex::build(crate::index::documents(&site))
-        .map_err(BuildError::Search)?;
+    let analyses = root
+        .join(".gongkai-cache")
+        .join(crate::index::analysis::FILE);
+    let (mut index, _) =
+        crate::index::SearchIndex::build_cached(crate::index::documents(&site), &analyses)
+            .map_err(BuildError::Search)?;
     index.base_url = Some(site.config.base_url.clone());
     // Only a cache: a site folder that cannot be written is still searched.
     let _ = store::write(root, &key, &files, &index);

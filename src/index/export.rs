@@ -494,7 +494,7 @@ pub fn export(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::Mutex;
 
@@ -518,7 +518,7 @@ mod tests {
     /// `n` documents whose titles come from a small grammar, as in a
     /// department's catalog (so a title word is in many documents, spread
     /// over many groups), with texts of pseudo-random characters.
-    fn catalog(n: usize) -> Vec<SearchDoc> {
+    pub(crate) fn catalog(n: usize) -> Vec<SearchDoc> {
         let departments = [
             "市财政局",
             "市教育局",

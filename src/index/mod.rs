@@ -9,12 +9,14 @@
 //! integers, so they rank identically (ties by id). All tokens of a query
 //! must match (AND).
 
+pub mod analysis;
 pub mod analyzer;
 pub mod export;
 pub mod store;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
@@ -27,6 +29,7 @@ use tantivy::tokenizer::TokenStream;
 use crate::sink::Sink;
 use crate::urls;
 use crate::validate::Site;
+use analysis::Analysis;
 
 /// How much more a match in the title counts than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -66,11 +69,21 @@ pub struct SearchDoc {
 /// write the search files into `sink`. Returns the entry of the index
 /// (JSON), which the search page carries. `html_pages` is the number of
 /// HTML pages of the site ([`crate::render::html_pages`]): the search
-/// files are at most one per 20 of them.
-pub fn stage(site: &Site, html_pages: usize, sink: &dyn Sink) -> std::io::Result<String> {
+/// files are at most one per 20 of them. With `cache` (a folder), each
+/// document's analysis is kept there for the next build ([`analysis`]).
+pub fn stage(
+    site: &Site,
+    html_pages: usize,
+    sink: &dyn Sink,
+    cache: Option<&Path>,
+) -> std::io::Result<String> {
     let urls = urls::Urls::new(&site.config.base_url);
-    let index = SearchIndex::build(documents(site))
-        .map_err(|e| std::io::Error::other(format!("search index: {e}")))?;
+    let index = match cache {
+        Some(dir) => SearchIndex::build_cached(documents(site), &dir.join(analysis::FILE))
+            .map(|(index, _)| index),
+        None => SearchIndex::build(documents(site)),
+    }
+    .map_err(|e| std::io::Error::other(format!("search index: {e}")))?;
     Ok(export::export(&index, &urls, html_pages, sink)?.entry)
 }
 
@@ -183,49 +196,16 @@ struct FieldPostings {
     docs: u32,
     /// The last document, for the next gap.
     last: u32,
-    /// The document being indexed, if it has the token, and its count so
-    /// far: written when the next document has it, or by `finish`.
-    open: Option<(u32, u32)>,
 }
 
 impl FieldPostings {
-    /// One more occurrence in `doc` (documents in ascending order).
-    fn add(&mut self, doc: u32) {
-        match &mut self.open {
-            Some((d, tf)) if *d == doc => *tf += 1,
-            _ => {
-                self.finish();
-                self.open = Some((doc, 1));
-            }
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some((doc, tf)) = self.open.take() {
-            self.push(doc, tf);
-        }
-    }
-
+    /// `doc` (after every document already in) has the token `tf` times.
     fn push(&mut self, doc: u32, tf: u32) {
         let gap = if self.docs == 0 { doc } else { doc - self.last };
         leb128(&mut self.bytes, gap);
         leb128(&mut self.bytes, tf);
         self.docs += 1;
         self.last = doc;
-    }
-
-    /// Append `other`, whose documents all come after this one's: its
-    /// first document gets a gap from this one's last, the rest keeps its
-    /// bytes.
-    fn append(&mut self, other: &FieldPostings) {
-        let mut it = Leb128(&other.bytes);
-        let (Some(doc), Some(tf)) = (it.next(), it.next()) else {
-            return;
-        };
-        self.push(doc, tf);
-        self.bytes.extend_from_slice(it.0);
-        self.docs += other.docs - 1;
-        self.last = other.last;
     }
 
     fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
@@ -290,40 +270,88 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type Terms = HashMap<Box<str>, [FieldPostings; FIELDS], BuildHasherDefault<FxHasher>>;
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// The postings and field lengths of `docs`, numbered from `first`.
-fn index_chunk(docs: &[SearchDoc], first: u32) -> (Terms, [Vec<u32>; FIELDS]) {
-    let mut terms = Terms::default();
-    let mut lengths: [Vec<u32>; FIELDS] = Default::default();
-    for (i, d) in docs.iter().enumerate() {
-        let doc = first + i as u32;
-        for (f, length) in lengths.iter_mut().enumerate() {
-            let text = field_text(d, f);
-            let mut stream = analyzer::CjkTokenStream::new(&text);
-            let mut n = 0u32;
-            while stream.advance() {
-                let token = stream.token().text.as_str();
-                if token.len() > MAX_TOKEN_LEN {
-                    continue;
+/// The analyses of `docs`, their terms numbered in a table of the chunk's
+/// own (returned, by number).
+fn analyse_chunk(docs: &[&SearchDoc]) -> (Vec<Box<str>>, Vec<Analysis>) {
+    let mut numbers: FxMap<Box<str>, u32> = FxMap::default();
+    let mut seen: Vec<u32> = Vec::new();
+    let analyses = docs
+        .iter()
+        .map(|d| {
+            let mut a = Analysis::default();
+            for f in 0..FIELDS {
+                let text = field_text(d, f);
+                let mut stream = analyzer::CjkTokenStream::new(&text);
+                seen.clear();
+                while stream.advance() {
+                    let token = stream.token().text.as_str();
+                    if token.len() > MAX_TOKEN_LEN {
+                        continue;
+                    }
+                    let n = match numbers.get(token) {
+                        Some(n) => *n,
+                        None => {
+                            let n = numbers.len() as u32;
+                            numbers.insert(token.into(), n);
+                            n
+                        }
+                    };
+                    seen.push(n);
                 }
-                n += 1;
-                match terms.get_mut(token) {
-                    Some(fields) => fields[f].add(doc),
-                    None => {
-                        let mut fields: [FieldPostings; FIELDS] = Default::default();
-                        fields[f].add(doc);
-                        terms.insert(token.into(), fields);
+                a.lengths[f] = seen.len() as u32;
+                seen.sort_unstable();
+                for &n in &seen {
+                    match a.counts[f].last_mut() {
+                        Some((last, tf)) if *last == n => *tf += 1,
+                        _ => a.counts[f].push((n, 1)),
                     }
                 }
             }
-            length.push(n);
+            a
+        })
+        .collect();
+    let mut terms: Vec<Box<str>> = vec![Box::from(""); numbers.len()];
+    for (t, n) in numbers {
+        terms[n as usize] = t;
+    }
+    (terms, analyses)
+}
+
+/// The terms of the index being built, numbered in the order first seen
+/// (a kept analysis's numbers stay valid: [`analysis`]).
+#[derive(Default)]
+struct Dictionary {
+    numbers: FxMap<Box<str>, u32>,
+}
+
+impl Dictionary {
+    fn from_terms(terms: Vec<Box<str>>) -> Dictionary {
+        let mut numbers = FxMap::default();
+        numbers.reserve(terms.len());
+        for (n, t) in terms.into_iter().enumerate() {
+            numbers.insert(t, n as u32);
         }
+        Dictionary { numbers }
     }
-    for fields in terms.values_mut() {
-        fields.iter_mut().for_each(FieldPostings::finish);
+
+    fn len(&self) -> usize {
+        self.numbers.len()
     }
-    (terms, lengths)
+
+    fn number(&mut self, term: Box<str>) -> u32 {
+        let next = self.numbers.len() as u32;
+        *self.numbers.entry(term).or_insert(next)
+    }
+
+    fn into_terms(self) -> Vec<Box<str>> {
+        let mut terms: Vec<Box<str>> = vec![Box::from(""); self.numbers.len()];
+        for (t, n) in self.numbers {
+            terms[n as usize] = t;
+        }
+        terms
+    }
 }
 
 /// The text of field `f` of a document, as tantivy was given it.
@@ -357,7 +385,8 @@ pub struct SearchIndex {
     pub stamp: String,
     /// `base_url` of the site, for the URLs `gongkai search` prints.
     pub base_url: Option<String>,
-    terms: Terms,
+    /// Every token of a document, sorted, with its postings per field.
+    terms: Vec<(Box<str>, [FieldPostings; FIELDS])>,
     /// Per field, per document: tantivy's one-byte code of its length.
     norms: [Vec<u8>; FIELDS],
     /// Documents indexed (`docs` may be taken away: `store::Search`).
@@ -434,47 +463,111 @@ pub struct Hit {
 type Result<T> = std::result::Result<T, tantivy::TantivyError>;
 
 impl SearchIndex {
-    /// Index `docs` in memory: chunks of documents in parallel, their
-    /// postings appended in document order (the same index whatever the
-    /// number of threads).
-    pub fn build(mut docs: Vec<SearchDoc>) -> Result<SearchIndex> {
+    /// Index `docs` in memory: chunks of documents analysed in parallel,
+    /// their postings appended in document order (the same index whatever
+    /// the number of threads).
+    pub fn build(docs: Vec<SearchDoc>) -> Result<SearchIndex> {
+        Ok(Self::build_with(docs, None, None).0)
+    }
+
+    /// As [`SearchIndex::build`], analysing only the documents whose
+    /// analysis the file at `path` ([`analysis`]) does not hold, and
+    /// writing the analyses of all to it. Returns how many were reused.
+    pub fn build_cached(docs: Vec<SearchDoc>, path: &Path) -> Result<(SearchIndex, usize)> {
+        let old = analysis::Reader::open(path);
+        let new = analysis::Writer::create(path);
+        Ok(Self::build_with(docs, old, new))
+    }
+
+    fn build_with(
+        mut docs: Vec<SearchDoc>,
+        mut old: Option<analysis::Reader>,
+        mut new: Option<analysis::Writer>,
+    ) -> (SearchIndex, usize) {
         let mut stamp = export::Stamp::default();
-        let mut terms = Terms::default();
+        let mut dictionary = old.as_mut().map_or_else(Dictionary::default, |r| {
+            Dictionary::from_terms(std::mem::take(&mut r.terms))
+        });
+        let known = dictionary.len() as u32;
+        let mut postings: Vec<[FieldPostings; FIELDS]> = Vec::new();
         let mut lengths: [Vec<u32>; FIELDS] = Default::default();
-        // A few chunks at a time, so that at most those chunks' tables and
-        // texts sit beside the index's.
+        let mut reused = 0;
+        // A few chunks at a time, so that at most those chunks' texts and
+        // analyses sit beside the index.
         let batch = CHUNK * rayon::current_num_threads().max(1);
         for (b, docs_batch) in docs.chunks_mut(batch).enumerate() {
             // The Markdown of every item is parsed again for its text: in
             // parallel, and only for this batch.
-            docs_batch.par_iter_mut().for_each(|d| {
-                if let Some((text, range)) = d.markdown.take() {
-                    d.body = plain_text(&text[range]);
-                }
-            });
-            docs_batch.iter().for_each(|d| stamp.add(d));
-            let parts: Vec<(Terms, [Vec<u32>; FIELDS])> = docs_batch
-                .par_chunks(CHUNK)
-                .enumerate()
-                .map(|(c, chunk)| index_chunk(chunk, (b * batch + c * CHUNK) as u32))
-                .collect();
-            for (part, part_lengths) in parts {
-                for (token, postings) in part {
-                    match terms.get_mut(&token) {
-                        Some(all) => {
-                            for (all, p) in all.iter_mut().zip(&postings) {
-                                if p.docs > 0 {
-                                    all.append(p);
-                                }
-                            }
-                        }
-                        None => {
-                            terms.insert(token, postings);
-                        }
+            let keys: Vec<[u8; 20]> = docs_batch
+                .par_iter_mut()
+                .map(|d| {
+                    if let Some((text, range)) = d.markdown.take() {
+                        d.body = plain_text(&text[range]);
                     }
+                    analysis::key(d)
+                })
+                .collect();
+            docs_batch.iter().for_each(|d| stamp.add(d));
+            // The kept analyses of documents whose key is the same.
+            let kept: Vec<Option<(analysis::Analysis, Vec<u8>)>> = docs_batch
+                .iter()
+                .zip(&keys)
+                .map(|(d, key)| {
+                    let cached = old.as_mut()?.take(&d.id)?;
+                    if cached.key != *key {
+                        return None;
+                    }
+                    Some((cached.decode(known)?, cached.body))
+                })
+                .collect();
+            let missing: Vec<&SearchDoc> = docs_batch
+                .iter()
+                .zip(&kept)
+                .filter(|(_, k)| k.is_none())
+                .map(|(d, _)| d)
+                .collect();
+            let parts: Vec<(Vec<Box<str>>, Vec<Analysis>)> =
+                missing.par_chunks(CHUNK).map(analyse_chunk).collect();
+            // The chunks' numbers made the dictionary's, in document order.
+            let mut analysed = parts.into_iter().flat_map(|(terms, analyses)| {
+                let numbers: Vec<u32> = terms.into_iter().map(|t| dictionary.number(t)).collect();
+                analyses.into_iter().map(move |mut a| {
+                    for counts in &mut a.counts {
+                        for (n, _) in counts.iter_mut() {
+                            *n = numbers[*n as usize];
+                        }
+                        counts.sort_unstable();
+                    }
+                    a
+                })
+            });
+            let analyses: Vec<(analysis::Analysis, Option<Vec<u8>>)> = kept
+                .into_iter()
+                .map(|k| match k {
+                    Some((a, body)) => (a, Some(body)),
+                    None => (analysed.next().expect("one per missing document"), None),
+                })
+                .collect();
+            drop(analysed);
+            postings.resize_with(dictionary.len(), Default::default);
+            for (i, ((a, body), (d, key))) in analyses
+                .into_iter()
+                .zip(docs_batch.iter().zip(&keys))
+                .enumerate()
+            {
+                let doc = (b * batch + i) as u32;
+                for f in 0..FIELDS {
+                    for &(n, tf) in &a.counts[f] {
+                        postings[n as usize][f].push(doc, tf);
+                    }
+                    lengths[f].push(a.lengths[f]);
                 }
-                for (all, l) in lengths.iter_mut().zip(part_lengths) {
-                    all.extend(l);
+                reused += usize::from(body.is_some());
+                if let Some(new) = new.as_mut() {
+                    match body {
+                        Some(body) => new.entry(&body),
+                        None => new.entry(&a.encode(&d.id, key)),
+                    }
                 }
             }
             // Past this point only the excerpt of the text is read: keep
@@ -486,6 +579,22 @@ impl SearchIndex {
                 }
             }
         }
+        let terms = dictionary.into_terms();
+        let live = postings
+            .iter()
+            .filter(|p| p.iter().any(|p| p.docs > 0))
+            .count();
+        if let Some(new) = new {
+            new.finish(&terms, live);
+        }
+        // Terms no document has any more (kept in the file's numbering) are
+        // not in the index: a clean build never saw them.
+        let mut terms: Vec<(Box<str>, [FieldPostings; FIELDS])> = terms
+            .into_iter()
+            .zip(postings)
+            .filter(|(_, p)| p.iter().any(|p| p.docs > 0))
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let stamp = stamp.finish();
         let total_docs = docs.len() as u64;
         let average: [f32; FIELDS] = std::array::from_fn(|f| {
@@ -497,7 +606,7 @@ impl SearchIndex {
                 .map(tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id)
                 .collect()
         });
-        Ok(SearchIndex {
+        let index = SearchIndex {
             docs,
             stamp,
             base_url: None,
@@ -507,28 +616,28 @@ impl SearchIndex {
             // Per field: tokens per document, as `Bm25Weight::for_terms`
             // computes it.
             tf_cache: average.iter().map(|a| tf_cache(*a)).collect(),
-        })
+        };
+        (index, reused)
     }
 
     /// Every indexed token of the text fields, sorted and distinct, with
     /// its number of (field, document) postings: an upper bound of the
     /// documents it is exported with.
     pub fn terms(&self) -> Result<Vec<(String, usize)>> {
-        let mut all: Vec<(String, usize)> = self
+        Ok(self
             .terms
             .iter()
             .map(|(t, p)| (t.to_string(), p.iter().map(|p| p.docs as usize).sum()))
-            .collect();
-        all.sort_unstable();
-        Ok(all)
+            .collect())
     }
 
     /// The score of `token` in each document that has it: tantivy's BM25 of
     /// each field (boosted) summed, in hundredths; sorted by document.
     pub fn postings(&self, token: &str) -> Result<Vec<(u32, u32)>> {
-        let Some(fields) = self.terms.get(token) else {
+        let Ok(i) = self.terms.binary_search_by(|(t, _)| (**t).cmp(token)) else {
             return Ok(Vec::new());
         };
+        let fields = &self.terms[i].1;
         let total_docs = self.total_docs;
         let mut scores: Vec<(u32, f32)> = Vec::new();
         for (f, postings) in fields.iter().enumerate() {
