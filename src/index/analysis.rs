@@ -442,6 +442,19 @@ mod tests {
         }
     }
 
+    /// A dictionary that names a term twice (with a good checksum: not a
+    /// file this writes) would give two terms one number.
+    #[test]
+    fn a_dictionary_with_a_term_twice_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let writer = Writer::create(&path).unwrap();
+        writer.finish(&[Box::from("国家"), Box::from("国家")], 2);
+        let (cached, reused) = SearchIndex::build_cached(catalog(20), &path).unwrap();
+        assert_eq!(reused, 0);
+        assert_same(&cached, &SearchIndex::build(catalog(20)).unwrap());
+    }
+
     #[test]
     fn a_file_of_another_version_is_ignored() {
         let dir = tempfile::tempdir().unwrap();

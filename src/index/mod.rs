@@ -485,9 +485,18 @@ impl SearchIndex {
         mut new: Option<analysis::Writer>,
     ) -> (SearchIndex, usize) {
         let mut stamp = export::Stamp::default();
-        let mut dictionary = old.as_mut().map_or_else(Dictionary::default, |r| {
-            Dictionary::from_terms(std::mem::take(&mut r.terms))
-        });
+        let mut dictionary = Dictionary::default();
+        if let Some(r) = old.as_mut() {
+            let terms = std::mem::take(&mut r.terms);
+            let n = terms.len();
+            dictionary = Dictionary::from_terms(terms);
+            // A term twice: not a file this wrote (its numbers would not
+            // all have a term).
+            if dictionary.len() != n {
+                dictionary = Dictionary::default();
+                old = None;
+            }
+        }
         let known = dictionary.len() as u32;
         let mut postings: Vec<[FieldPostings; FIELDS]> = Vec::new();
         let mut lengths: [Vec<u32>; FIELDS] = Default::default();
