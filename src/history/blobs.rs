@@ -2,16 +2,23 @@
 //! `.gongkai-cache/blobs.bin`, so that a build after one more commit reads
 //! only the new revisions from git. Inflating ~30,000 delta-compressed
 //! revisions from a pack takes seconds on every build; one sequential read
-//! of this file and a hash check take a fraction of that.
+//! of this file and a checksum take a fraction of that.
 //!
 //! A blob id names its bytes, so a record never goes stale; the file is only
-//! a cache. Every record is checked against its id before use (see
-//! [`crate::history::read`]), so a damaged file costs time, never wrong
-//! output. Format: a header line, then records of a 40-character hex id, the
-//! length as 8 little-endian bytes, and the bytes. Records are only ever
-//! appended; a record cut short (a build killed while writing) ends the
-//! valid part and is overwritten by the next append. A record that fails
-//! its check is read from git again and appended; the later record wins.
+//! a cache. Every record carries the CRC-32 of its bytes, checked before
+//! use, so a damaged file costs time, never wrong output. (Format 1 checked
+//! each record by hashing it to its blob id: SHA-1 of every past revision
+//! on every build, about 0.13 s of CPU for the 100 MB of the 10,000-item,
+//! 2,001-commit repository, where CRC-32 takes a tenth of that. The id was
+//! right when the record was written, from git; what can happen to it
+//! since is damage, which a checksum catches. Whoever can write the cache
+//! can write the output folder too.) Format: a header line, then records
+//! of a 40-character hex id, the length as 8 little-endian bytes, the
+//! CRC-32 of the bytes as 4 little-endian bytes, and the bytes. Records are
+//! only ever appended; a record cut short (a build killed while writing)
+//! ends the valid part and is overwritten by the next append. A record that
+//! fails its check is read from git again and appended; the later record
+//! wins.
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
@@ -20,13 +27,14 @@ use std::ops::Range;
 use std::path::Path;
 
 const FILE: &str = "blobs.bin";
-const HEADER: &[u8] = b"gongkai blobs 1\n";
+const HEADER: &[u8] = b"gongkai blobs 2\n";
 const ID_LEN: usize = 40;
 
 #[derive(Default)]
 pub struct StoredBlobs {
     data: Vec<u8>,
-    index: HashMap<String, Range<usize>>,
+    /// Id → the range of its bytes and their CRC-32.
+    index: HashMap<String, (Range<usize>, u32)>,
     /// Length of the well-formed part of the file; 0 when there is none.
     valid_len: usize,
 }
@@ -41,10 +49,10 @@ impl StoredBlobs {
         }
         let mut index = HashMap::new();
         let mut at = HEADER.len();
-        while let Some((id, range)) = record_at(&data, at) {
+        while let Some((id, range, crc)) = record_at(&data, at) {
             at = range.end;
             // A later record replaces a damaged earlier one.
-            index.insert(id, range);
+            index.insert(id, (range, crc));
         }
         StoredBlobs {
             data,
@@ -53,8 +61,11 @@ impl StoredBlobs {
         }
     }
 
+    /// The bytes stored for `id`, when they are as they were written.
     pub fn get(&self, id: &str) -> Option<&[u8]> {
-        self.index.get(id).map(|range| &self.data[range.clone()])
+        let (range, crc) = self.index.get(id)?;
+        let bytes = &self.data[range.clone()];
+        (crc32fast::hash(bytes) == *crc).then_some(bytes)
     }
 
     /// Add `new` records. Best effort, like the history cache: a read-only
@@ -74,6 +85,7 @@ impl StoredBlobs {
             }
             bytes.extend_from_slice(id.as_bytes());
             bytes.extend_from_slice(&(blob.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&crc32fast::hash(blob).to_le_bytes());
             bytes.extend_from_slice(blob);
         }
         let path = dir.join(FILE);
@@ -97,8 +109,9 @@ impl StoredBlobs {
     }
 }
 
-/// The record starting at `at`: its id and the range of its bytes.
-fn record_at(data: &[u8], at: usize) -> Option<(String, Range<usize>)> {
+/// The record starting at `at`: its id, the range of its bytes and their
+/// CRC-32.
+fn record_at(data: &[u8], at: usize) -> Option<(String, Range<usize>, u32)> {
     let id = data.get(at..at + ID_LEN)?;
     let id = std::str::from_utf8(id).ok()?;
     if !id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -106,9 +119,11 @@ fn record_at(data: &[u8], at: usize) -> Option<(String, Range<usize>)> {
     }
     let len_at = at + ID_LEN;
     let len = u64::from_le_bytes(data.get(len_at..len_at + 8)?.try_into().ok()?);
-    let start = len_at + 8;
+    let crc_at = len_at + 8;
+    let crc = u32::from_le_bytes(data.get(crc_at..crc_at + 4)?.try_into().ok()?);
+    let start = crc_at + 4;
     let end = start.checked_add(usize::try_from(len).ok()?)?;
-    (end <= data.len()).then(|| (id.to_string(), start..end))
+    (end <= data.len()).then(|| (id.to_string(), start..end, crc))
 }
 
 #[cfg(test)]
@@ -139,6 +154,37 @@ mod tests {
         let stored = StoredBlobs::load(dir.path());
         assert_eq!(stored.get(A), Some(&b"hello\n"[..]));
         assert_eq!(stored.get(B), Some(&b"hello world\n"[..]));
+    }
+
+    /// A record whose bytes changed since they were written (same length,
+    /// so the file still reads as well-formed records) is not returned.
+    #[test]
+    fn a_damaged_record_fails_its_check() {
+        let dir = tempfile::tempdir().unwrap();
+        StoredBlobs::load(dir.path()).append(dir.path(), &[(A, b"hello\n"), (B, b"world\n")]);
+        let path = dir.path().join(FILE);
+        let mut bytes = fs::read(&path).unwrap();
+        let at = bytes.windows(6).position(|w| w == b"hello\n").unwrap();
+        bytes[at] = b'j';
+        fs::write(&path, &bytes).unwrap();
+        let stored = StoredBlobs::load(dir.path());
+        assert_eq!(stored.get(A), None);
+        assert_eq!(stored.get(B), Some(&b"world\n"[..]));
+        // Read from git again and appended: the later record wins.
+        stored.append(dir.path(), &[(A, b"hello\n")]);
+        assert_eq!(StoredBlobs::load(dir.path()).get(A), Some(&b"hello\n"[..]));
+    }
+
+    /// The previous format (records checked by their SHA-1) is not read.
+    #[test]
+    fn a_format_1_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = b"gongkai blobs 1\n".to_vec();
+        bytes.extend_from_slice(A.as_bytes());
+        bytes.extend_from_slice(&6u64.to_le_bytes());
+        bytes.extend_from_slice(b"hello\n");
+        fs::write(dir.path().join(FILE), &bytes).unwrap();
+        assert_eq!(StoredBlobs::load(dir.path()).get(A), None);
     }
 
     #[test]

@@ -508,8 +508,8 @@ impl Loaded<'_> {
 /// file) shares that file's text, and when the history names it by the
 /// same path, the item `load` made of it: the same function of the same
 /// text, path and department, so parsed once per build instead of twice.
-/// Other bytes come from the revision cache when they hash to their id,
-/// from git otherwise (and are then added to the cache). So the cache
+/// Other bytes come from the revision cache when they pass its check, from
+/// git otherwise (and are then added to the cache). So the cache
 /// holds past revisions only, and neither it nor the first read from git
 /// grows with the items of the current tree.
 fn read_revisions(
@@ -525,9 +525,7 @@ fn read_revisions(
             if let Some(file) = known.get(*blob) {
                 return Some(parse_loaded(path, file));
             }
-            let bytes = stored
-                .get(blob)
-                .filter(|bytes| crate::git::blob_id(bytes) == *blob)?;
+            let bytes = stored.get(blob)?;
             Some(parse_revision(path, text_of(bytes)))
         })
         .collect();
