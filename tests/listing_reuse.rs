@@ -115,6 +115,32 @@ fn listing_pages_are_made_again_only_when_their_context_changed() {
     assert!(remade.contains("catalog/index.html"), "{remade:?}");
 }
 
+/// An item page's key holds its Markdown as it is, and not the description
+/// and JSON-LD made from it (`render/item.rs`): a page whose text alone
+/// changed (so did its description) is made again; an unchanged one is not.
+#[test]
+fn an_item_page_is_made_again_when_only_its_text_changed() {
+    let site = SiteTest::from_fixture("minimal");
+    let root = site.root();
+    let page = "items/11530100MB0A00001B/2024-00001/index.html";
+    let first = KeptSink::default();
+    render_into(root, &first);
+    assert!(first.made.lock().unwrap().contains(page));
+
+    let second = KeptSink::after(first);
+    render_into(root, &second);
+    assert!(!second.made.lock().unwrap().contains(page));
+
+    let item = root.join("content/bgt/catalog/2024-00001.md");
+    let text = std::fs::read_to_string(&item).unwrap();
+    let changed = text.replace("现将本机关", "现将本级机关");
+    assert_ne!(text, changed);
+    std::fs::write(&item, changed).unwrap();
+    let third = KeptSink::after(second);
+    render_into(root, &third);
+    assert!(third.made.lock().unwrap().contains(page));
+}
+
 /// Every file under `dir`, sorted.
 fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut all = Vec::new();

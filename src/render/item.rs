@@ -52,19 +52,25 @@ impl Renderer<'_> {
             self.crumb(&department, &urls::department(&c.department)),
         ];
         let mut page = self.meta(c.title.clone(), &rel, crumbs.clone());
-        page.description =
-            meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
-        page.article = Some(meta::article(&view, &page.canonical));
-        let root = self.urls().absolute("");
-        let origin = &root[..root.len() - self.urls().base_path.len()];
-        page.json_ld = Some(meta::legislation(
-            &view,
-            &page.canonical,
-            &|href| format!("{origin}{href}"),
-            &page.description,
-        ));
         let archived = timemap::document(item);
         page.timemap = archived.as_ref().map(|a| self.urls().absolute(&a.timemap));
+        // What only the item page's `<head>` says about the item: made from
+        // the title, the canonical URL, the view and the Markdown, all in
+        // the page's key, so made only when the page is rendered (the
+        // description reads the whole Markdown).
+        let head = |page: &mut super::PageMeta| {
+            page.description =
+                meta::description(&crate::index::plain_text(c.body_markdown()), &c.title);
+            page.article = Some(meta::article(&view, &page.canonical));
+            let root = self.urls().absolute("");
+            let origin = &root[..root.len() - self.urls().base_path.len()];
+            page.json_ld = Some(meta::legislation(
+                &view,
+                &page.canonical,
+                &|href| format!("{origin}{href}"),
+                &page.description,
+            ));
+        };
         // The current revision is shown twice, on the item's page and on
         // its snapshot: its body is rendered to HTML once (Markdown and
         // sanitizer: the most expensive part of a page), and its article
@@ -93,9 +99,11 @@ impl Renderer<'_> {
             let key = self.keys.page(
                 lang,
                 "item.html",
-                &(&page, &view, c.body_markdown(), None::<()>),
+                &(&page, &view, None::<()>),
+                c.body_markdown(),
             );
             self.write_keyed(sink, &urls::file_of(current), &key, || {
+                head(&mut page);
                 let article = article(lang, &view, c)?;
                 let mut ctx = self.context(lang, page);
                 ctx.insert("article", &article);
@@ -133,8 +141,11 @@ impl Renderer<'_> {
             sink,
             |rc, snapshot| {
                 let (rlang, rview, meta) = snapshot_of(rc, snapshot);
-                let parts = (&meta, &rview, rc.body_markdown(), Some(snapshot));
-                Some(self.keys.page(rlang, "item.html", &parts))
+                let parts = (&meta, &rview, Some(snapshot));
+                Some(
+                    self.keys
+                        .page(rlang, "item.html", &parts, rc.body_markdown()),
+                )
             },
             |rc, mut snapshot| {
                 snapshot.later = with_diffs()[snapshot.number..].to_vec();

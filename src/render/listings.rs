@@ -549,7 +549,7 @@ impl Renderer<'_> {
         let lang = self.site().config.language;
         let own = self.listing_context(listing, lang);
         let template = listing.template();
-        let key = self.keys.page(lang, template, &own.clone().into_json());
+        let key = self.keys.page(lang, template, &own.clone().into_json(), "");
         self.write_keyed(sink, &urls::file_of(&listing.rel), &key, || {
             let mut ctx = self.languages[&lang].base.clone();
             ctx.extend(own);

@@ -19,7 +19,7 @@ use crate::sink::{Key, Sink};
 use super::{RenderError, Renderer, Theme};
 
 /// Bump when what goes into a key changes.
-const FORMAT: &str = "gongkai-keys-1";
+const FORMAT: &str = "gongkai-keys-2";
 
 pub(super) struct Keys {
     /// Per language: generator, theme and the shared context.
@@ -55,10 +55,18 @@ impl Keys {
         Keys { pages, generator }
     }
 
-    /// A page of `lang` rendered with `template` from the shared context
-    /// and `parts`: everything else the template and the code that makes its
-    /// context see.
-    pub(super) fn page(&self, lang: Language, template: &str, parts: &impl Serialize) -> Key {
+    /// A page of `lang` rendered with `template` from the shared context,
+    /// `parts` and `text`: everything else the template and the code that
+    /// makes its context see. `text` (an article's Markdown, or empty) is
+    /// hashed as it is: serialised into `parts`, every byte of it would be
+    /// escaped into JSON first, for every page, reused or not.
+    pub(super) fn page(
+        &self,
+        lang: Language,
+        template: &str,
+        parts: &impl Serialize,
+        text: &str,
+    ) -> Key {
         let mut h = Sha256::new();
         frame(&mut h, &self.pages[&lang]);
         frame(&mut h, template.as_bytes());
@@ -66,6 +74,7 @@ impl Keys {
             &mut h,
             &serde_json::to_vec(parts).expect("page contexts serialise"),
         );
+        frame(&mut h, text.as_bytes());
         h.finalize().into()
     }
 

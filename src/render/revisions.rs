@@ -193,9 +193,12 @@ impl Renderer<'_> {
             url: self.urls().href(&page),
         };
         let removed = doc.removed.as_ref().map(|r| r.date);
-        let key = self
-            .keys
-            .page(lang, "history.html", &(&meta, &item, &revisions, removed));
+        let key = self.keys.page(
+            lang,
+            "history.html",
+            &(&meta, &item, &revisions, removed),
+            "",
+        );
         self.write_keyed(sink, &urls::file_of(rel), &key, || {
             // Given without diffs (`revision_list`): made only now, when
             // the page is rendered.
