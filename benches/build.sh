@@ -131,7 +131,10 @@ run() {
   local base; base="$(basename "$out")"
   rm -rf "$out" "$OUT/.$base.staging" "$OUT/.$base.old"
   case "$tool" in
-    gongkai) cmd=("$GK" build --root "$src" --out "$out" --as-of "$AS_OF") ;;
+    # A full build: no cache from an earlier run (the search analysis and
+    # the output ledger would make it an incremental one).
+    gongkai) rm -rf "$src/.gongkai-cache"
+             cmd=("$GK" build --root "$src" --out "$out" --as-of "$AS_OF") ;;
     hugo)    rm -rf "$src/resources" "$src/.hugo_build.lock"
              cmd=(hugo --quiet --source "$src" --destination "$out") ;;
   esac
