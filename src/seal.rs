@@ -14,9 +14,8 @@ use sha2::{Digest, Sha256};
 
 use crate::sink::Sink;
 
-pub const MANIFEST: &str = "api/manifest.json";
+pub const MANIFEST: &str = crate::urls::MANIFEST;
 pub const SIGNATURE: &str = "api/manifest.json.minisig";
-const MANIFEST_GZ: &str = "api/manifest.json.gz";
 
 /// Files that the web server does not serve (they configure it): `verify`
 /// checks them in a folder, not over HTTP.
@@ -104,7 +103,7 @@ impl Sink for Sealing<'_> {
                 *self.manifest.lock().expect("no panics while held") = Some(bytes.to_vec());
                 Ok(())
             }
-            MANIFEST_GZ | SIGNATURE => Ok(()),
+            SIGNATURE => Ok(()),
             _ => {
                 let digest = self.record(rel, bytes);
                 self.inner.write_digested(rel, None, &digest, bytes)
@@ -114,7 +113,7 @@ impl Sink for Sealing<'_> {
 
     fn write_keyed(&self, rel: &str, key: &crate::sink::Key, bytes: &[u8]) -> io::Result<()> {
         match rel {
-            MANIFEST | MANIFEST_GZ | SIGNATURE => self.write(rel, bytes),
+            MANIFEST | SIGNATURE => self.write(rel, bytes),
             _ => {
                 let digest = self.record(rel, bytes);
                 self.inner.write_digested(rel, Some(key), &digest, bytes)
@@ -129,7 +128,7 @@ impl Sink for Sealing<'_> {
     ) -> io::Result<Option<Vec<crate::sink::Digest>>> {
         if rels
             .iter()
-            .any(|r| [MANIFEST, MANIFEST_GZ, SIGNATURE].contains(r))
+            .any(|r| [MANIFEST, SIGNATURE].contains(r))
         {
             return Ok(None);
         }
@@ -388,7 +387,7 @@ pub fn verify(site: &Site, pubkey: &str) -> Result<Verification, String> {
                 .expect("below the folder")
                 .to_string_lossy()
                 .replace('\\', "/");
-            if !files.contains_key(&rel) && ![MANIFEST, MANIFEST_GZ, SIGNATURE].contains(&&*rel) {
+            if !files.contains_key(&rel) && ![MANIFEST, SIGNATURE].contains(&&*rel) {
                 result.differences.push((rel, Difference::Extra));
             }
         }

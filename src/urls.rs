@@ -207,6 +207,9 @@ pub fn pages_of(key: &DocKey) -> Vec<String> {
     std::iter::once(document(key)).chain(history(key)).collect()
 }
 
+/// Every file of the build with its SHA-256 (`seal.rs`), written last.
+pub const MANIFEST: &str = "api/manifest.json";
+
 /// Releases (git tags) and what each changed.
 pub const VERSIONS: &str = "versions/";
 

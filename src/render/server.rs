@@ -11,7 +11,7 @@ use crate::model::file_type::ATTACHMENT_TYPES;
 use crate::sink::Sink;
 
 use super::timemap::{self, Archived};
-use super::urls::Urls;
+use super::urls::{self, Urls};
 
 pub const NGINX: &str = "_gongkai/nginx.conf";
 pub const HEADERS: &str = "_headers";
@@ -182,9 +182,12 @@ pub fn history_page(rel: &str) -> bool {
 }
 
 /// Whether `rel` has no `.gz` copy and nginx compresses it on request: a
-/// revision's snapshot or source, or a history page.
+/// revision's snapshot or source, a history page, or the manifest (tens
+/// of megabytes at province scale, different after every commit, fetched
+/// by archivists' tools now and then: its copy was a twentieth of a
+/// one-commit rebuild's CPU).
 pub fn compressed_on_request(rel: &str) -> bool {
-    revision_file(rel) || history_page(rel)
+    revision_file(rel) || history_page(rel) || rel == urls::MANIFEST
 }
 
 /// What nginx adds to a history page: what every page gets (a location
@@ -268,6 +271,13 @@ pub fn nginx(urls: &Urls, plan: &ServerPlan) -> String {
     // History pages: compressed on request, they have no `.gz` copy.
     let _ = writeln!(x, "location ~ \"^{base_re}{HISTORY_PAGES}$\" {{");
     history_headers(&mut x);
+    x.push_str("}\n");
+    // The manifest: compressed on request, it has no `.gz` copy.
+    let _ = writeln!(x, "location = {base}{} {{", urls::MANIFEST);
+    common_headers(&mut x, "    ");
+    let _ = writeln!(x, "    add_header Cache-Control \"{SHORT}\" always;");
+    x.push_str("    gzip on;\n");
+    x.push_str("    gzip_types application/json;\n");
     x.push_str("}\n");
     // Attachments download; a reader's browser never renders them.
     let _ = writeln!(x, "location ~ ^{base_re}departments/[^/]+/files/ {{");
@@ -501,7 +511,7 @@ mod tests {
     }
 
     #[test]
-    fn history_pages_and_only_they_are_compressed_on_request() {
+    fn history_pages_and_the_manifest_are_compressed_on_request() {
         for rel in [
             "items/11530100MB0A00001B/2024-00001/history/index.html",
             "departments/czj/history/index.html",
@@ -523,6 +533,9 @@ mod tests {
             assert!(!history_page(rel), "{rel}");
         }
         assert!(gz_of("catalog/history/index.html").is_some());
+        assert!(compressed_on_request(urls::MANIFEST));
+        assert_eq!(gz_of(urls::MANIFEST), None);
+        assert!(gz_of("api/other.json").is_some());
         // nginx's location is the same pattern.
         let conf = nginx(
             &Urls::new("https://example.gov.cn/"),

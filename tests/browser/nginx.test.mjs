@@ -342,6 +342,21 @@ describe('nginx with the generated include', () => {
     }
   });
 
+  it('compresses the manifest, which has no copy, when asked', async () => {
+    const url = '/api/manifest.json';
+    assert.ok(!existsSync(`${fileOf(url)}.gz`), url);
+    const gz = await get(url, { 'accept-encoding': 'gzip' });
+    assert.equal(gz.status, 200, url);
+    assert.equal(gz.headers['content-encoding'], 'gzip', url);
+    assert.match(gz.headers['content-type'], /^application\/json/, url);
+    assert.equal(gz.headers['cache-control'], SHORT, url);
+    assert.match(gz.headers['content-security-policy'], /default-src 'self'/, url);
+    assert.deepEqual(gunzipSync(gz.body), readFileSync(fileOf(url)), url);
+    const plain = await get(url);
+    assert.equal(plain.headers['content-encoding'], undefined, url);
+    assert.deepEqual(plain.body, readFileSync(fileOf(url)), url);
+  });
+
   it('sends attachments as downloads', async () => {
     const files = readdirSync(join(out, 'departments'), { recursive: true })
       .map(String)
