@@ -12,7 +12,7 @@ use crate::model::{Audience, Date, Disclosure};
 use crate::render::{self, BuildInfo, RenderError, Theme, ThemeError};
 use crate::seal;
 use crate::validate::{self, Site, Withheld};
-use crate::write::{Sink, Staging};
+use crate::write::{Previous, Sink, Staging};
 
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
@@ -286,9 +286,21 @@ pub fn build(
         ),
         None => None,
     };
-    let snapshot = load_and_validate(&options.root, options.as_of, options.audience).map_err(
-        BuildError::io(format!("cannot read {}", options.root.display())),
-    )?;
+    let out = options.out_dir();
+    // The previous build's ledger is read while the site loads: neither
+    // needs the other, and each takes a tenth of a rebuild.
+    let (snapshot, previous) = std::thread::scope(|scope| {
+        let previous = scope.spawn(|| Previous::read(&options.root, &out));
+        let snapshot = load_and_validate(&options.root, options.as_of, options.audience);
+        let previous = previous
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (snapshot, previous)
+    });
+    let snapshot = snapshot.map_err(BuildError::io(format!(
+        "cannot read {}",
+        options.root.display()
+    )))?;
     let Snapshot {
         site,
         diagnostics,
@@ -308,8 +320,7 @@ pub fn build(
         };
     }
     let theme = Theme::load(&options.root, &site.config.theme).map_err(BuildError::Theme)?;
-    let out = options.out_dir();
-    let staging = Staging::create(&options.root, &out).map_err(BuildError::io(format!(
+    let staging = Staging::from_previous(previous).map_err(BuildError::io(format!(
         "cannot prepare the output folder {}",
         out.display()
     )))?;

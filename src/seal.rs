@@ -126,10 +126,7 @@ impl Sink for Sealing<'_> {
         rels: &[&str],
         key: &crate::sink::Key,
     ) -> io::Result<Option<Vec<crate::sink::Digest>>> {
-        if rels
-            .iter()
-            .any(|r| [MANIFEST, SIGNATURE].contains(r))
-        {
+        if rels.iter().any(|r| [MANIFEST, SIGNATURE].contains(r)) {
             return Ok(None);
         }
         let found = self.inner.reuse(rels, key)?;

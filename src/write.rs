@@ -71,23 +71,60 @@ pub struct Written {
     pub unchanged: usize,
 }
 
-impl Staging {
+/// What the previous build left, read without writing anything: a build
+/// reads it while the site loads, and makes its [`Staging`] only once the
+/// content is known to build (a failed build creates no folder at all).
+pub struct Previous {
+    root: PathBuf,
+    out: PathBuf,
+    ledger: PathBuf,
+    previous: ledger::Ledger,
+    /// Whether the ledger describes the output folder as it is.
+    patch: bool,
+}
+
+impl Previous {
     /// `root` is the site root (for copies), `out` the final output folder.
     /// The previous build's ledger is read from `<root>/.gongkai-cache/`
     /// (one per output folder); deleting it makes a full build.
+    pub fn read(root: &Path, out: &Path) -> Previous {
+        let ledger = ledger::path(&root.join(".gongkai-cache"), out);
+        let previous = ledger::load(&ledger);
+        Previous {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            patch: previous.describes(out),
+            previous,
+            ledger,
+        }
+    }
+}
+
+impl Staging {
+    /// [`Previous::read`], then [`Staging::from_previous`].
     pub fn create(root: &Path, out: &Path) -> io::Result<Staging> {
-        let dir = sibling(out, "staging");
+        Staging::from_previous(Previous::read(root, out))
+    }
+
+    /// The staging folder next to the output folder, made (and emptied of
+    /// what a build that was killed left there).
+    pub fn from_previous(previous: Previous) -> io::Result<Staging> {
+        let Previous {
+            root,
+            out,
+            ledger,
+            previous,
+            patch,
+        } = previous;
+        let dir = sibling(&out, "staging");
         if dir.exists() {
             // Left over from a build that was killed.
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        let ledger = ledger::path(&root.join(".gongkai-cache"), out);
-        let previous = ledger::load(&ledger);
-        let patch = previous.describes(out);
         Ok(Staging {
-            root: root.to_path_buf(),
-            out: out.to_path_buf(),
+            root,
+            out,
             dir,
             created: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),

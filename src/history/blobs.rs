@@ -2,7 +2,7 @@
 //! `.gongkai-cache/blobs.bin`, so that a build after one more commit reads
 //! only the new revisions from git. Inflating ~30,000 delta-compressed
 //! revisions from a pack takes seconds on every build; one sequential read
-//! of this file and a checksum take a fraction of that.
+//! of this file (mapped) and a checksum take a fraction of that.
 //!
 //! A blob id names its bytes, so a record never goes stale; the file is only
 //! a cache. Every record carries the CRC-32 of its bytes, checked before
@@ -32,7 +32,11 @@ const ID_LEN: usize = 40;
 
 #[derive(Default)]
 pub struct StoredBlobs {
-    data: Vec<u8>,
+    /// The file, mapped rather than read: at 10,000 items and 2,001 commits
+    /// it is 100 MB, and reading it copied every byte into fresh memory on
+    /// the rebuild's one sequential path (a twentieth of its CPU); mapped,
+    /// the page cache's pages are used as they are.
+    data: Option<memmap2::Mmap>,
     /// Id → the range of its bytes and their CRC-32.
     index: HashMap<String, (Range<usize>, u32)>,
     /// Length of the well-formed part of the file; 0 when there is none.
@@ -41,7 +45,16 @@ pub struct StoredBlobs {
 
 impl StoredBlobs {
     pub fn load(dir: &Path) -> StoredBlobs {
-        let Ok(data) = fs::read(dir.join(FILE)) else {
+        let Ok(file) = fs::File::open(dir.join(FILE)) else {
+            return StoredBlobs::default();
+        };
+        // SAFETY: the mapping is read-only and lives no longer than this
+        // value. gongkai only ever appends to the file (`append` cuts a
+        // torn tail beyond `valid_len`, which is never read); every record
+        // is checked against its CRC-32 before use. Another program that
+        // truncated the file during a build would end the process
+        // (SIGBUS) before any output is in place, never change the output.
+        let Ok(data) = (unsafe { memmap2::Mmap::map(&file) }) else {
             return StoredBlobs::default();
         };
         if !data.starts_with(HEADER) {
@@ -55,7 +68,7 @@ impl StoredBlobs {
             index.insert(id, (range, crc));
         }
         StoredBlobs {
-            data,
+            data: Some(data),
             index,
             valid_len: at,
         }
@@ -64,7 +77,7 @@ impl StoredBlobs {
     /// The bytes stored for `id`, when they are as they were written.
     pub fn get(&self, id: &str) -> Option<&[u8]> {
         let (range, crc) = self.index.get(id)?;
-        let bytes = &self.data[range.clone()];
+        let bytes = self.data.as_deref()?.get(range.clone())?;
         (crc32fast::hash(bytes) == *crc).then_some(bytes)
     }
 
