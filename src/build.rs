@@ -328,14 +328,17 @@ pub fn build(
     let sealing = seal::Sealing::new(&staging, &options.root);
     let sink = render::server::Precompress(&sealing);
     // As `search_and_render`, but each item's text is freed once its pages
-    // are written (`render::Texts`).
+    // are written (`render::Texts`); the search stage holds its own
+    // references to the texts, taken first.
     let cache = options.root.join(".gongkai-cache");
-    let rendered = crate::index::stage(&site, render::html_pages(&site), &sink, Some(&cache))
-        .map_err(RenderError::from)
-        .and_then(|entry| {
-            let texts = render::Texts::take(&mut site);
-            render::render_with(&site, Some(&texts), &theme, &build, &entry, &sink, progress)
-        });
+    let html_pages = render::html_pages(&site);
+    let documents = crate::index::documents(&site);
+    let base_url = site.config.base_url.clone();
+    let texts = render::Texts::take(&mut site);
+    let search =
+        || crate::index::stage_documents(documents, &base_url, html_pages, &sink, Some(&cache));
+    let rendered =
+        render::render_with(&site, Some(&texts), &theme, &build, search, &sink, progress);
     match rendered {
         Ok(report) => {
             // Rendered: the site (its texts above all) is not needed for the
@@ -391,8 +394,8 @@ pub fn build(
     }
 }
 
-/// Stages 2b and 3: the search files, then the pages (which carry the
-/// search entry), into the same sink.
+/// Stages 2b and 3 into the same sink: the search files beside the item
+/// pages, then the pages that carry the search entry.
 pub fn search_and_render(
     site: &Site,
     theme: &Theme,
@@ -400,8 +403,8 @@ pub fn search_and_render(
     sink: &dyn crate::write::Sink,
     progress: &(dyn Fn() + Sync),
 ) -> Result<render::RenderReport, render::RenderError> {
-    let entry = crate::index::stage(site, render::html_pages(site), sink, None)?;
-    render::render(site, theme, build, &entry, sink, progress)
+    let search = || crate::index::stage(site, render::html_pages(site), sink, None);
+    render::render_with(site, None, theme, build, search, sink, progress)
 }
 
 /// Records the paths a render would write, writing nothing.

@@ -181,7 +181,8 @@ fn a_render_with_the_texts_taken_out_writes_the_same_files() {
     assert!(site.items.iter().all(|i| i.doc.source.text.is_empty()));
     let taken = BytesSink::default();
     let build = BuildInfo::default();
-    render::render_with(&site, Some(&texts), &theme, &build, "", &taken, &|| {}).unwrap();
+    let search = || Ok(String::new());
+    render::render_with(&site, Some(&texts), &theme, &build, search, &taken, &|| {}).unwrap();
     let (whole, taken) = (whole.0.into_inner().unwrap(), taken.0.into_inner().unwrap());
     assert_eq!(
         whole.keys().collect::<Vec<_>>(),

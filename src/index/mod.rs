@@ -77,11 +77,30 @@ pub fn stage(
     sink: &dyn Sink,
     cache: Option<&Path>,
 ) -> std::io::Result<String> {
-    let urls = urls::Urls::new(&site.config.base_url);
+    stage_documents(
+        documents(site),
+        &site.config.base_url,
+        html_pages,
+        sink,
+        cache,
+    )
+}
+
+/// [`stage`] of the site's [`documents`], taken beforehand: `build` takes
+/// them before it takes the items' texts out of the site for rendering.
+pub fn stage_documents(
+    docs: Vec<SearchDoc>,
+    base_url: &str,
+    html_pages: usize,
+    sink: &dyn Sink,
+    cache: Option<&Path>,
+) -> std::io::Result<String> {
+    let urls = urls::Urls::new(base_url);
     let index = match cache {
-        Some(dir) => SearchIndex::build_cached(documents(site), &dir.join(analysis::FILE))
-            .map(|(index, _)| index),
-        None => SearchIndex::build(documents(site)),
+        Some(dir) => {
+            SearchIndex::build_cached(docs, &dir.join(analysis::FILE)).map(|(index, _)| index)
+        }
+        None => SearchIndex::build(docs),
     }
     .map_err(|e| std::io::Error::other(format!("search index: {e}")))?;
     Ok(export::export(&index, &urls, html_pages, sink)?.entry)

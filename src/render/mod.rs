@@ -123,7 +123,7 @@ pub fn progress_total(site: &Site) -> usize {
 
 /// The current texts of a site's items, taken out of it so that each is
 /// freed as soon as its item's pages are written: only those pages read
-/// them (the search stage, which reads them too, runs before). At 500,000
+/// them (the search stage holds its own references, taken before). At 500,000
 /// items they are about 2.6 GB, held to the end of the build otherwise,
 /// beside the records of every file written (docs/design-notes.md, "Peak
 /// memory").
@@ -163,17 +163,23 @@ pub fn render(
     sink: &dyn Sink,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RenderReport, RenderError> {
-    render_with(site, None, theme, build, search_entry, sink, progress)
+    let entry = search_entry.to_string();
+    render_with(site, None, theme, build, || Ok(entry), sink, progress)
 }
 
 /// [`render`] of a site whose items' texts were taken out into `texts`
 /// ([`Texts::take`]): each is put back for its item's pages, then freed.
+/// `search` is the search stage (`index::stage`), which writes the search
+/// files and returns the entry the search page carries: it runs beside
+/// the item pages, which do not need it. Alone, its merging of postings
+/// is sequential: after one commit it kept one of two cores idle for a
+/// quarter of the rebuild.
 pub fn render_with(
     site: &Site,
     texts: Option<&Texts>,
     theme: &Theme,
     build: &BuildInfo,
-    search_entry: &str,
+    search: impl FnOnce() -> std::io::Result<String> + Send,
     sink: &dyn Sink,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RenderReport, RenderError> {
@@ -196,7 +202,9 @@ pub fn render_with(
         )?;
     }
 
-    let plan = Plan::new(site, lookup, search_entry);
+    // The search page's entry is set when the search stage is done (the
+    // page is rendered after the item pages).
+    let plan = Plan::new(site, lookup, "");
     // What the build summary counts: the counted HTML pages and the sources.
     let counted = plan.html_pages() + plan.sources();
     let Plan {
@@ -212,18 +220,28 @@ pub fn render_with(
     // Item pages, their snapshots and sources: the bulk of the work.
     // `Plan::new` lists the site's items in their order.
     assert!(texts.is_none_or(|t| t.0.len() == items.len()));
-    items.par_iter().enumerate().try_for_each(|(i, item)| {
-        match texts.and_then(|t| t.take_text(i)) {
-            Some(text) => {
-                let mut whole = item.doc.clone();
-                whole.doc.source.text = text;
-                renderer.write_item(&item.with_doc(&whole), sink)?;
+    let item_pages = || {
+        items.par_iter().enumerate().try_for_each(|(i, item)| {
+            match texts.and_then(|t| t.take_text(i)) {
+                Some(text) => {
+                    let mut whole = item.doc.clone();
+                    whole.doc.source.text = text;
+                    renderer.write_item(&item.with_doc(&whole), sink)?;
+                }
+                None => renderer.write_item(item, sink)?,
             }
-            None => renderer.write_item(item, sink)?,
+            progress();
+            Ok::<_, RenderError>(())
+        })
+    };
+    let (entry, item_pages) = rayon::join(search, item_pages);
+    item_pages?;
+    let search_entry = entry?;
+    for (_, page) in &mut pages {
+        if let Page::Search(entry) = page {
+            *entry = &search_entry;
         }
-        progress();
-        Ok::<_, RenderError>(())
-    })?;
+    }
     for withdrawn in &site.withdrawn {
         renderer.write_withdrawn(withdrawn, sink)?;
     }
