@@ -165,6 +165,24 @@ fn the_search_files_are_pinned() {
     assert_eq!(digest, "fe4e2d99bd1e5009fe8f61e89b7897df9c9818eb");
 }
 
+/// The search stage runs beside the item pages; the search page, made
+/// after both, carries the entry the stage wrote, so that a first query
+/// does not wait for `search/index.json`.
+#[test]
+fn the_search_page_carries_the_entry_of_the_index() {
+    let site = built();
+    let entry = site.read("search/index.json");
+    assert!(entry.len() > 100, "{entry}");
+    let page = site.read("search/index.html");
+    let carried = page
+        .split_once(r#"<script type="application/json" id="search-entry">"#)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json)
+        .expect("the search page has the entry's element");
+    let carried = carried.replace("\\u003c", "<").replace("\\u003e", ">");
+    assert_eq!(carried, entry.trim_end());
+}
+
 #[test]
 fn the_search_files_are_few() {
     let site = built();
