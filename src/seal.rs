@@ -27,15 +27,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(2 * bytes.len());
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
+pub use crate::text::hex;
 
 /// A sink that records the SHA-256 of every file it passes on, except the
 /// manifest (and its `.gz` copy), which it keeps for [`Sealing::seal`].
@@ -161,9 +153,17 @@ fn with_files(manifest: &[u8], hashes: &[(&str, &crate::sink::Digest)]) -> Vec<u
     for (i, (path, hash)) in hashes.iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         out.push_str("    ");
-        out.push_str(&serde_json::to_string(path).expect("a string serialises"));
+        // Output paths are made of checked segments: nothing to escape
+        // but in a file named by hand (JSON's escapes, as serde's).
+        if path.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            out.push_str(&serde_json::to_string(path).expect("a string serialises"));
+        } else {
+            out.push('"');
+            out.push_str(path);
+            out.push('"');
+        }
         out.push_str(": \"");
-        out.push_str(&hex(&hash[..]));
+        crate::text::push_hex(&mut out, &hash[..]);
         out.push('"');
     }
     out.push_str("\n  }\n}\n");

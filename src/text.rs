@@ -79,6 +79,23 @@ fn may_hold_forbidden(s: &str) -> bool {
         .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF)
 }
 
+/// `bytes` in lowercase hexadecimal (digests in the manifest, the ledger,
+/// the WACZ).
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(2 * bytes.len());
+    push_hex(&mut s, bytes);
+    s
+}
+
+/// [`hex`] onto the end of `s`, without a String of its own.
+pub fn push_hex(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

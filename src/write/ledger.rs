@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest as _, Sha256};
 
 use crate::sink::{Digest, Key};
+use crate::text::{hex, push_hex};
 
 /// Bump when the meaning of a record, or of a key, changes.
 const FORMAT: u32 = 2;
@@ -250,17 +251,19 @@ fn parse_stamp<'a>(fields: &mut impl Iterator<Item = &'a str>) -> Option<Stamp> 
 /// as it is made (a ledger is about 240 bytes a file: 800 MB at 500,000
 /// items), in path order.
 pub fn save(file: &Path, out: &Path, records: &Records) -> io::Result<()> {
+    use rayon::prelude::*;
+    // The last step of every rebuild, on its one remaining thread: sorted,
+    // formatted and stamped in parallel.
     let mut sorted: Vec<(&str, &Record)> = records.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     // Keep the cache out of `git status` without touching the user's .gitignore.
     let _ = fs::write(dir.join(".gitignore"), "*\n");
     let tmp = file.with_extension("tmp");
     let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
-    let mut line = String::with_capacity(512);
-    line.push_str(&header());
-    line.push('\n');
+    f.write_all(header().as_bytes())?;
+    f.write_all(b"\n")?;
     let stamp = |text: &mut String, s: &Stamp| {
         push_number(text, i128::from(s.size));
         text.push('\t');
@@ -271,38 +274,53 @@ pub fn save(file: &Path, out: &Path, records: &Records) -> io::Result<()> {
         push_number(text, i128::from(s.inode));
         text.push('\n');
     };
-    for (rel, r) in &sorted {
-        // Output paths are made of checked segments; a tab or a line break
-        // would break the format, so such a file is simply not recorded.
-        if rel.contains(['\t', '\n', '\r']) {
-            continue;
-        }
-        line.push_str(rel);
-        line.push('\t');
-        match &r.key {
-            Some(key) => push_hex(&mut line, key),
-            None => line.push('-'),
-        }
-        line.push('\t');
-        push_hex(&mut line, &r.sha);
-        line.push('\t');
-        stamp(&mut line, &r.stamp);
-        f.write_all(line.as_bytes())?;
-        line.clear();
+    let chunks: Vec<String> = sorted
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut lines = String::with_capacity(chunk.len() * 256);
+            for (rel, r) in chunk {
+                // Output paths are made of checked segments; a tab or a line
+                // break would break the format, so such a file is simply not
+                // recorded.
+                if rel.contains(['\t', '\n', '\r']) {
+                    continue;
+                }
+                lines.push_str(rel);
+                lines.push('\t');
+                match &r.key {
+                    Some(key) => push_hex(&mut lines, key),
+                    None => lines.push('-'),
+                }
+                lines.push('\t');
+                push_hex(&mut lines, &r.sha);
+                lines.push('\t');
+                stamp(&mut lines, &r.stamp);
+            }
+            lines
+        })
+        .collect();
+    for lines in &chunks {
+        f.write_all(lines.as_bytes())?;
     }
-    let mut lines = String::new();
-    for rel in folders(sorted.iter().map(|(rel, _)| *rel)) {
-        // A folder that cannot be stamped leaves the ledger without folders:
-        // the next build reuses files but makes a whole new output folder.
-        let Some(s) = folder_stamp(&out.join(rel)) else {
-            lines.clear();
-            break;
-        };
-        lines.push_str(rel);
-        lines.push_str("/\t");
-        stamp(&mut lines, &s);
+    drop(chunks);
+    let folders: Vec<&str> = folders(sorted.iter().map(|(rel, _)| *rel))
+        .into_iter()
+        .collect();
+    let stamps: Vec<Option<Stamp>> = folders
+        .par_iter()
+        .map(|rel| folder_stamp(&out.join(rel)))
+        .collect();
+    // A folder that cannot be stamped leaves the ledger without folders:
+    // the next build reuses files but makes a whole new output folder.
+    if stamps.iter().all(Option::is_some) {
+        let mut lines = String::new();
+        for (rel, s) in folders.iter().zip(stamps.iter().flatten()) {
+            lines.push_str(rel);
+            lines.push_str("/\t");
+            stamp(&mut lines, s);
+        }
+        f.write_all(lines.as_bytes())?;
     }
-    f.write_all(lines.as_bytes())?;
     f.into_inner().map_err(io::IntoInnerError::into_error)?;
     fs::rename(&tmp, file)
 }
@@ -311,12 +329,6 @@ pub fn save(file: &Path, out: &Path, records: &Records) -> io::Result<()> {
 /// that dies halfway never leaves records that describe other files.
 pub fn forget(file: &Path) {
     let _ = fs::remove_file(file);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(2 * bytes.len());
-    push_hex(&mut s, bytes);
-    s
 }
 
 /// `n` in decimal, without the formatting machinery (four per file).
@@ -337,14 +349,6 @@ fn push_number(s: &mut String, n: i128) {
     }
     for &d in &digits[at..] {
         s.push(char::from(d));
-    }
-}
-
-fn push_hex(s: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
 }
 
