@@ -337,8 +337,19 @@ pub fn build(
     let texts = render::Texts::take(&mut site);
     let search =
         || crate::index::stage_documents(documents, &base_url, html_pages, &sink, Some(&cache));
-    let rendered =
-        render::render_with(&site, Some(&texts), &theme, &build, search, &sink, progress);
+    // A rebuild's search stage is mostly the sequential merging of kept
+    // analyses: it runs beside the item pages, on the core it would leave
+    // idle. A first build's stages each keep every core busy, and beside
+    // the pages the search stage would hold every text until both had
+    // read it (at 100,000 items, 4.5 % more peak memory): it runs first.
+    let rendered = if staging.has_previous() {
+        render::render_with(&site, Some(&texts), &theme, &build, search, &sink, progress)
+    } else {
+        search().map_err(RenderError::from).and_then(|entry| {
+            let entry = || Ok(entry);
+            render::render_with(&site, Some(&texts), &theme, &build, entry, &sink, progress)
+        })
+    };
     match rendered {
         Ok(report) => {
             // Rendered: the site (its texts above all) is not needed for the

@@ -236,6 +236,12 @@ impl Staging {
         Ok(path)
     }
 
+    /// Whether a ledger of the previous build into this folder was found:
+    /// a rebuild, which may keep what did not change.
+    pub fn has_previous(&self) -> bool {
+        !self.previous.is_empty()
+    }
+
     /// How many files were written, copied or linked so far.
     pub fn files(&self) -> usize {
         self.files.load(Ordering::Relaxed)
