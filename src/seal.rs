@@ -147,27 +147,23 @@ fn with_files(manifest: &[u8], hashes: &[(&str, &crate::sink::Digest)]) -> Vec<u
     let text = String::from_utf8_lossy(manifest);
     let body = text.trim_end();
     let body = body.strip_suffix('}').expect("the manifest is an object");
-    let mut out = String::with_capacity(body.len() + hashes.len() * 140);
-    out.push_str(body.trim_end());
-    out.push_str(",\n  \"files\": {");
+    let mut out = Vec::with_capacity(body.len() + hashes.len() * 140);
+    out.extend_from_slice(body.trim_end().as_bytes());
+    out.extend_from_slice(b",\n  \"files\": {");
+    // One buffer for every digest: no allocation per file (107,000 files
+    // at 10,000 items with history).
+    let mut digest = String::with_capacity(64);
     for (i, (path, hash)) in hashes.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str("    ");
-        // Output paths are made of checked segments: nothing to escape
-        // but in a file named by hand (JSON's escapes, as serde's).
-        if path.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-            out.push_str(&serde_json::to_string(path).expect("a string serialises"));
-        } else {
-            out.push('"');
-            out.push_str(path);
-            out.push('"');
-        }
-        out.push_str(": \"");
-        crate::text::push_hex(&mut out, &hash[..]);
-        out.push('"');
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut out, path).expect("a string serialises");
+        digest.clear();
+        crate::text::push_hex(&mut digest, &hash[..]);
+        out.extend_from_slice(b": \"");
+        out.extend_from_slice(digest.as_bytes());
+        out.push(b'"');
     }
-    out.push_str("\n  }\n}\n");
-    out.into_bytes()
+    out.extend_from_slice(b"\n  }\n}\n");
+    out
 }
 
 /// The minisign signature of `manifest` with the unencrypted secret key in

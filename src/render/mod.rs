@@ -202,9 +202,7 @@ pub fn render_with(
         )?;
     }
 
-    // The search page's entry is set when the search stage is done (the
-    // page is rendered after the item pages).
-    let plan = Plan::new(site, lookup, "");
+    let plan = Plan::new(site, lookup);
     // What the build summary counts: the counted HTML pages and the sources.
     let counted = plan.html_pages() + plan.sources();
     let Plan {
@@ -236,6 +234,7 @@ pub fn render_with(
     };
     let (entry, item_pages) = rayon::join(search, item_pages);
     item_pages?;
+    // The search page is rendered below, after the item pages.
     let search_entry = entry?;
     for (_, page) in &mut pages {
         if let Page::Search(entry) = page {

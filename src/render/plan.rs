@@ -111,11 +111,12 @@ pub(super) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// `search_entry` is what the search page carries; counting does not
-    /// need it.
-    pub fn new(site: &'a Site, lookup: &Lookup<'a>, search_entry: &'a str) -> Self {
+    /// The search page's entry is empty here: the search stage makes it
+    /// while the item pages are written (`render_with` sets it), and
+    /// counting does not need it.
+    pub fn new(site: &'a Site, lookup: &Lookup<'a>) -> Self {
         let mut pages = site_pages(site, lookup);
-        pages.push((urls::SEARCH.into(), Page::Search(search_entry)));
+        pages.push((urls::SEARCH.into(), Page::Search("")));
         Plan {
             pages,
             listings: listings::plan(site, lookup),
@@ -158,7 +159,7 @@ impl<'a> Plan<'a> {
 pub fn html_pages(site: &Site) -> usize {
     let urls = urls::Urls::new(&site.config.base_url);
     let lookup = Lookup::new(site, &urls);
-    Plan::new(site, &lookup, "").html_pages()
+    Plan::new(site, &lookup).html_pages()
 }
 
 pub(super) fn item(item: &Item) -> DocumentPages<'_, crate::model::CatalogItem> {
