@@ -446,6 +446,17 @@ fn tag() {
     one(Step::Tag);
 }
 
+/// An edit of an item's text alone, not committed (an editor's working
+/// tree): its page is made again from the new text, although nothing else
+/// its page shows changed.
+#[test]
+fn an_edit_not_yet_committed() {
+    let mut repo = Repo::new();
+    repo.build(repo.site.root(), &repo.inc());
+    repo.apply(&Step::Amend(1));
+    repo.check("an edit not committed").unwrap();
+}
+
 /// Unchanged files are linked, not written: nothing is made again when
 /// nothing changed, and the second build says so.
 #[test]

@@ -96,12 +96,9 @@ impl Renderer<'_> {
         };
         if let Some(current) = &planned.current {
             // The page's context, with the article as what it is made from.
-            let key = self.keys.page(
-                lang,
-                "item.html",
-                &(&page, &view, None::<()>),
-                c.body_markdown(),
-            );
+            let key = self
+                .keys
+                .page(lang, "item.html", &(&page, &view, None::<()>), &c.blob);
             self.write_keyed(sink, &urls::file_of(current), &key, || {
                 head(&mut page);
                 let article = article(lang, &view, c)?;
@@ -142,10 +139,7 @@ impl Renderer<'_> {
             |rc, snapshot| {
                 let (rlang, rview, meta) = snapshot_of(rc, snapshot);
                 let parts = (&meta, &rview, Some(snapshot));
-                Some(
-                    self.keys
-                        .page(rlang, "item.html", &parts, rc.body_markdown()),
-                )
+                Some(self.keys.page(rlang, "item.html", &parts, &rc.blob))
             },
             |rc, mut snapshot| {
                 snapshot.later = with_diffs()[snapshot.number..].to_vec();

@@ -3,7 +3,7 @@
 //! generator, the theme (every file of it), the context every page of its
 //! language shares (`t`, `site`) and the page's own context, with the
 //! expensive part (the article's Markdown rendered to HTML) replaced by
-//! what it is rendered from. A sink that kept the previous build
+//! the blob id of the file it is read from. A sink that kept the previous build
 //! ([`Sink::reuse`], `write::Staging`) links the previous file when the key
 //! is the same; otherwise the page is rendered.
 
@@ -19,7 +19,7 @@ use crate::sink::{Key, Sink};
 use super::{RenderError, Renderer, Theme};
 
 /// Bump when what goes into a key changes.
-const FORMAT: &str = "gongkai-keys-2";
+const FORMAT: &str = "gongkai-keys-3";
 
 pub(super) struct Keys {
     /// Per language: generator, theme and the shared context.
@@ -56,16 +56,18 @@ impl Keys {
     }
 
     /// A page of `lang` rendered with `template` from the shared context,
-    /// `parts` and `text`: everything else the template and the code that
-    /// makes its context see. `text` (an article's Markdown, or empty) is
-    /// hashed as it is: serialised into `parts`, every byte of it would be
-    /// escaped into JSON first, for every page, reused or not.
+    /// `parts` and `source`: everything else the template and the code that
+    /// makes its context see. `source` (the blob id of the file an article's
+    /// Markdown is read from, or empty) stands for the Markdown: the text is
+    /// a function of those bytes, and hashing a 40-character id instead of
+    /// the text itself, for every page, reused or not, was most of the cost
+    /// of a rebuild's keys.
     pub(super) fn page(
         &self,
         lang: Language,
         template: &str,
         parts: &impl Serialize,
-        text: &str,
+        source: &str,
     ) -> Key {
         let mut h = Sha256::new();
         frame(&mut h, &self.pages[&lang]);
@@ -74,7 +76,7 @@ impl Keys {
             &mut h,
             &serde_json::to_vec(parts).expect("page contexts serialise"),
         );
-        frame(&mut h, text.as_bytes());
+        frame(&mut h, source.as_bytes());
         h.finalize().into()
     }
 
