@@ -334,7 +334,7 @@ pub fn build(
     let html_pages = render::html_pages(&site);
     let documents = crate::index::documents(&site);
     let base_url = site.config.base_url.clone();
-    let texts = render::Texts::take(&mut site);
+    let texts = render::Texts::take(&mut site, &options.root);
     let search =
         || crate::index::stage_documents(documents, &base_url, html_pages, &sink, Some(&cache));
     // A rebuild's search stage is mostly the sequential merging of kept

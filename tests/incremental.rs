@@ -27,6 +27,8 @@ enum Step {
     Retire(usize),
     Delete(usize),
     Exempt(usize),
+    /// Made a draft again: its last published revision stays on the site.
+    Redraft(usize),
     Template,
     SiteToml,
     Tag,
@@ -39,6 +41,7 @@ struct ItemFile {
     amendments: u32,
     retired: bool,
     exempt: bool,
+    draft: bool,
     /// Built while not exempt: its URLs stay, naming nothing.
     published: std::cell::Cell<bool>,
 }
@@ -64,6 +67,9 @@ impl ItemFile {
         }
         if self.exempt {
             text.push_str("disclosure = \"exempt\"\n");
+        }
+        if self.draft {
+            text.push_str("draft = true\n");
         }
         text.push_str("+++\n\n现将有关事项通知如下。\n");
         for k in 0..self.amendments {
@@ -143,6 +149,7 @@ impl Repo {
                     amendments: 0,
                     retired: false,
                     exempt: matches!(step, Step::AddExempt),
+                    draft: false,
                     published: std::cell::Cell::new(false),
                 };
                 self.next += 1;
@@ -177,6 +184,13 @@ impl Repo {
             Step::Exempt(n) => {
                 if let Some(i) = self.pick(n) {
                     self.items[i].exempt = true;
+                    self.write(&self.items[i]);
+                }
+            }
+            Step::Redraft(n) => {
+                if let Some(i) = self.pick(n) {
+                    self.items[i].draft = true;
+                    self.items[i].amendments += 1;
                     self.write(&self.items[i]);
                 }
             }
@@ -366,6 +380,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Retire),
         1 => any::<usize>().prop_map(Step::Delete),
         2 => any::<usize>().prop_map(Step::Exempt),
+        1 => any::<usize>().prop_map(Step::Redraft),
         1 => Just(Step::Template),
         1 => Just(Step::SiteToml),
         1 => Just(Step::Tag),
@@ -429,6 +444,11 @@ fn delete() {
 #[test]
 fn exempt() {
     one(Step::Exempt(1));
+}
+
+#[test]
+fn redraft() {
+    one(Step::Redraft(1));
 }
 
 #[test]

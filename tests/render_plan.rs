@@ -165,8 +165,9 @@ impl Sink for BytesSink {
 }
 
 /// `build` takes the items' texts out of the site before rendering and
-/// puts each back for its item's pages only (so that it is freed once
-/// they are written): the same files as a render of the whole site.
+/// reads each again from its file for its item's pages only (so that no
+/// text is held longer than those pages): the same files as a render of
+/// the whole site.
 #[test]
 fn a_render_with_the_texts_taken_out_writes_the_same_files() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -176,9 +177,15 @@ fn a_render_with_the_texts_taken_out_writes_the_same_files() {
     let theme = Theme::load(example, &site.config.theme).unwrap();
     let whole = BytesSink::default();
     render::render(&site, &theme, &BuildInfo::default(), "", &whole, &|| {}).unwrap();
-    let texts = render::Texts::take(&mut site);
+    let texts = render::Texts::take(&mut site, example);
     assert!(site.items.len() > 3);
-    assert!(site.items.iter().all(|i| i.doc.source.text.is_empty()));
+    // A deleted item's last revision, read from git, keeps its text.
+    assert!(
+        site.items
+            .iter()
+            .all(|i| i.doc.source.text.is_empty() == i.is_work_tree_file())
+    );
+    assert!(site.items.iter().any(|i| i.doc.source.text.is_empty()));
     let taken = BytesSink::default();
     let build = BuildInfo::default();
     let search = || Ok(String::new());
@@ -191,4 +198,33 @@ fn a_render_with_the_texts_taken_out_writes_the_same_files() {
     for (rel, bytes) in &whole {
         assert!(taken[rel] == *bytes, "{rel} differs");
     }
+}
+
+/// A file edited after it was loaded and checked is not published: the
+/// text read again must be the one whose blob id was loaded.
+#[test]
+fn a_file_edited_after_it_was_checked_stops_the_render() {
+    let site_test = SiteTest::from_fixture("minimal");
+    let root = site_test.root();
+    let snapshot = load_and_validate(root, Date::parse_iso(AS_OF), Audience::Publish).unwrap();
+    let mut site = snapshot.site.expect("the site validates");
+    let theme = Theme::load(root, &site.config.theme).unwrap();
+    let texts = render::Texts::take(&mut site, root);
+    let rel = site.items[0].doc.source.path.clone();
+    let text = site_test.read_source(&rel.to_string_lossy());
+    site_test.write(
+        &rel.to_string_lossy(),
+        &format!("{text}\n<script>alert(1)</script>\n"),
+    );
+    let sink = HtmlSink::default();
+    let search = || Ok(String::new());
+    let build = BuildInfo::default();
+    let error = render::render_with(&site, Some(&texts), &theme, &build, search, &sink, &|| {})
+        .expect_err("the edited file stops the render");
+    let message = error.to_string();
+    assert!(
+        message.contains(&*rel.to_string_lossy())
+            && message.contains("changed while the site was being built"),
+        "{message}"
+    );
 }

@@ -686,6 +686,25 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
     })
 }
 
+/// The text of `source` read again from its file, for a stage that did
+/// not keep it (`render::Texts`): the bytes must be the ones loaded and
+/// checked, whose blob id is `blob`. A file edited since is an error, not
+/// a page made from text nobody checked.
+pub fn read_again(root: &Path, source: &SourceFile, blob: &str) -> io::Result<std::sync::Arc<str>> {
+    let changed = || {
+        io::Error::other(format!(
+            "{} changed while the site was being built: build again",
+            source.path.display()
+        ))
+    };
+    let bytes = read_file(root, &source.path).map_err(|d| io::Error::other(d.message))?;
+    if crate::git::blob_id(&bytes) != blob {
+        return Err(changed());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    Ok(std::sync::Arc::from(text))
+}
+
 /// Read a UTF-8 text file of the site; `rel` is relative to `root`.
 pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = read_file(root, rel)?;

@@ -121,34 +121,43 @@ pub fn progress_total(site: &Site) -> usize {
     site.items.len()
 }
 
-/// The current texts of a site's items, taken out of it so that each is
-/// freed as soon as its item's pages are written: only those pages read
-/// them (the search stage holds its own references, taken before). At 500,000
-/// items they are about 2.6 GB, held to the end of the build otherwise,
-/// beside the records of every file written (docs/design-notes.md, "Peak
-/// memory").
-pub struct Texts(Vec<std::sync::Mutex<Option<std::sync::Arc<str>>>>);
+/// The current texts of a site's items, taken out of it: each is read
+/// again from its file (and checked against the blob id it was loaded
+/// with, [`crate::load::read_again`]) for its item's pages, then freed.
+/// Only those pages read them; the search stage holds its own references,
+/// taken before, and frees each once analysed. Held for the whole build,
+/// they were 5 kB of the 12 kB a build held per item at its peak
+/// (docs/design-notes.md, "Peak memory").
+pub struct Texts {
+    root: std::path::PathBuf,
+    items: usize,
+}
 
 impl Texts {
-    /// Takes every item's text out of `site`, leaving an empty one: the
-    /// site must then be rendered by [`render_with`] with these texts,
-    /// since nothing else may read an item's body any more.
-    pub fn take(site: &mut Site) -> Texts {
+    /// Takes the text of every item loaded from the files under `root`
+    /// out of `site` (a revision read from git, shown for a deleted item
+    /// or one being redrafted, keeps its own), leaving an empty one: the site must then be rendered by
+    /// [`render_with`] with these texts, since nothing else may read such
+    /// an item's body any more.
+    pub fn take(site: &mut Site, root: &std::path::Path) -> Texts {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
-        Texts(
-            site.items
-                .iter_mut()
-                .map(|item| {
-                    let text = std::mem::replace(&mut item.doc.source.text, empty.clone());
-                    std::sync::Mutex::new(Some(text))
-                })
-                .collect(),
-        )
+        for item in site.items.iter_mut().filter(|i| Self::taken(i)) {
+            item.doc.source.text = empty.clone();
+        }
+        Texts {
+            root: root.to_path_buf(),
+            items: site.items.len(),
+        }
     }
 
-    /// The text of the `i`-th item, once.
-    fn take_text(&self, i: usize) -> Option<std::sync::Arc<str>> {
-        self.0.get(i)?.lock().expect("no panics while held").take()
+    fn taken(item: &Item) -> bool {
+        item.is_work_tree_file()
+    }
+
+    /// The text of `item` read again, when [`Texts::take`] took it.
+    fn read(&self, item: &Item) -> Option<std::io::Result<std::sync::Arc<str>>> {
+        Self::taken(item)
+            .then(|| crate::load::read_again(&self.root, &item.doc.source, &item.doc.blob))
     }
 }
 
@@ -217,13 +226,13 @@ pub fn render_with(
 
     // Item pages, their snapshots and sources: the bulk of the work.
     // `Plan::new` lists the site's items in their order.
-    assert!(texts.is_none_or(|t| t.0.len() == items.len()));
+    assert!(texts.is_none_or(|t| t.items == items.len()));
     let item_pages = || {
-        items.par_iter().enumerate().try_for_each(|(i, item)| {
-            match texts.and_then(|t| t.take_text(i)) {
+        items.par_iter().try_for_each(|item| {
+            match texts.and_then(|t| t.read(item.doc)) {
                 Some(text) => {
                     let mut whole = item.doc.clone();
-                    whole.doc.source.text = text;
+                    whole.doc.source.text = text?;
                     renderer.write_item(&item.with_doc(&whole), sink)?;
                 }
                 None => renderer.write_item(item, sink)?,
