@@ -136,9 +136,9 @@ pub struct Texts {
 impl Texts {
     /// Takes the text of every item loaded from the files under `root`
     /// out of `site` (a revision read from git, shown for a deleted item
-    /// or one being redrafted, keeps its own), leaving an empty one: the site must then be rendered by
-    /// [`render_with`] with these texts, since nothing else may read such
-    /// an item's body any more.
+    /// or one being redrafted, keeps its own), leaving an empty one: the
+    /// site must then be rendered by [`render_with`] with these texts,
+    /// since nothing else may read such an item's body any more.
     pub fn take(site: &mut Site, root: &std::path::Path) -> Texts {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
         for item in site.items.iter_mut().filter(|i| Self::taken(i)) {
@@ -177,7 +177,7 @@ pub fn render(
 }
 
 /// [`render`] of a site whose items' texts were taken out into `texts`
-/// ([`Texts::take`]): each is put back for its item's pages, then freed.
+/// ([`Texts::take`]): each is read again for its item's pages, then freed.
 /// `search` is the search stage (`index::stage`), which writes the search
 /// files and returns the entry the search page carries: it runs beside
 /// the item pages, which do not need it. Alone, its merging of postings
