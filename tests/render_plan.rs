@@ -222,9 +222,11 @@ fn a_file_edited_after_it_was_checked_stops_the_render() {
     let error = render::render_with(&site, Some(&texts), &theme, &build, search, &sink, &|| {})
         .expect_err("the edited file stops the render");
     let message = error.to_string();
-    assert!(
-        message.contains(&*rel.to_string_lossy())
-            && message.contains("changed while the site was being built"),
-        "{message}"
+    assert_eq!(
+        message,
+        format!(
+            "{} changed while the site was being built: build again",
+            rel.display()
+        )
     );
 }

@@ -65,6 +65,9 @@ pub enum RenderError {
     Template(tera::Error),
     Theme(ThemeError),
     Io(std::io::Error),
+    /// An item's file cannot be read again as it was validated
+    /// ([`Texts`]): the error names the file and says to build again.
+    Changed(std::io::Error),
 }
 
 impl std::fmt::Display for RenderError {
@@ -83,6 +86,7 @@ impl std::fmt::Display for RenderError {
             }
             RenderError::Theme(e) => write!(f, "theme: {e}"),
             RenderError::Io(e) => write!(f, "cannot write output: {e}"),
+            RenderError::Changed(e) => write!(f, "{e}"),
         }
     }
 }
@@ -92,7 +96,7 @@ impl std::error::Error for RenderError {
         match self {
             RenderError::Template(e) => Some(e),
             RenderError::Theme(e) => Some(e),
-            RenderError::Io(e) => Some(e),
+            RenderError::Io(e) | RenderError::Changed(e) => Some(e),
         }
     }
 }
@@ -232,7 +236,7 @@ pub fn render_with(
             match texts.and_then(|t| t.read(item.doc)) {
                 Some(text) => {
                     let mut whole = item.doc.clone();
-                    whole.doc.source.text = text?;
+                    whole.doc.source.text = text.map_err(RenderError::Changed)?;
                     renderer.write_item(&item.with_doc(&whole), sink)?;
                 }
                 None => renderer.write_item(item, sink)?,
