@@ -340,8 +340,9 @@ pub fn build(
     // A rebuild's search stage is mostly the sequential merging of kept
     // analyses: it runs beside the item pages, on the core it would leave
     // idle. A first build's stages each keep every core busy, and beside
-    // the pages the search stage would hold every text until both had
-    // read it (at 100,000 items, 4.5 % more peak memory): it runs first.
+    // the pages the search stage's texts and index would sit beside the
+    // pages' work (at 100,000 items, 4.5 % more peak memory, measured when
+    // the pages still held their texts too): it runs first.
     let rendered = if staging.has_previous() {
         render::render_with(&site, Some(&texts), &theme, &build, search, &sink, progress)
     } else {

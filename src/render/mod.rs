@@ -134,7 +134,6 @@ pub fn progress_total(site: &Site) -> usize {
 /// (docs/design-notes.md, "Peak memory").
 pub struct Texts {
     root: std::path::PathBuf,
-    items: usize,
 }
 
 impl Texts {
@@ -145,22 +144,17 @@ impl Texts {
     /// since nothing else may read such an item's body any more.
     pub fn take(site: &mut Site, root: &std::path::Path) -> Texts {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
-        for item in site.items.iter_mut().filter(|i| Self::taken(i)) {
+        for item in site.items.iter_mut().filter(|i| i.is_work_tree_file()) {
             item.doc.source.text = empty.clone();
         }
         Texts {
             root: root.to_path_buf(),
-            items: site.items.len(),
         }
-    }
-
-    fn taken(item: &Item) -> bool {
-        item.is_work_tree_file()
     }
 
     /// The text of `item` read again, when [`Texts::take`] took it.
     fn read(&self, item: &Item) -> Option<std::io::Result<std::sync::Arc<str>>> {
-        Self::taken(item)
+        item.is_work_tree_file()
             .then(|| crate::load::read_again(&self.root, &item.doc.source, &item.doc.blob))
     }
 }
@@ -229,8 +223,6 @@ pub fn render_with(
     } = plan;
 
     // Item pages, their snapshots and sources: the bulk of the work.
-    // `Plan::new` lists the site's items in their order.
-    assert!(texts.is_none_or(|t| t.items == items.len()));
     let item_pages = || {
         items.par_iter().try_for_each(|item| {
             match texts.and_then(|t| t.read(item.doc)) {

@@ -3,9 +3,9 @@
 //! generator, the theme (every file of it), the context every page of its
 //! language shares (`t`, `site`) and the page's own context, with the
 //! expensive part (the article's Markdown rendered to HTML) replaced by
-//! the blob id of the file it is read from. A sink that kept the previous build
-//! ([`Sink::reuse`], `write::Staging`) links the previous file when the key
-//! is the same; otherwise the page is rendered.
+//! the blob id of the file it is read from. A sink that kept the previous
+//! build ([`Sink::reuse`], `write::Staging`) links the previous file when
+//! the key is the same; otherwise the page is rendered.
 
 use std::collections::BTreeMap;
 

@@ -61,7 +61,6 @@ impl<T: Payload> Document<T> {
         }
     }
 
-    /// What revision `i` holds (the current file when it is the latest).
     /// Whether `doc` is the file in the work tree (its newest revision is
     /// held as `doc`), not a revision read from git: a deleted document's,
     /// or one being redrafted.
@@ -69,6 +68,7 @@ impl<T: Payload> Document<T> {
         self.revisions.last().is_some_and(|r| r.doc.is_none())
     }
 
+    /// What revision `i` holds (the current file when it is the latest).
     pub fn revision_doc(&self, i: usize) -> &T {
         self.revisions[i].doc.as_deref().unwrap_or(&self.doc)
     }
