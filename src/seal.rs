@@ -131,6 +131,10 @@ impl Sink for Sealing<'_> {
         Ok(found)
     }
 
+    fn can_reuse(&self) -> bool {
+        self.inner.can_reuse()
+    }
+
     fn copy(&self, rel: &str, from_site_path: &str) -> io::Result<()> {
         // Only attachments are copied; `load` refused links and checked
         // them, so the bytes read here are the bytes copied.

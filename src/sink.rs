@@ -49,6 +49,12 @@ pub trait Sink: Sync {
     fn reuse(&self, _rels: &[&str], _key: &Key) -> io::Result<Option<Vec<Digest>>> {
         Ok(None)
     }
+
+    /// Whether [`Sink::reuse`] can find anything: false for a sink with no
+    /// previous build, so that a first build tries nothing it cannot keep.
+    fn can_reuse(&self) -> bool {
+        false
+    }
 }
 
 /// A value for each file a build writes, in the order written, with the

@@ -230,3 +230,43 @@ fn a_file_edited_after_it_was_checked_stops_the_render() {
         )
     );
 }
+
+/// An item whose pages are all kept from the previous build is not read
+/// again: after the same edit as above, a render into a folder that holds
+/// the previous build goes through, unchanged (the edit is published by the
+/// next build, whose load checks it, not by a page made from it unchecked).
+#[test]
+fn an_item_whose_pages_are_kept_is_not_read_again() {
+    let site_test = SiteTest::from_fixture("minimal");
+    let root = site_test.root();
+    let out = site_test.tmp().join("public");
+    let theme_and_site = || {
+        let snapshot = load_and_validate(root, Date::parse_iso(AS_OF), Audience::Publish).unwrap();
+        let mut site = snapshot.site.expect("the site validates");
+        let theme = Theme::load(root, &site.config.theme).unwrap();
+        let texts = render::Texts::take(&mut site, root);
+        (site, theme, texts)
+    };
+    let build = BuildInfo::default();
+    let render_into = |site, theme, texts| {
+        let staging = gongkai::write::Staging::create(root, &out).unwrap();
+        let search = || Ok(String::new());
+        render::render_with(site, Some(texts), theme, &build, search, &staging, &|| {})?;
+        Ok::<_, render::RenderError>(staging.commit().unwrap())
+    };
+    let (site, theme, texts) = theme_and_site();
+    render_into(&site, &theme, &texts).unwrap();
+
+    let (site, theme, texts) = theme_and_site();
+    let rel = site.items[0].doc.source.path.clone();
+    let text = site_test.read_source(&rel.to_string_lossy());
+    site_test.write(
+        &rel.to_string_lossy(),
+        &format!("{text}\n<script>alert(1)</script>\n"),
+    );
+    let written = render_into(&site, &theme, &texts).expect("no page of the item is made");
+    assert!(written.reused > 0, "{written:?}");
+    let page =
+        std::fs::read_to_string(out.join(urls::file_of(&urls::item(site.items[0].id())))).unwrap();
+    assert!(!page.contains("alert(1)"));
+}

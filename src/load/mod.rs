@@ -227,11 +227,12 @@ fn parse_items(
 ) -> Vec<(Option<CatalogItem>, Diagnostics, Option<cache::FileStamp>)> {
     // Parsing is independent per file: do it in parallel, then keep path
     // order so that diagnostics and output never depend on scheduling.
+    let opened = SiteRoot::open(root);
     paths
         .par_iter()
         .map(|(slug, rel)| {
             let Some(previous) = previous else {
-                let (item, d) = parse_item(root, slug, rel);
+                let (item, d) = parse_item(&opened, slug, rel);
                 return (item, d, None);
             };
             let stamp = cache::FileStamp::of(&root.join(rel));
@@ -241,7 +242,7 @@ fn parse_items(
             {
                 return (hit.item.clone(), hit.diagnostics.clone(), None);
             }
-            let (item, d) = parse_item(root, slug, rel);
+            let (item, d) = parse_item(&opened, slug, rel);
             (item, d, stamp)
         })
         .collect()
@@ -339,9 +340,9 @@ fn load_tree(root: &Path) -> io::Result<(Tree, Diagnostics)> {
     Ok((tree, diagnostics))
 }
 
-fn parse_item(root: &Path, slug: &str, rel: &Path) -> (Option<CatalogItem>, Diagnostics) {
+fn parse_item(root: &SiteRoot, slug: &str, rel: &Path) -> (Option<CatalogItem>, Diagnostics) {
     let mut d = Diagnostics::default();
-    let item = match read_source(root, rel) {
+    let item = match read_source_in(root, rel) {
         Ok(source) => catalog::load_item(source, slug, &mut d),
         Err(e) => {
             d.push(e);
@@ -669,10 +670,38 @@ pub fn exists(root: &Path, rel: &Path) -> bool {
     root.join(rel).symlink_metadata().is_ok()
 }
 
+/// The site root, opened once (`O_PATH`) for the many files read under it:
+/// each file's `openat2` is then relative to it, with no `open` and
+/// `close` of the root per file.
+pub struct SiteRoot<'a> {
+    path: &'a Path,
+    #[cfg(target_os = "linux")]
+    dir: Option<std::os::fd::OwnedFd>,
+}
+
+impl<'a> SiteRoot<'a> {
+    pub fn open(path: &'a Path) -> SiteRoot<'a> {
+        SiteRoot {
+            path,
+            #[cfg(target_os = "linux")]
+            dir: {
+                use rustix::fs::{Mode, OFlags};
+                let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                rustix::fs::open(path, flags, Mode::empty()).ok()
+            },
+        }
+    }
+}
+
 /// Read a file of the site, `rel` relative to `root`. Every file the site
 /// publishes is read here (or listed by a walk that never follows links),
 /// so that nothing reached through a symbolic link is published.
 pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_file_in(&SiteRoot::open(root), rel)
+}
+
+/// [`read_file`] under a root opened once.
+pub fn read_file_in(root: &SiteRoot, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
     let unreadable = |e: io::Error| {
         Diagnostic::for_path(
             Severity::Error,
@@ -683,8 +712,12 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
     };
     match open_without_links(root, rel) {
         Some(Ok(mut file)) => {
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).map_err(unreadable)?;
+            // Sized by one `fstat`: `File::read_to_end` sizes its buffer
+            // with an `lseek` besides, a system call per file for nothing.
+            let len = file.metadata().map_or(0, |m| m.len());
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+            Read::read_to_end(&mut Read::by_ref(&mut file).take(u64::MAX), &mut bytes)
+                .map_err(unreadable)?;
             return Ok(bytes);
         }
         // A link on the way: named below.
@@ -692,10 +725,10 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
         Some(Err(e)) => return Err(unreadable(e)),
         None => {}
     }
-    if let Some(link) = link_on_the_way(root, rel) {
+    if let Some(link) = link_on_the_way(root.path, rel) {
         return Err(linked_file(rel, &link));
     }
-    std::fs::read(root.join(rel)).map_err(unreadable)
+    std::fs::read(root.path.join(rel)).map_err(unreadable)
 }
 
 /// `rel` opened under `root` by one `openat2` that refuses a symbolic link
@@ -705,16 +738,18 @@ pub fn read_file(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
 /// the kernel has no `openat2` (before Linux 5.6, or a sandbox that
 /// refuses it): [`read_file`] then checks each part itself.
 #[cfg(target_os = "linux")]
-fn open_without_links(root: &Path, rel: &Path) -> Option<io::Result<std::fs::File>> {
+fn open_without_links(root: &SiteRoot, rel: &Path) -> Option<io::Result<std::fs::File>> {
     use rustix::fs::{Mode, OFlags, ResolveFlags};
     use rustix::io::Errno;
-    let dir = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let dir = match rustix::fs::open(root, dir, Mode::empty()) {
-        Ok(dir) => dir,
-        Err(e) => return Some(Err(e.into())),
+    let Some(dir) = &root.dir else {
+        // The root itself cannot be opened: say why.
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        return rustix::fs::open(root.path, flags, Mode::empty())
+            .err()
+            .map(|e| Err(e.into()));
     };
     let flags = OFlags::RDONLY | OFlags::CLOEXEC;
-    match rustix::fs::openat2(&dir, rel, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS) {
+    match rustix::fs::openat2(dir, rel, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS) {
         Ok(fd) => Some(Ok(std::fs::File::from(fd))),
         Err(Errno::NOSYS | Errno::PERM) => None,
         Err(e) => Some(Err(e.into())),
@@ -722,7 +757,7 @@ fn open_without_links(root: &Path, rel: &Path) -> Option<io::Result<std::fs::Fil
 }
 
 #[cfg(not(target_os = "linux"))]
-fn open_without_links(_: &Path, _: &Path) -> Option<io::Result<std::fs::File>> {
+fn open_without_links(_: &SiteRoot, _: &Path) -> Option<io::Result<std::fs::File>> {
     None
 }
 
@@ -750,7 +785,12 @@ pub fn read_again(root: &Path, source: &SourceFile, blob: &str) -> io::Result<st
 
 /// Read a UTF-8 text file of the site; `rel` is relative to `root`.
 pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes = read_file(root, rel)?;
+    read_source_in(&SiteRoot::open(root), rel)
+}
+
+/// [`read_source`] under a root opened once.
+fn read_source_in(root: &SiteRoot, rel: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = read_file_in(root, rel)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::for_path(
             Severity::Error,

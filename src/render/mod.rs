@@ -152,10 +152,9 @@ impl Texts {
         }
     }
 
-    /// The text of `item` read again, when [`Texts::take`] took it.
-    fn read(&self, item: &Item) -> Option<std::io::Result<std::sync::Arc<str>>> {
-        item.is_work_tree_file()
-            .then(|| crate::load::read_again(&self.root, &item.doc.source, &item.doc.blob))
+    /// The text of `item`, which [`Texts::take`] took, read again.
+    fn read(&self, item: &Item) -> std::io::Result<std::sync::Arc<str>> {
+        crate::load::read_again(&self.root, &item.doc.source, &item.doc.blob)
     }
 }
 
@@ -225,14 +224,7 @@ pub fn render_with(
     // Item pages, their snapshots and sources: the bulk of the work.
     let item_pages = || {
         items.par_iter().try_for_each(|item| {
-            match texts.and_then(|t| t.read(item.doc)) {
-                Some(text) => {
-                    let mut whole = item.doc.clone();
-                    whole.doc.source.text = text.map_err(RenderError::Changed)?;
-                    renderer.write_item(&item.with_doc(&whole), sink)?;
-                }
-                None => renderer.write_item(item, sink)?,
-            }
+            write_item(&renderer, item, texts, sink)?;
             progress();
             Ok::<_, RenderError>(())
         })
@@ -336,6 +328,37 @@ pub fn render_with(
         pages: counted,
         items: site.items.len(),
     })
+}
+
+/// The pages of one item. When its text was taken ([`Texts`]) and the sink
+/// keeps the previous build, its pages are first tried without the text
+/// ([`reuse::KeptOnly`]): the file is read again only when one of them
+/// must be made.
+fn write_item(
+    renderer: &Renderer,
+    item: &DocumentPages<'_, crate::model::CatalogItem>,
+    texts: Option<&Texts>,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    let Some(texts) = texts.filter(|_| item.doc.is_work_tree_file()) else {
+        return renderer.write_item(item, sink);
+    };
+    let mut after = None;
+    if sink.can_reuse() {
+        let kept = reuse::KeptOnly::new(sink);
+        match renderer.write_item(item, &kept) {
+            Ok(()) => return Ok(()),
+            Err(_) if kept.stopped() => after = Some(kept.then()),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut whole = item.doc.clone();
+    whole.doc.source.text = texts.read(item.doc).map_err(RenderError::Changed)?;
+    let sink: &dyn Sink = match &after {
+        Some(after) => after,
+        None => sink,
+    };
+    renderer.write_item(&item.with_doc(&whole), sink)
 }
 
 /// What moved (former slugs' pages and feeds) and what is gone

@@ -438,6 +438,10 @@ impl Sink for Precompress<'_> {
         self.0.reuse(&all, key)
     }
 
+    fn can_reuse(&self) -> bool {
+        self.0.can_reuse()
+    }
+
     fn copy(&self, rel: &str, source: &str) -> std::io::Result<()> {
         // Attachments: their own formats are compressed already, or
         // download as they are.

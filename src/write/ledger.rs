@@ -14,8 +14,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Write as _};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
+pub use rustix::fs::FileType;
+use rustix::fs::{AtFlags, Mode, OFlags};
 use sha2::{Digest as _, Sha256};
 
 use crate::sink::{Digest, Key};
@@ -46,9 +49,12 @@ impl Ledger {
         if self.files.is_empty() || self.folders.is_empty() {
             return false;
         }
+        let Some(dir) = open_folder(out) else {
+            return false;
+        };
         let mut racy = Vec::new();
         for (rel, stamp) in &self.folders {
-            if folder_stamp(&out.join(rel)) != Some(*stamp) {
+            if Stamp::in_folder(&dir, rel, FileType::Directory) != Some(*stamp) {
                 return false;
             }
             // Recorded in the same tick of the file system's clock as the
@@ -90,9 +96,11 @@ impl Ledger {
     }
 }
 
-fn folder_stamp(path: &Path) -> Option<Stamp> {
-    let meta = fs::symlink_metadata(path).ok()?;
-    meta.file_type().is_dir().then(|| Stamp::of(&meta))
+/// The folder `path`, opened to `stat` what is in it: each `stat` then
+/// walks only its own path.
+pub fn open_folder(path: &Path) -> Option<OwnedFd> {
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    rustix::fs::open(path, flags, Mode::empty()).ok()
 }
 
 /// Every folder that holds a file of `rels`, the output folder (`""`)
@@ -159,11 +167,17 @@ impl Stamp {
         }
     }
 
-    /// The stamp of the file at `path`, when it is a plain file (a link
-    /// put there by hand is never reused).
-    pub fn at(path: &Path) -> Option<Stamp> {
-        let meta = fs::symlink_metadata(path).ok()?;
-        meta.file_type().is_file().then(|| Stamp::of(&meta))
+    /// The stamp of `rel` under the folder `dir` (`""`: `dir` itself), when
+    /// it is of the `kind` (a link put there by hand is never reused).
+    pub fn in_folder(dir: &OwnedFd, rel: &str, kind: FileType) -> Option<Stamp> {
+        let rel = if rel.is_empty() { "." } else { rel };
+        let stat = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        (FileType::from_raw_mode(stat.st_mode) == kind).then_some(Stamp {
+            size: stat.st_size as u64,
+            mtime: stat.st_mtime as i64,
+            mtime_ns: stat.st_mtime_nsec as i64,
+            inode: stat.st_ino as u64,
+        })
     }
 }
 
@@ -306,9 +320,10 @@ pub fn save(file: &Path, out: &Path, records: &Records) -> io::Result<()> {
     let folders: Vec<&str> = folders(sorted.iter().map(|(rel, _)| *rel))
         .into_iter()
         .collect();
+    let out = open_folder(out);
     let stamps: Vec<Option<Stamp>> = folders
         .par_iter()
-        .map(|rel| folder_stamp(&out.join(rel)))
+        .map(|rel| Stamp::in_folder(out.as_ref()?, rel, FileType::Directory))
         .collect();
     // A folder that cannot be stamped leaves the ledger without folders:
     // the next build reuses files but makes a whole new output folder.
@@ -379,7 +394,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("cache/output-x.txt");
         fs::write(tmp.path().join("a"), "a").unwrap();
-        let stamp = Stamp::at(&tmp.path().join("a")).unwrap();
+        let stamp = Stamp::of(&fs::symlink_metadata(tmp.path().join("a")).unwrap());
         let records = vec![
             (
                 "b/index.html".to_string(),
