@@ -291,6 +291,9 @@ pub fn build(
     // needs the other, and each takes a tenth of a rebuild.
     let (snapshot, previous) = std::thread::scope(|scope| {
         let previous = scope.spawn(|| Previous::read(&options.root, &out));
+        // The analyzer's character table, first needed by the guide check
+        // (validate) on this thread, after the load: made beside it.
+        scope.spawn(crate::text::fold::prepare);
         let snapshot = load_and_validate(&options.root, options.as_of, options.audience);
         let previous = previous
             .join()

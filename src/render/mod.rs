@@ -177,9 +177,9 @@ pub fn render(
 /// ([`Texts::take`]): each is read again for its item's pages, then freed.
 /// `search` is the search stage (`index::stage`), which writes the search
 /// files and returns the entry the search page carries: it runs beside
-/// the item pages, which do not need it. Alone, its merging of postings
-/// is sequential: after one commit it kept one of two cores idle for a
-/// quarter of the rebuild.
+/// every other page and file, none of which needs it. Alone, its merging
+/// of postings is sequential: after one commit it kept one of two cores
+/// idle for a quarter of the rebuild.
 pub fn render_with(
     site: &Site,
     texts: Option<&Texts>,
@@ -190,139 +190,148 @@ pub fn render_with(
     progress: &(dyn Fn() + Sync),
 ) -> Result<RenderReport, RenderError> {
     let urls = Urls::new(&site.config.base_url);
-    let renderer = Renderer::new(site, theme, build, &urls)?;
-    let lookup = &renderer.lookup;
-
-    for (path, bytes) in theme.static_files() {
-        sink.write(&format!("static/{path}"), bytes)?;
-    }
-    // Browsers ask for /favicon.ico on every page; a site supplies its own
-    // as `themes/default/static/favicon.ico`.
-    if let Some(icon) = theme.files.get("static/favicon.ico") {
-        sink.write("favicon.ico", icon)?;
-    }
-    for (slug, path) in site.attachments.keys() {
-        sink.copy(
-            &urls::attachment(slug, path),
-            &format!("content/{slug}/files/{path}"),
-        )?;
-    }
-
-    let plan = Plan::new(site, lookup);
-    // What the build summary counts: the counted HTML pages and the sources.
-    let counted = plan.html_pages() + plan.sources();
-    let Plan {
-        mut pages,
-        listings: listing_pages,
-        items,
-        powers,
-        guides,
-        departments,
-        reports,
-    } = plan;
-
-    // Item pages, their snapshots and sources: the bulk of the work.
-    let item_pages = || {
-        items.par_iter().try_for_each(|item| {
-            write_item(&renderer, item, texts, sink)?;
-            progress();
-            Ok::<_, RenderError>(())
-        })
-    };
-    let (entry, item_pages) = rayon::join(search, item_pages);
-    item_pages?;
-    // The search page is rendered below, after the item pages.
-    let search_entry = entry?;
-    for (_, page) in &mut pages {
-        if let Page::Search(entry) = page {
-            *entry = &search_entry;
+    // The search stage runs beside every other page and file: only the
+    // search page needs its entry. (Compiling the templates and planning the
+    // pages, then the pages after the items, each kept one core of two idle
+    // while it ran alone.)
+    let all_but_search = || {
+        let renderer = Renderer::new(site, theme, build, &urls)?;
+        for (path, bytes) in theme.static_files() {
+            sink.write(&format!("static/{path}"), bytes)?;
         }
-    }
-    for withdrawn in &site.withdrawn {
-        renderer.write_withdrawn(withdrawn, sink)?;
-    }
-    powers
-        .par_iter()
-        .try_for_each(|power| renderer.write_power(power, sink))?;
-    guides
-        .par_iter()
-        .try_for_each(|guide| renderer.write_guide(guide, sink))?;
-    departments
-        .par_iter()
-        .try_for_each(|d| renderer.write_department(d, sink))?;
-    reports
-        .par_iter()
-        .try_for_each(|r| renderer.write_report_document(r, sink))?;
-
-    // The 网站地图 is written but not counted (`plan.rs` says why).
-    let columns = renderer.site_map_columns(&listing_pages);
-    pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
-    pages.par_iter().try_for_each(|(rel, page)| {
-        let bytes = renderer.render_page(rel, page)?;
-        sink.write(&urls::file_of(rel), &bytes)?;
-        Ok::<_, RenderError>(())
-    })?;
-    listing_pages
-        .par_iter()
-        .try_for_each(|listing| renderer.write_listing(listing, sink))?;
-
-    // A feed reader does not follow an HTML redirect: a former slug's feed
-    // URL serves the department's feed itself.
-    let alias_feeds: BTreeMap<String, Vec<String>> = site
-        .departments
-        .iter()
-        .map(|d| {
-            let aliases = d.aliases.iter().map(|a| urls::department_feed(a)).collect();
-            (urls::department_feed(&d.slug), aliases)
-        })
-        .collect();
-    for (path, bytes) in feeds::feeds(site, lookup) {
-        sink.write(&path, bytes.as_bytes())?;
-        for alias in alias_feeds.get(&path).into_iter().flatten() {
-            sink.write(alias, bytes.as_bytes())?;
+        // Browsers ask for /favicon.ico on every page; a site supplies its own
+        // as `themes/default/static/favicon.ico`.
+        if let Some(icon) = theme.files.get("static/favicon.ico") {
+            sink.write("favicon.ico", icon)?;
         }
-    }
-    // Every page of a listing is indexable (page 2 on holds older items).
-    let sitemap_pages = listing_pages
-        .iter()
-        .map(|l| l.rel.as_str())
-        .chain(std::iter::once(urls::VERSIONS))
-        .chain(
-            pages
-                .iter()
-                .filter(|(_, p)| matches!(p, Page::Report(_) | Page::Reports(_) | Page::SiteMap(_)))
-                .map(|(rel, _)| rel.as_str()),
-        );
-    for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
-        sink.write(&path, bytes.as_bytes())?;
-    }
-    sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
-    let archived = timemap::archived(site);
-    archived.par_iter().try_for_each(|doc| {
-        sink.write(&doc.timemap, timemap::link_format(doc, &urls).as_bytes())
-    })?;
-    let mut plan = server_plan(site, &pages, &alias_feeds);
-    plan.archived = archived;
-    // Each is made from the whole site (a rebuild spends a tenth of its
-    // time on them): side by side, not one after the other.
-    type ServerFile = fn(&Urls, &server::ServerPlan) -> String;
-    let server_files = || {
-        let files: [(&str, ServerFile); 3] = [
-            (server::NGINX, server::nginx),
-            (server::REDIRECTS, server::redirects),
-            (server::HEADERS, server::headers),
-        ];
-        files
+        for (slug, path) in site.attachments.keys() {
+            sink.copy(
+                &urls::attachment(slug, path),
+                &format!("content/{slug}/files/{path}"),
+            )?;
+        }
+        let mut plan = Plan::new(site, &renderer.lookup);
+        // What the build summary counts: the counted HTML pages and the sources.
+        let counted = plan.html_pages() + plan.sources();
+        // Item pages, their snapshots and sources: the bulk of the work.
+        std::mem::take(&mut plan.items)
             .par_iter()
-            .try_for_each(|(rel, make)| sink.write(rel, make(&urls, &plan).as_bytes()))
+            .try_for_each(|item| {
+                write_item(&renderer, item, texts, sink)?;
+                progress();
+                Ok::<_, RenderError>(())
+            })?;
+        let lookup = &renderer.lookup;
+        let Plan {
+            mut pages,
+            listings: listing_pages,
+            items: _,
+            powers,
+            guides,
+            departments,
+            reports,
+        } = plan;
+        // Made once the search stage has its entry, below.
+        let search_page = pages
+            .iter()
+            .position(|(_, page)| matches!(page, Page::Search(_)))
+            .map(|i| pages.remove(i).0);
+        for withdrawn in &site.withdrawn {
+            renderer.write_withdrawn(withdrawn, sink)?;
+        }
+        powers
+            .par_iter()
+            .try_for_each(|power| renderer.write_power(power, sink))?;
+        guides
+            .par_iter()
+            .try_for_each(|guide| renderer.write_guide(guide, sink))?;
+        departments
+            .par_iter()
+            .try_for_each(|d| renderer.write_department(d, sink))?;
+        reports
+            .par_iter()
+            .try_for_each(|r| renderer.write_report_document(r, sink))?;
+
+        // The 网站地图 is written but not counted (`plan.rs` says why).
+        let columns = renderer.site_map_columns(&listing_pages);
+        pages.push((urls::SITE_MAP.into(), Page::SiteMap(columns)));
+        pages.par_iter().try_for_each(|(rel, page)| {
+            let bytes = renderer.render_page(rel, page)?;
+            sink.write(&urls::file_of(rel), &bytes)?;
+            Ok::<_, RenderError>(())
+        })?;
+        listing_pages
+            .par_iter()
+            .try_for_each(|listing| renderer.write_listing(listing, sink))?;
+
+        // A feed reader does not follow an HTML redirect: a former slug's feed
+        // URL serves the department's feed itself.
+        let alias_feeds: BTreeMap<String, Vec<String>> = site
+            .departments
+            .iter()
+            .map(|d| {
+                let aliases = d.aliases.iter().map(|a| urls::department_feed(a)).collect();
+                (urls::department_feed(&d.slug), aliases)
+            })
+            .collect();
+        for (path, bytes) in feeds::feeds(site, lookup) {
+            sink.write(&path, bytes.as_bytes())?;
+            for alias in alias_feeds.get(&path).into_iter().flatten() {
+                sink.write(alias, bytes.as_bytes())?;
+            }
+        }
+        // Every page of a listing is indexable (page 2 on holds older items).
+        let sitemap_pages = listing_pages
+            .iter()
+            .map(|l| l.rel.as_str())
+            .chain(std::iter::once(urls::VERSIONS))
+            .chain(
+                pages
+                    .iter()
+                    .filter(|(_, p)| {
+                        matches!(p, Page::Report(_) | Page::Reports(_) | Page::SiteMap(_))
+                    })
+                    .map(|(rel, _)| rel.as_str()),
+            );
+        for (path, bytes) in feeds::sitemaps(site, lookup, sitemap_pages) {
+            sink.write(&path, bytes.as_bytes())?;
+        }
+        sink.write("robots.txt", feeds::robots(&urls).as_bytes())?;
+        let archived = timemap::archived(site);
+        archived.par_iter().try_for_each(|doc| {
+            sink.write(&doc.timemap, timemap::link_format(doc, &urls).as_bytes())
+        })?;
+        let mut plan = server_plan(site, &pages, &alias_feeds);
+        plan.archived = archived;
+        // Each is made from the whole site (a rebuild spends a tenth of its
+        // time on them): side by side, not one after the other.
+        type ServerFile = fn(&Urls, &server::ServerPlan) -> String;
+        let server_files = || {
+            let files: [(&str, ServerFile); 3] = [
+                (server::NGINX, server::nginx),
+                (server::REDIRECTS, server::redirects),
+                (server::HEADERS, server::headers),
+            ];
+            files
+                .par_iter()
+                .try_for_each(|(rel, make)| sink.write(rel, make(&urls, &plan).as_bytes()))
+        };
+        let manifest = || {
+            let manifest = manifest::manifest(site, lookup, build);
+            sink.write(urls::MANIFEST, &manifest::to_json(&manifest))
+        };
+        let (server_files, manifest) = rayon::join(server_files, manifest);
+        server_files?;
+        manifest?;
+        Ok::<_, RenderError>((renderer, search_page, counted))
     };
-    let manifest = || {
-        let manifest = manifest::manifest(site, lookup, build);
-        sink.write(urls::MANIFEST, &manifest::to_json(&manifest))
-    };
-    let (server_files, manifest) = rayon::join(server_files, manifest);
-    server_files?;
-    manifest?;
+    let (entry, rest) = rayon::join(search, all_but_search);
+    let (renderer, search_page, counted) = rest?;
+    let search_entry = entry?;
+    if let Some(rel) = search_page {
+        let bytes = renderer.render_page(&rel, &Page::Search(&search_entry))?;
+        sink.write(&urls::file_of(&rel), &bytes)?;
+    }
 
     Ok(RenderReport {
         pages: counted,
