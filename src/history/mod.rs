@@ -237,7 +237,7 @@ impl<'a> Current<'a> {
                     .filter_map(|path| {
                         let bytes = std::fs::read(path).ok()?;
                         let id = crate::git::blob_id(&bytes);
-                        let text = Arc::from(String::from_utf8(bytes).ok()?);
+                        let text = Arc::from(crate::text::utf8(&bytes)?);
                         Some((Cow::from(id), Loaded::Text(text)))
                     })
                     .collect()
@@ -609,7 +609,7 @@ struct Revision {
 
 /// A revision's bytes as text, `None` when they are not UTF-8.
 fn text_of(bytes: &[u8]) -> Option<Arc<str>> {
-    std::str::from_utf8(bytes).ok().map(Arc::from)
+    crate::text::utf8(bytes).map(Arc::from)
 }
 
 fn parse_revision(paths: &Paths, text: Option<Arc<str>>) -> Revision {

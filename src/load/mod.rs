@@ -779,7 +779,7 @@ pub fn read_again(root: &Path, source: &SourceFile, blob: &str) -> io::Result<st
     if crate::git::blob_id(&bytes) != blob {
         return Err(changed());
     }
-    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    let text = crate::text::utf8(&bytes).ok_or_else(changed)?;
     Ok(std::sync::Arc::from(text))
 }
 
@@ -791,18 +791,18 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
 /// [`read_source`] under a root opened once.
 fn read_source_in(root: &SiteRoot, rel: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = read_file_in(root, rel)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::for_path(
+    let Some(text) = crate::text::utf8(&bytes) else {
+        let at = std::str::from_utf8(&bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        return Err(Diagnostic::for_path(
             Severity::Error,
             "not-utf8",
             rel,
-            format!(
-                "this file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("this file is not UTF-8 text (invalid byte at offset {at})"),
         )
-        .with_help("save the file as UTF-8 (not GBK/GB2312)")
-    })?;
+        .with_help("save the file as UTF-8 (not GBK/GB2312)"));
+    };
     let source = SourceFile::new(rel, text);
     refuse_forbidden_characters(&source)?;
     Ok(source)
