@@ -676,7 +676,7 @@ pub fn exists(root: &Path, rel: &Path) -> bool {
 pub struct SiteRoot<'a> {
     path: &'a Path,
     #[cfg(target_os = "linux")]
-    dir: Option<std::os::fd::OwnedFd>,
+    dir: Result<std::os::fd::OwnedFd, rustix::io::Errno>,
 }
 
 impl<'a> SiteRoot<'a> {
@@ -687,7 +687,7 @@ impl<'a> SiteRoot<'a> {
             dir: {
                 use rustix::fs::{Mode, OFlags};
                 let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                rustix::fs::open(path, flags, Mode::empty()).ok()
+                rustix::fs::open(path, flags, Mode::empty())
             },
         }
     }
@@ -716,7 +716,9 @@ pub fn read_file_in(root: &SiteRoot, rel: &Path) -> Result<Vec<u8>, Diagnostic> 
             // with an `lseek` besides, a system call per file for nothing.
             let len = file.metadata().map_or(0, |m| m.len());
             let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
-            Read::read_to_end(&mut Read::by_ref(&mut file).take(u64::MAX), &mut bytes)
+            (&mut file)
+                .take(u64::MAX)
+                .read_to_end(&mut bytes)
                 .map_err(unreadable)?;
             return Ok(bytes);
         }
@@ -741,12 +743,10 @@ pub fn read_file_in(root: &SiteRoot, rel: &Path) -> Result<Vec<u8>, Diagnostic> 
 fn open_without_links(root: &SiteRoot, rel: &Path) -> Option<io::Result<std::fs::File>> {
     use rustix::fs::{Mode, OFlags, ResolveFlags};
     use rustix::io::Errno;
-    let Some(dir) = &root.dir else {
+    let dir = match &root.dir {
+        Ok(dir) => dir,
         // The root itself cannot be opened: say why.
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        return rustix::fs::open(root.path, flags, Mode::empty())
-            .err()
-            .map(|e| Err(e.into()));
+        Err(e) => return Some(Err((*e).into())),
     };
     let flags = OFlags::RDONLY | OFlags::CLOEXEC;
     match rustix::fs::openat2(dir, rel, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS) {

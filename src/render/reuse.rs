@@ -8,14 +8,15 @@
 //! the key is the same; otherwise the page is rendered.
 
 use std::collections::BTreeMap;
+use std::io;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use tera::Context;
 
 use crate::model::Language;
-use std::io;
-
 use crate::sink::{Digest, Key, Sink};
 
 use super::{RenderError, Renderer, Theme};
@@ -123,23 +124,23 @@ impl Renderer<'_> {
 /// the document per item were 4 % of a rebuild).
 pub(super) struct KeptOnly<'a> {
     inner: &'a dyn Sink,
-    kept: std::sync::Mutex<Vec<(Vec<String>, Vec<Digest>)>>,
-    stopped: std::sync::atomic::AtomicBool,
+    kept: Mutex<Vec<(Vec<String>, Vec<Digest>)>>,
+    stopped: AtomicBool,
 }
 
 impl<'a> KeptOnly<'a> {
     pub(super) fn new(inner: &'a dyn Sink) -> KeptOnly<'a> {
         KeptOnly {
             inner,
-            kept: std::sync::Mutex::default(),
-            stopped: std::sync::atomic::AtomicBool::new(false),
+            kept: Mutex::default(),
+            stopped: AtomicBool::new(false),
         }
     }
 
     /// Whether a page had to be made: the attempt's error is then this
     /// stop, not a failure.
     pub(super) fn stopped(&self) -> bool {
-        self.stopped.load(std::sync::atomic::Ordering::Relaxed)
+        self.stopped.load(Ordering::Relaxed)
     }
 
     /// The sink for making the pages: the ones already put in place are
@@ -151,34 +152,32 @@ impl<'a> KeptOnly<'a> {
         }
     }
 
-    fn stop(&self) -> io::Result<()> {
-        self.stopped
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-        Err(io::Error::other("a page must be made"))
+    fn stop(&self) -> io::Error {
+        self.stopped.store(true, Ordering::Relaxed);
+        io::Error::other("a page must be made")
     }
 }
 
 impl Sink for KeptOnly<'_> {
     fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
-        self.stop()
+        Err(self.stop())
     }
 
     fn copy(&self, _: &str, _: &str) -> io::Result<()> {
-        self.stop()
+        Err(self.stop())
     }
 
     fn write_keyed(&self, _: &str, _: &Key, _: &[u8]) -> io::Result<()> {
-        self.stop()
+        Err(self.stop())
     }
 
     fn write_digested(&self, _: &str, _: Option<&Key>, _: &Digest, _: &[u8]) -> io::Result<()> {
-        self.stop()
+        Err(self.stop())
     }
 
     fn reuse(&self, rels: &[&str], key: &Key) -> io::Result<Option<Vec<Digest>>> {
         let Some(digests) = self.inner.reuse(rels, key)? else {
-            self.stop()?;
-            return Ok(None);
+            return Err(self.stop());
         };
         let rels = rels.iter().map(ToString::to_string).collect();
         let mut kept = self.kept.lock().expect("no panics while held");
